@@ -1,0 +1,1 @@
+# docs: no sources yet

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * shared.h — the only contract between the XDP steering program (bpf/) and
+ * user space (userspace/). Map names, key and value layouts and counter
+ * indices live here and nowhere else; both sides include this file.
+ *
+ * Byte order is stated on every field: "be" fields are network order,
+ * everything else is host order.
+ */
+#ifndef XDPSERVE_SHARED_H
+#define XDPSERVE_SHARED_H
+
+#include <linux/types.h>
+
+/* Map names; the maps are pinned by name (LIBBPF_PIN_BY_NAME). */
+#define XDPSERVE_MAP_XSKS      xdpserve_xsks
+#define XDPSERVE_MAP_ENDPOINTS xdpserve_endpoints
+#define XDPSERVE_MAP_STATS     xdpserve_stats
+
+/* The same names as strings, for bpf_object__find_map_by_name() and pins. */
+#define XDPSERVE__STR(x)	    #x
+#define XDPSERVE_STR(x)		    XDPSERVE__STR(x)
+#define XDPSERVE_MAP_XSKS_NAME	    XDPSERVE_STR(XDPSERVE_MAP_XSKS)
+#define XDPSERVE_MAP_ENDPOINTS_NAME XDPSERVE_STR(XDPSERVE_MAP_ENDPOINTS)
+#define XDPSERVE_MAP_STATS_NAME	    XDPSERVE_STR(XDPSERVE_MAP_STATS)
+
+/* Name of the XDP program function (SEC("xdp")) in the object. */
+#define XDPSERVE_PROG_NAME "xdpserve_steer"
+
+#define XDPSERVE_MAX_QUEUES    64   /* XSKMAP slots: one per RX queue */
+#define XDPSERVE_MAX_ENDPOINTS 1024 /* LPM trie capacity */
+
+#define XDPSERVE_FAMILY_INET  4
+#define XDPSERVE_FAMILY_INET6 6
+
+/*
+ * Served endpoint: an address prefix plus one TCP port, stored in an LPM
+ * trie. The trie matches bits of `port`, `family`, `pad` and `addr` in that
+ * order, so `prefixlen` = XDPSERVE_ENDPOINT_FIXED_BITS + address prefix
+ * length: the port and family always match exactly, the address by prefix.
+ * An IPv4 address uses addr[0..3] and leaves the rest zero. A lookup uses
+ * the full length (XDPSERVE_ENDPOINT_FIXED_BITS + 128).
+ */
+struct xdpserve_endpoint_key {
+	__u32 prefixlen; /* host order, in bits, counted from `port` */
+	__be16 port;	 /* network order */
+	__u8 family;	 /* XDPSERVE_FAMILY_INET or XDPSERVE_FAMILY_INET6 */
+	__u8 pad;	 /* always 0 */
+	__u8 addr[16];	 /* network order */
+};
+
+#define XDPSERVE_ENDPOINT_FIXED_BITS 32 /* port + family + pad */
+#define XDPSERVE_ENDPOINT_MAX_PREFIX (XDPSERVE_ENDPOINT_FIXED_BITS + 128)
+
+/* Value of an endpoint entry; flags are reserved and must be 0. */
+struct xdpserve_endpoint_val {
+	__u32 flags; /* host order */
+};
+
+/*
+ * Per-CPU counters, one array slot per outcome. Every packet the program
+ * sees lands in exactly one slot.
+ */
+enum xdpserve_stat {
+	XDPSERVE_STAT_REDIRECTED = 0,	/* handed to the AF_XDP socket of its queue */
+	XDPSERVE_STAT_REDIRECT_FAILED,	/* served, but no socket on that queue: passed */
+	XDPSERVE_STAT_PASS_NOT_SERVED,	/* TCP, but not to a served address and port */
+	XDPSERVE_STAT_PASS_NOT_TCP,	/* IPv4/IPv6 carrying something other than TCP */
+	XDPSERVE_STAT_PASS_NOT_IP,	/* ARP, LLDP and every other EtherType */
+	XDPSERVE_STAT_PASS_MALFORMED,	/* truncated or invalid header */
+	XDPSERVE_STAT_PASS_FRAGMENT,	/* IPv4 fragment (first or later) */
+	XDPSERVE_STAT_PASS_IPV6_EXTHDR, /* IPv6 with an extension header before TCP */
+	XDPSERVE_STAT__MAX,
+};
+
+/* Value of one XDPSERVE_MAP_STATS slot on one CPU. */
+struct xdpserve_stat_val {
+	__u64 packets; /* host order */
+	__u64 bytes;   /* host order, frame bytes as the program saw them */
+};
+
+_Static_assert(sizeof(struct xdpserve_endpoint_key) == 24, "endpoint key layout");
+_Static_assert(sizeof(struct xdpserve_endpoint_val) == 4, "endpoint value layout");
+_Static_assert(sizeof(struct xdpserve_stat_val) == 16, "stat value layout");
+_Static_assert(__builtin_offsetof(struct xdpserve_endpoint_key, addr) == 8,
+	       "the trie's data starts at port; addr follows 4 bytes later");
+
+#endif /* XDPSERVE_SHARED_H */

@@ -1,0 +1,1 @@
+# systemd: no sources yet

@@ -1,0 +1,1 @@
+# userspace/cli: no sources yet

@@ -1,0 +1,1 @@
+# userspace/daemon: no sources yet

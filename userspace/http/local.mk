@@ -1,0 +1,1 @@
+# userspace/http: no sources yet

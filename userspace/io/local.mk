@@ -1,0 +1,1 @@
+# userspace/io: no sources yet

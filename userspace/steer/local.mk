@@ -1,0 +1,1 @@
+# userspace/steer: no sources yet

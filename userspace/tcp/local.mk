@@ -1,0 +1,1 @@
+# userspace/tcp: no sources yet

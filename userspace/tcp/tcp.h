@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tcp.h — the user-space TCP/IP stack of one worker: the only interface
+ * the worker loop and the HTTP layer use.
+ *
+ * One stack per worker (per RX queue); it shares nothing with other
+ * workers and is not thread-safe. It never reads a clock: every entry
+ * point gets the time, so tests drive it with a fake clock.
+ *
+ * Data path:
+ *	worker: xsk rx batch -> tcp_stack__input()
+ *		-> eth_input -> ipv4_input / ipv6_input -> tcp_input
+ *		-> tcp_app_ops.accepted / readable / writable / closed (HTTP)
+ *	HTTP:   tcp_conn_send_copy() / tcp_conn_send_blob()   (queue only)
+ *	worker: tcp_stack__poll() -> timers, tcp_output -> struct nic (xsk tx)
+ *
+ * Replies go to the MAC address the peer's last frame came from; the
+ * stack keeps no ARP or neighbour table.
+ */
+#ifndef XDPSERVE_TCP_H
+#define XDPSERVE_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/nic.h"
+
+struct blob;
+struct tcp_stack;
+struct tcp_conn;
+struct tcp_cc_ops;
+
+struct tcp_config {
+	uint32_t max_conns;	/* connection table size (all states but TIME_WAIT) */
+	uint32_t max_time_wait; /* TIME_WAIT entries; the oldest is recycled when full */
+	uint32_t rx_buf_size;	/* request bytes buffered per connection = receive window */
+	uint32_t tx_copy_size;	/* copied bytes (headers, small bodies) queued per connection */
+	uint32_t tx_max_pieces; /* send-queue pieces (copied runs and blob ranges) per connection */
+	uint16_t mss;		/* largest segment payload we send or accept (IPv4, from MTU) */
+	bool timestamps;	/* agree to RFC 7323 timestamps */
+	bool sack;		/* agree to SACK-permitted (RFC 2018) */
+	bool window_scale;	/* agree to window scaling (RFC 7323) */
+	uint32_t init_cwnd_segs;     /* initial window in segments (RFC 6928: 10) */
+	uint64_t rto_initial_ns;     /* RFC 6298: 1 s */
+	uint64_t rto_min_ns;	     /* RFC 6298 says 1 s; Linux uses 200 ms */
+	uint64_t rto_max_ns;	     /* ceiling of the backed-off RTO (>= 60 s per RFC 6298) */
+	uint32_t max_retransmits;    /* consecutive RTOs before the connection is reset */
+	uint64_t idle_timeout_ns;    /* no progress for this long closes the connection */
+	uint64_t time_wait_ns;	     /* TIME_WAIT duration */
+	uint64_t fin_wait_ns;	     /* FIN_WAIT_2 / LAST_ACK give-up time */
+	uint8_t syncookie_key[16];   /* secret for SYN cookies; random in production */
+	const struct tcp_cc_ops *cc; /* congestion control; NULL selects NewReno */
+};
+
+/* Production defaults; the key is left zero for the caller to fill. */
+void tcp_config_default(struct tcp_config *cfg);
+
+enum tcp_close_reason {
+	TCP_CLOSE_NORMAL = 0, /* both FINs exchanged and acknowledged */
+	TCP_CLOSE_RESET,      /* the peer reset the connection */
+	TCP_CLOSE_ABORTED,    /* tcp_conn_abort() or the application refused it */
+	TCP_CLOSE_TIMEOUT,    /* idle timeout, or retransmissions exhausted */
+	TCP_CLOSE_SHUTDOWN,   /* the stack is being destroyed */
+};
+
+struct tcp_app_ops {
+	/*
+	 * A handshake completed. Return the application's state for this
+	 * connection (tcp_conn_app()), or NULL to refuse it (the stack resets
+	 * it; closed() is not called).
+	 */
+	void *(*accepted)(void *app, struct tcp_conn *c);
+	/* In-order bytes arrived (tcp_conn_rx_peek), or the peer's FIN did. */
+	void (*readable)(void *app, struct tcp_conn *c);
+	/* Acknowledged data left the send queue: send space grew. */
+	void (*writable)(void *app, struct tcp_conn *c);
+	/*
+	 * The connection is finished; free the application state. `c` is
+	 * invalid once this returns. Not called for refused connections.
+	 */
+	void (*closed)(void *app, struct tcp_conn *c, enum tcp_close_reason why);
+};
+
+/* Counters of one stack; gauges are marked. All host order. */
+struct tcp_stats {
+	uint64_t rx_frames;		/* frames given to tcp_stack__input */
+	uint64_t rx_drop_malformed;	/* truncated or invalid Ethernet/IP/TCP */
+	uint64_t rx_drop_csum;		/* bad IPv4 header or TCP checksum */
+	uint64_t rx_drop_unsupported;	/* fragments, extension headers, not TCP */
+	uint64_t rx_drop_out_of_window; /* failed sequence/ACK acceptability */
+	uint64_t rx_drop_out_of_order;	/* in window but not the next byte: not queued */
+	uint64_t rx_drop_no_conn;	/* no connection and not a SYN or cookie ACK */
+	uint64_t syn_received;
+	uint64_t syncookies_sent;
+	uint64_t syncookies_accepted;
+	uint64_t syncookies_rejected; /* stale or forged cookie ACKs */
+	uint64_t conns_accepted;
+	uint64_t conns_refused; /* table full or the application said no */
+	uint64_t conns_closed;	/* all reasons, see tcp_close_reason */
+	uint64_t conns_reset;	/* by the peer */
+	uint64_t conns_timed_out;
+	uint64_t tx_frames;
+	uint64_t tx_bytes;	 /* payload bytes, retransmissions included */
+	uint64_t tx_retransmits; /* segments sent again */
+	uint64_t tx_rst;
+	uint64_t tx_challenge_acks; /* RFC 5961 */
+	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
+	uint64_t rto_fired;
+	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
+	uint32_t conns_time_wait; /* gauge */
+};
+
+/* A connection's identity and progress, for `xdpservectl connections`. */
+struct tcp_conn_info {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t local_addr[16]; /* network order; IPv4 in the first 4 bytes */
+	uint8_t remote_addr[16];
+	uint16_t local_port; /* host order */
+	uint16_t remote_port;
+	const char *state; /* "ESTABLISHED", "FIN_WAIT_1", ... */
+	uint32_t mss;	   /* negotiated send MSS */
+	uint32_t cwnd;	   /* bytes */
+	uint32_t snd_wnd;  /* peer's window, bytes */
+	uint64_t srtt_ns;
+	uint64_t bytes_acked;
+	uint64_t bytes_received;
+	uint32_t retransmits;
+};
+
+/*
+ * Create a stack that transmits through `nic` and reports to `app`.
+ * Preallocates every table (no allocation on the packet path).
+ * Returns NULL with errno set on failure.
+ */
+struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *nic,
+				    const struct tcp_app_ops *app, void *app_ctx);
+/* Close every connection (closed(..., TCP_CLOSE_SHUTDOWN)), drop blob references, free. */
+void tcp_stack__destroy(struct tcp_stack *s);
+
+/*
+ * Process one received Ethernet frame; the frame is borrowed for the call.
+ * Application callbacks run from inside this call.
+ */
+void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, uint64_t now_ns);
+
+/*
+ * Run expired timers and transmit whatever is queued and allowed by the
+ * windows. Returns the next time (ns) the stack needs a poll, or UINT64_MAX;
+ * returns now_ns when output is waiting for TX frames.
+ */
+uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns);
+
+/* Stop (false) or resume (true) accepting new connections; SYNs get no answer while stopped. */
+void tcp_stack__set_accepting(struct tcp_stack *s, bool accepting);
+
+const struct tcp_stats *tcp_stack__stats(const struct tcp_stack *s);
+
+/* The time given to the last input or poll: for callbacks that need "now". */
+uint64_t tcp_stack__now(const struct tcp_stack *s);
+
+/* Call fn for every connection, TIME_WAIT included. */
+void tcp_stack__for_each_conn(struct tcp_stack *s, void (*fn)(struct tcp_conn *c, void *arg),
+			      void *arg);
+
+/* --- one connection ------------------------------------------------------ */
+
+void *tcp_conn_app(const struct tcp_conn *c);
+struct tcp_stack *tcp_conn_stack(const struct tcp_conn *c);
+void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *info);
+
+/*
+ * Received in-order bytes not yet consumed, as one contiguous run
+ * (the receive buffer is linear). *len gets the count.
+ */
+const uint8_t *tcp_conn_rx_peek(const struct tcp_conn *c, uint32_t *len);
+/* Drop the first n readable bytes; the window opens accordingly. */
+void tcp_conn_rx_consume(struct tcp_conn *c, uint32_t n);
+/* The peer sent FIN and every byte before it has been consumed. */
+bool tcp_conn_rx_eof(const struct tcp_conn *c);
+
+/* Bytes tcp_conn_send_copy() would accept now (also limited by free pieces). */
+uint32_t tcp_conn_tx_copy_space(const struct tcp_conn *c);
+/* Send-queue pieces still free (a blob range or a copied run each take one). */
+uint32_t tcp_conn_tx_pieces_free(const struct tcp_conn *c);
+/* Bytes queued and not yet acknowledged (sent or not). */
+uint64_t tcp_conn_tx_queued(const struct tcp_conn *c);
+
+/* Queue a copy of data. 0, or -ENOBUFS with nothing queued. Fails after shutdown (-EPIPE). */
+int tcp_conn_send_copy(struct tcp_conn *c, const void *data, uint32_t len);
+/*
+ * Queue bytes [off, off + len) of a blob by reference; the queue takes its
+ * own blob reference until those bytes are acknowledged. 0, -ENOBUFS, -EPIPE.
+ */
+int tcp_conn_send_blob(struct tcp_conn *c, struct blob *b, uint64_t off, uint64_t len);
+
+/* Send FIN once everything queued is sent; receiving continues until the peer's FIN. */
+void tcp_conn_shutdown(struct tcp_conn *c);
+/*
+ * Reset now: RST to the peer. closed(..., TCP_CLOSE_ABORTED) is never called
+ * from inside this function: it follows before the current
+ * tcp_stack__input()/tcp_stack__poll() returns, or during the next poll when
+ * called outside both. The application must not queue more on c meanwhile.
+ */
+void tcp_conn_abort(struct tcp_conn *c);
+
+#endif /* XDPSERVE_TCP_H */

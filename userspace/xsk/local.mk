@@ -1,0 +1,1 @@
+# userspace/xsk: no sources yet
