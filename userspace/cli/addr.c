@@ -39,7 +39,8 @@ static int cli_addr_list(struct steer *s, int json)
 	}
 	for (int i = 0; i < n; i++) {
 		if (steer_endpoint_format(&keys[i], text, sizeof(text)) < 0)
-			snprintf(text, sizeof(text), "(invalid key)");
+			snprintf(text, sizeof(text), "(invalid key: prefixlen %u family %u)",
+				 keys[i].prefixlen, keys[i].family);
 		if (json) {
 			printf("%s", i ? "," : "");
 			cli_json_string(stdout, text);
