@@ -50,9 +50,9 @@ static int cli_attach(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error(cmd, "expected one interface");
+	/* The library says what it attached, in which mode, at info level. */
 	if (steer__attach(argv[optind], obj, mode, &s))
 		return CLI_EXIT_FAIL;
-	printf("attached to %s in %s mode\n", steer_ifname(s), steer_mode_name(s));
 	steer__close(s);
 	return CLI_EXIT_OK;
 }
@@ -79,8 +79,6 @@ static int cli_detach(const struct cli_cmd *cmd, int argc, char **argv)
 	if (steer__open(argv[optind], &s))
 		return CLI_EXIT_FAIL;
 	err = steer__detach(s);
-	if (!err)
-		printf("detached from %s\n", steer_ifname(s));
 	steer__close(s);
 	return err ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
