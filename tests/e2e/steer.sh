@@ -164,6 +164,30 @@ skb_mode() {
 		ctl detach "$TB_SRV_IF"
 }
 
+# lo has no native XDP: a forced native attach must say what to do instead,
+# and auto mode must fall back to skb.
+native_unsupported() {
+	local out
+	out=$(ctl attach lo --mode native 2>&1) && return 1
+	echo "$out"
+	echo "$out" | grep -q "lo in native mode failed (Operation not supported).*use --mode skb"
+}
+
+auto_falls_back() {
+	local out
+	out=$(ctl attach lo 2>&1) || return 1
+	echo "$out"
+	echo "$out" | grep -q "falling back to skb mode" && echo "$out" | grep -q "lo in skb mode" &&
+		ctl detach lo
+}
+
+ctl_detaches_hand_loaded() {
+	tb_srv ip link set dev "$TB_SRV_IF" xdp obj "$TB_BPF_OBJ" sec xdp &&
+		ctl stats "$TB_SRV_IF" | grep -q "native mode" &&
+		ctl detach "$TB_SRV_IF" &&
+		! tb_srv ip link show dev "$TB_SRV_IF" | grep -q prog/xdp
+}
+
 start_listener 8080
 start_listener 80
 rm -f "$HITS80"
@@ -203,5 +227,8 @@ tb_stop "$SINK_PID"
 tap_check "xdpservectl detach removes the program and its pins" detach_with_ctl
 tap_check "after xdpservectl detach the kernel answers port 80 again" kernel_answers_port80
 tap_check "xdpservectl attach --mode skb uses generic XDP" skb_mode
+tap_check "xdpservectl detach also removes a program loaded by ip link" ctl_detaches_hand_loaded
+tap_check "native mode on a device without native XDP says: use --mode skb" native_unsupported
+tap_check "auto mode falls back to skb where native XDP is missing" auto_falls_back
 
 tap_done
