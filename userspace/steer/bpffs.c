@@ -27,6 +27,13 @@
 #define STEER_BPFFS_DEFAULT "/sys/fs/bpf"
 #define STEER_PIN_SUBDIR    "xdpserve"
 
+const char *steer_perm_hint(int err)
+{
+	if ((err == -EPERM || err == -EACCES) && geteuid() != 0)
+		return "; run as root (BPF needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN)";
+	return "";
+}
+
 static bool steer_is_bpffs(const char *path)
 {
 	struct statfs st;
@@ -58,9 +65,14 @@ int steer_bpffs_ensure(char *buf, size_t len)
 	if (mount("bpf", dir, "bpf", 0, "mode=0700")) {
 		int err = -errno;
 
-		pr_err("no BPF filesystem at %s and mounting one failed (%s); run: mount -t bpf "
-		       "bpf %s",
-		       dir, strerror(-err), dir);
+		if (geteuid() != 0)
+			pr_err("no BPF filesystem at %s and mounting one failed (%s)%s", dir,
+			       strerror(-err), steer_perm_hint(err));
+		else
+			pr_err("no BPF filesystem at %s and mounting one failed (%s); run: mount "
+			       "-t "
+			       "bpf bpf %s",
+			       dir, strerror(-err), dir);
 		return err;
 	}
 	pr_info("mounted a BPF filesystem at %s", dir);
@@ -78,6 +90,7 @@ int steer_pin_dir_create(const char *dir)
 {
 	char path[PATH_MAX];
 	char *slash;
+	int err;
 
 	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
@@ -93,8 +106,10 @@ int steer_pin_dir_create(const char *dir)
 		goto fail;
 	return 0;
 fail:
-	pr_err("cannot create the pin directory %s (%s)", path, strerror(errno));
-	return -errno;
+	err = -errno;
+	pr_err("cannot create the pin directory %s (%s)%s", path, strerror(-err),
+	       steer_perm_hint(err));
+	return err;
 }
 
 /* True when the map pinned at `path` has one of the ids. */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <xdp/libxdp.h>
 
@@ -200,8 +201,8 @@ static int steer_open_maps(struct steer *s, uint32_t prog_id)
 	prog_fd = bpf_prog_get_fd_by_id(prog_id);
 	if (prog_fd < 0) {
 		err = -errno;
-		pr_err("cannot open XDP program id %u on %s (%s)", prog_id, s->ifname,
-		       strerror(-err));
+		pr_err("cannot open XDP program id %u on %s (%s)%s", prog_id, s->ifname,
+		       strerror(-err), steer_perm_hint(err));
 		return err;
 	}
 	memset(&pinfo, 0, sizeof(pinfo));
@@ -269,7 +270,8 @@ static int steer_open_ifindex(const char *ifname, int ifindex, struct steer **ou
 		return err;
 	}
 	if (err) {
-		pr_err("cannot read the XDP programs of %s (%s)", ifname, strerror(-err));
+		pr_err("cannot read the XDP programs of %s (%s)%s", ifname, strerror(-err),
+		       steer_perm_hint(err));
 		return err;
 	}
 	ncpus = libbpf_num_possible_cpus();
@@ -332,6 +334,20 @@ static void steer_memlock_raise(void)
 		pr_debug("cannot lift RLIMIT_MEMLOCK (%s)", strerror(errno));
 }
 
+/*
+ * Since Linux 5.11 BPF memory is charged to the memory cgroup and
+ * RLIMIT_MEMLOCK no longer limits it, so an EPERM there has another cause.
+ */
+static bool steer_kernel_charges_memcg(void)
+{
+	unsigned int major = 0, minor = 0;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return true;
+	return major > 5 || (major == 5 && minor >= 11);
+}
+
 /* Say what to do about an attach (or load) failure. */
 static void steer_explain_attach(const char *ifname, int mode, int err)
 {
@@ -344,14 +360,19 @@ static void steer_explain_attach(const char *ifname, int mode, int err)
 		pr_err("XDP attach to %s in native mode failed (%s): the driver has no native XDP; "
 		       "use --mode skb",
 		       ifname, msg);
-	} else if (err == -EPERM && !getrlimit(RLIMIT_MEMLOCK, &r) && r.rlim_cur != RLIM_INFINITY) {
+	} else if (err == -EPERM && geteuid() == 0 && !steer_kernel_charges_memcg() &&
+		   !getrlimit(RLIMIT_MEMLOCK, &r) && r.rlim_cur != RLIM_INFINITY) {
 		pr_err("XDP attach to %s failed (%s): RLIMIT_MEMLOCK too low (%llu KiB); run with "
 		       "LimitMEMLOCK=infinity or ulimit -l unlimited",
 		       ifname, msg, (unsigned long long)r.rlim_cur / 1024);
-	} else if (err == -EPERM || err == -EACCES) {
+	} else if ((err == -EPERM || err == -EACCES) && geteuid() != 0) {
 		pr_err("XDP attach to %s failed (%s): run as root (CAP_NET_ADMIN, CAP_BPF, "
-		       "CAP_SYS_ADMIN); with -v the loader says more",
+		       "CAP_SYS_ADMIN)",
 		       ifname, msg);
+	} else if (err == -EPERM || err == -EACCES) {
+		pr_err("XDP attach to %s in %s mode failed (%s): the kernel refused to load or "
+		       "attach the program; with -v the verifier and loader say why",
+		       ifname, mname, msg);
 	} else if (err == -EEXIST || err == -EBUSY) {
 		pr_err("XDP attach to %s in %s mode failed (%s): another XDP program is attached "
 		       "without the libxdp dispatcher or in another mode; see 'ip link show %s' "
@@ -491,7 +512,8 @@ int steer__detach(struct steer *s)
 		return err;
 	}
 	if (err) {
-		pr_err("cannot read the XDP programs of %s (%s)", s->ifname, strerror(-err));
+		pr_err("cannot read the XDP programs of %s (%s)%s", s->ifname, strerror(-err),
+		       steer_perm_hint(err));
 		return err;
 	}
 	if (xdp_program__id(prog) != s->prog_id)

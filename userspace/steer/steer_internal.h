@@ -31,6 +31,9 @@ struct steer {
 	struct xdpserve_stat_val *percpu; /* nr_cpus values, scratch for stats */
 };
 
+/* "; run as root ..." for a permission error while not root, else "". */
+const char *steer_perm_hint(int err);
+
 /* Full names of the maps as in shared.h, indexed by enum steer_map. */
 extern const char *const steer_map_names[STEER_MAP__MAX];
 
