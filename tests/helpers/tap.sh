@@ -61,8 +61,9 @@ tap_check() {
 	local desc=$1 out status
 	shift
 	# In this shell, not a subshell: CMD may start background processes or
-	# set variables that later cases use.
-	out=$(mktemp "${TMPDIR:-/tmp}/tap-check.XXXXXX") || return 1
+	# set variables that later cases use. The output goes to $TB_DIR when the
+	# test bed is in use, so an interrupted run leaves nothing behind.
+	out=$(mktemp "${TB_DIR:-${TMPDIR:-/tmp}}/tap-check.XXXXXX") || return 1
 	"$@" >"$out" 2>&1
 	status=$?
 	if [ "$status" -eq 0 ]; then
