@@ -1,2 +1,24 @@
 # tests: shared helpers, BPF fixtures and end-to-end scenarios. Unit tests
 # are listed by each module's own local.mk next to its sources.
+
+# The steering program on crafted frames (root; skips otherwise) and the
+# endpoint text parser.
+check_PROGRAMS += tests/bpf/test_steer
+TESTS += tests/bpf/test_steer
+tests_bpf_test_steer_SOURCES = tests/bpf/test_steer.c tests/bpf/frames.c tests/bpf/frames.h
+tests_bpf_test_steer_CFLAGS = $(UNIT_CFLAGS)
+tests_bpf_test_steer_LDADD = $(UNIT_LDADD)
+EXTRA_tests_bpf_test_steer_DEPENDENCIES = $(BPF_OBJ)
+
+# End-to-end tests: two namespaces joined by veth (tests/helpers/testbed.sh);
+# they skip by themselves without root or a needed tool. xsk_sink stands in
+# for a worker: an AF_XDP socket that counts and drops what is steered to it.
+check_PROGRAMS += tests/helpers/xsk_sink
+tests_helpers_xsk_sink_SOURCES = tests/helpers/xsk_sink.c
+tests_helpers_xsk_sink_LDADD = $(XDPSERVE_LIBS)
+
+dist_check_SCRIPTS += tests/e2e/steer.sh
+EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
+if E2E_TESTS
+TESTS += tests/e2e/steer.sh
+endif

@@ -38,8 +38,13 @@
  * trie. The trie matches bits of `port`, `family`, `pad` and `addr` in that
  * order, so `prefixlen` = XDPSERVE_ENDPOINT_FIXED_BITS + address prefix
  * length: the port and family always match exactly, the address by prefix.
- * An IPv4 address uses addr[0..3] and leaves the rest zero. A lookup uses
- * the full length (XDPSERVE_ENDPOINT_FIXED_BITS + 128).
+ * An IPv4 address uses addr[0..3] and leaves the rest zero, so a single
+ * IPv4 address is stored with prefixlen 32 + 32 = 64 and IPv6 with 32 + 128.
+ * A lookup uses the full length (XDPSERVE_ENDPOINT_MAX_PREFIX).
+ *
+ * The kernel keeps only 15 characters of a map's name (BPF_OBJ_NAME_LEN),
+ * so "xdpserve_endpoints" shows as "xdpserve_endpoi" in map info; pins use
+ * the full names.
  */
 struct xdpserve_endpoint_key {
 	__u32 prefixlen; /* host order, in bits, counted from `port` */

@@ -1,1 +1,9 @@
-# userspace/cli: no sources yet
+# userspace/cli: xdpservectl, one file per group of subcommands.
+sbin_PROGRAMS += xdpservectl
+xdpservectl_SOURCES = \
+	%reldir%/cli.h \
+	%reldir%/main.c \
+	%reldir%/steer_cmds.c \
+	%reldir%/addr.c \
+	%reldir%/stats.c
+xdpservectl_LDADD = $(XDPSERVE_LIBS)
