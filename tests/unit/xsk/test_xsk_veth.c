@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
@@ -34,6 +35,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cache/cache.h"
+#include "io/io_reader.h"
 #include "net/nic.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
@@ -453,4 +456,132 @@ Test(xsk_veth, rx_batch_receives_redirected_frames)
 	close(map_fd);
 	xsk_queue__destroy(q);
 	cr_assert_eq(umem__destroy(u), 0);
+}
+
+struct load_wait {
+	struct cache_waiter w;
+	int state; /* 0 waiting, 1 loaded, else err + 1 */
+};
+
+static void on_loaded(struct cache_waiter *w, int err)
+{
+	((struct load_wait *)w)->state = err + 1;
+}
+
+/*
+ * The whole path the server takes: a file loaded by the cache into the
+ * queue's own partition through io_uring, sent by reference in
+ * MTU-sized frames, reassembled on the peer; flushed while in flight, the
+ * object waits for its completions and then every frame is free again.
+ */
+Test(xsk_veth, cached_file_goes_out_by_reference)
+{
+	struct xsk_queue_opts o = {.partition = 1, .bind_mode = XSK_BIND_COPY};
+	struct cache_config ccfg = {.budget_bytes = 64 * FRAME_SIZE};
+	struct load_wait wait = {.state = 0};
+	char dir[] = "/tmp/xdpserve-veth-XXXXXX", path[64], cmd[96];
+	const uint32_t size = 3 * FRAME_SIZE + 1234, seg = 1400;
+	uint8_t *file = malloc(size), *seen = calloc(1, size), mac_a[6], mac_b[6], got[2048];
+	uint32_t nseg = (size + seg - 1) / seg;
+	struct frame_account a;
+	struct cache_stats cst;
+	struct cache_obj *obj;
+	struct io_reader *io;
+	struct xsk_queue *q;
+	struct cache *c;
+	struct nic *nic;
+	struct umem *u;
+	int fd, root, rx;
+
+	enter_netns_with_veth(1);
+	cr_assert_eq(umem__create(&ucfg, &u), 0);
+	cr_assert_eq(xsk_queue__create(u, "xa", 0, &o, &q), 0);
+	if (!xsk_queue_sg(q))
+		cr_skip_test("this kernel refuses XDP_USE_SG (before 6.6)");
+	nic = xsk_queue_nic(q);
+	cr_assert_eq(io_reader__create(64, umem_area(u), umem_size(u), &io), 0);
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	for (uint32_t i = 0; i < size; i++)
+		file[i] = (uint8_t)(i * 131 + (i >> 9));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_eq(write(fd, file, size), (ssize_t)size);
+	close(fd);
+	root = open(dir, O_RDONLY | O_DIRECTORY);
+	cr_assert_eq(cache__create(&ccfg, root, xsk_queue_pool(q), io, &c), 0);
+
+	cache_waiter_init(&wait.w, on_loaded);
+	cr_assert_eq(cache_lookup(c, "f", 1, &wait.w, &obj), -EINPROGRESS);
+	for (int i = 0; i < 500 && !wait.state; i++) {
+		poll(&(struct pollfd){.fd = io_reader_fd(io), .events = POLLIN}, 1, 10);
+		cache_poll(c);
+	}
+	cr_assert_eq(wait.state, 1, "loaded");
+	cr_assert_eq(cache_lookup(c, "f", 1, NULL, &obj), 0);
+	cr_assert(frame_pool_contains(xsk_queue_pool(q), obj->blob.frames[0]),
+		  "content lives in the queue's own partition");
+
+	rx = packet_socket("xb");
+	if_mac("xa", mac_a);
+	if_mac("xb", mac_b);
+	for (uint32_t s = 0; s < nseg; s++) {
+		uint64_t off = (uint64_t)s * seg, left = size - off < seg ? size - off : seg;
+		uint32_t cap;
+		uint8_t *buf = nic->ops->begin(nic->ctx, &cap);
+
+		cr_assert_not_null(buf);
+		memcpy(buf, mac_b, 6);
+		memcpy(buf + 6, mac_a, 6);
+		buf[12] = ETH_P_TEST >> 8;
+		buf[13] = ETH_P_TEST & 0xff;
+		memcpy(buf + 14, &off, sizeof(off));
+		while (left) {
+			uint32_t contig;
+			uint64_t addr = blob_addr(&obj->blob, off, &contig);
+
+			if (contig > left)
+				contig = (uint32_t)left;
+			cr_assert_eq(nic->ops->append_ref(nic->ctx, addr, contig), 0);
+			off += contig;
+			left -= contig;
+		}
+		nic->ops->commit(nic->ctx, 14 + sizeof(off));
+	}
+	cr_assert_eq(xsk_queue_tx_flush(q), 0);
+
+	/* Flushed and released while descriptors may still point into it. */
+	cr_assert_eq(cache_flush(c), 1);
+	cache_obj_put(obj);
+
+	for (uint32_t n = 0; n < nseg; n++) {
+		ssize_t r = packet_recv(rx, got, sizeof(got));
+		uint64_t off;
+
+		cr_assert_gt(r, 22, "segment %u of %u did not arrive", n, nseg);
+		memcpy(&off, got + 14, sizeof(off));
+		cr_assert_leq(off + (uint64_t)(r - 22), size);
+		memcpy(seen + off, got + 22, (size_t)(r - 22));
+	}
+	cr_assert_arr_eq(seen, file, size, "the peer got other bytes than the file");
+
+	cr_assert_eq(xsk_queue_drain(q, 3000), 0);
+	cache_poll(c);
+	cache_stats(c, &cst);
+	cr_assert_eq(cst.zombies, 0);
+	cr_assert_eq(cst.frames_used, 0, "the flushed object went after its completions");
+	frame_pool_account(xsk_queue_pool(q), &a);
+	cr_assert(a.clean);
+	cr_assert_eq(a.owner[FRAME_CACHE], 0);
+
+	cache__destroy(c);
+	io_reader__destroy(io);
+	xsk_queue__destroy(q);
+	cr_assert_eq(umem__destroy(u), 0);
+	close(root);
+	close(rx);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+	free(file);
+	free(seen);
 }
