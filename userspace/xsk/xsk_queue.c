@@ -275,6 +275,7 @@ int xsk_queue__create(struct umem *umem, const char *ifname, uint32_t queue_id,
 		.mtu = link_mtu(ifname),
 	};
 	xsk_queue_refill(q);
+	q->st.fill_ring_empty = 0; /* the ring starts empty: not a drought */
 	pr_info("%s queue %u: AF_XDP %s, multi-buffer TX %s, partition %u (%u frames)", ifname,
 		queue_id, xsk_queue_mode(q), q->sg ? "on" : "off (one copy)", o.partition,
 		frame_pool_nframes(q->pool));

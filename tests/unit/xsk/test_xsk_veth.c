@@ -450,6 +450,7 @@ Test(xsk_veth, rx_batch_receives_redirected_frames)
 	cr_assert_eq(xsk_queue_stats(q, &st), 0);
 	cr_assert_geq(st.rx_packets, NFRAMES);
 	cr_assert_eq(st.rx_bad_descs, 0);
+	cr_assert_eq(st.fill_ring_empty, 0, "the fill ring never ran dry");
 	bpf_xdp_detach(ifindex, 0, NULL);
 	close(tx);
 	close(prog_fd);
