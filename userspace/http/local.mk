@@ -1,1 +1,13 @@
-# userspace/http: no sources yet
+# userspace/http: the HTTP/1.1 protocol layer as pure functions over
+# caller-provided buffers (no I/O, no allocation): request parsing, target
+# to path, MIME types, dates, conditionals, ranges and response heads.
+libxdpserve_a_SOURCES += \
+	%reldir%/http_types.h \
+	%reldir%/mime.c \
+	%reldir%/mime.h
+
+check_PROGRAMS += tests/unit/http/test_mime
+TESTS += tests/unit/http/test_mime
+tests_unit_http_test_mime_SOURCES = tests/unit/http/test_mime.c
+tests_unit_http_test_mime_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_http_test_mime_LDADD = $(UNIT_LDADD)
