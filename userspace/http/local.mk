@@ -11,3 +11,13 @@ TESTS += tests/unit/http/test_mime
 tests_unit_http_test_mime_SOURCES = tests/unit/http/test_mime.c
 tests_unit_http_test_mime_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_http_test_mime_LDADD = $(UNIT_LDADD)
+
+libxdpserve_a_SOURCES += \
+	%reldir%/http_date.c \
+	%reldir%/http_date.h
+
+check_PROGRAMS += tests/unit/http/test_http_date
+TESTS += tests/unit/http/test_http_date
+tests_unit_http_test_http_date_SOURCES = tests/unit/http/test_http_date.c
+tests_unit_http_test_http_date_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_http_test_http_date_LDADD = $(UNIT_LDADD)
