@@ -21,3 +21,13 @@ TESTS += tests/unit/http/test_http_date
 tests_unit_http_test_http_date_SOURCES = tests/unit/http/test_http_date.c
 tests_unit_http_test_http_date_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_http_test_http_date_LDADD = $(UNIT_LDADD)
+
+libxdpserve_a_SOURCES += \
+	%reldir%/http_parse.c \
+	%reldir%/http_parse.h
+
+check_PROGRAMS += tests/unit/http/test_http_parse
+TESTS += tests/unit/http/test_http_parse
+tests_unit_http_test_http_parse_SOURCES = tests/unit/http/test_http_parse.c
+tests_unit_http_test_http_parse_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_http_test_http_parse_LDADD = $(UNIT_LDADD)
