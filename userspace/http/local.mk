@@ -31,3 +31,13 @@ TESTS += tests/unit/http/test_http_parse
 tests_unit_http_test_http_parse_SOURCES = tests/unit/http/test_http_parse.c
 tests_unit_http_test_http_parse_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_http_test_http_parse_LDADD = $(UNIT_LDADD)
+
+libxdpserve_a_SOURCES += \
+	%reldir%/http_path.c \
+	%reldir%/http_path.h
+
+check_PROGRAMS += tests/unit/http/test_http_path
+TESTS += tests/unit/http/test_http_path
+tests_unit_http_test_http_path_SOURCES = tests/unit/http/test_http_path.c
+tests_unit_http_test_http_path_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_http_test_http_path_LDADD = $(UNIT_LDADD)
