@@ -41,3 +41,13 @@ TESTS += tests/unit/http/test_http_path
 tests_unit_http_test_http_path_SOURCES = tests/unit/http/test_http_path.c
 tests_unit_http_test_http_path_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_http_test_http_path_LDADD = $(UNIT_LDADD)
+
+libxdpserve_a_SOURCES += \
+	%reldir%/http_cond.c \
+	%reldir%/http_cond.h
+
+check_PROGRAMS += tests/unit/http/test_http_cond
+TESTS += tests/unit/http/test_http_cond
+tests_unit_http_test_http_cond_SOURCES = tests/unit/http/test_http_cond.c
+tests_unit_http_test_http_cond_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_http_test_http_cond_LDADD = $(UNIT_LDADD)
