@@ -10,17 +10,6 @@
 
 #include "http/http_date.h"
 
-/* A 64-bit finalizer (multiply-xorshift): spreads every input bit. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
-
 static size_t put_hex(char *out, uint64_t v)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -43,7 +32,7 @@ size_t http_etag_format(char out[HTTP_ETAG_MAX], uint64_t ino, uint64_t size, ui
 	out[n++] = '"';
 	n += put_hex(out + n, mtime_ns);
 	out[n++] = '-';
-	n += put_hex(out + n, mix64(ino ^ mix64(size)));
+	n += put_hex(out + n, http_mix64(ino ^ http_mix64(size)));
 	out[n++] = '"';
 	out[n] = '\0';
 	return n;

@@ -61,4 +61,33 @@ static inline bool http_eq_ci(const char *a, size_t alen, const char *lit, size_
 
 #define HTTP_EQ_CI(p, len, lit) http_eq_ci((p), (len), (lit), sizeof(lit) - 1)
 
+/* Longest decimal uint64_t. */
+#define HTTP_U64_DIGITS 20
+
+/* Write v in decimal at out (no NUL); returns the digits written. */
+static inline size_t http_put_u64(char *out, uint64_t v)
+{
+	char tmp[HTTP_U64_DIGITS];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* A 64-bit finalizer (multiply-xorshift) that spreads every input bit. */
+static inline uint64_t http_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
 #endif /* XDPSERVE_HTTP_TYPES_H */

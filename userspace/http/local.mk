@@ -51,3 +51,13 @@ TESTS += tests/unit/http/test_http_cond
 tests_unit_http_test_http_cond_SOURCES = tests/unit/http/test_http_cond.c
 tests_unit_http_test_http_cond_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_http_test_http_cond_LDADD = $(UNIT_LDADD)
+
+libxdpserve_a_SOURCES += \
+	%reldir%/http_range.c \
+	%reldir%/http_range.h
+
+check_PROGRAMS += tests/unit/http/test_http_range
+TESTS += tests/unit/http/test_http_range
+tests_unit_http_test_http_range_SOURCES = tests/unit/http/test_http_range.c
+tests_unit_http_test_http_range_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_http_test_http_range_LDADD = $(UNIT_LDADD)
