@@ -6,11 +6,11 @@
  */
 #include "http/http_range.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "http/http_types.h"
+#include "http/http_wbuf.h"
 
 /* 1*DIGIT at v[*i], saturating at UINT64_MAX. False when no digit. */
 static bool parse_pos(const char *v, size_t len, size_t *i, uint64_t *out)
@@ -109,64 +109,27 @@ int http_range_parse(const char *v, size_t len, uint64_t size, struct http_range
 	return st;
 }
 
-/* A bounded writer: everything fails with -ENOSPC once it overflows. */
-struct wbuf {
-	char *p;
-	size_t size, len;
-	bool overflow;
-};
-
-static void w_mem(struct wbuf *w, const char *s, size_t n)
+static void content_range_put(struct wbuf *w, const struct http_byte_range *r, uint64_t total)
 {
-	if (w->overflow || w->len + n >= w->size) {
-		w->overflow = true;
-		return;
-	}
-	memcpy(w->p + w->len, s, n);
-	w->len += n;
-}
-
-static void w_str(struct wbuf *w, const char *s)
-{
-	w_mem(w, s, strlen(s));
-}
-
-static void w_u64(struct wbuf *w, uint64_t v)
-{
-	char tmp[HTTP_U64_DIGITS];
-
-	w_mem(w, tmp, http_put_u64(tmp, v));
-}
-
-static int w_end(struct wbuf *w)
-{
-	if (w->overflow || w->size == 0)
-		return -ENOSPC;
-	w->p[w->len] = '\0';
-	return (int)w->len;
-}
-
-static void w_content_range(struct wbuf *w, const struct http_byte_range *r, uint64_t total)
-{
-	w_str(w, "bytes ");
+	wbuf_str(w, "bytes ");
 	if (r) {
-		w_u64(w, r->first);
-		w_mem(w, "-", 1);
-		w_u64(w, r->last);
+		wbuf_u64(w, r->first);
+		wbuf_mem(w, "-", 1);
+		wbuf_u64(w, r->last);
 	} else {
-		w_mem(w, "*", 1);
+		wbuf_mem(w, "*", 1);
 	}
-	w_mem(w, "/", 1);
-	w_u64(w, total);
+	wbuf_mem(w, "/", 1);
+	wbuf_u64(w, total);
 }
 
 int http_content_range_format(char *out, size_t size, const struct http_byte_range *r,
 			      uint64_t total)
 {
-	struct wbuf w = {out, size, 0, false};
+	struct wbuf w = WBUF_INIT(out, size);
 
-	w_content_range(&w, r, total);
-	return w_end(&w);
+	content_range_put(&w, r, total);
+	return wbuf_end(&w);
 }
 
 size_t http_multipart_boundary(char out[HTTP_BOUNDARY_MAX], uint64_t seed)
@@ -185,40 +148,40 @@ size_t http_multipart_boundary(char out[HTTP_BOUNDARY_MAX], uint64_t seed)
 
 int http_multipart_content_type(char *out, size_t size, const char *boundary)
 {
-	struct wbuf w = {out, size, 0, false};
+	struct wbuf w = WBUF_INIT(out, size);
 
-	w_str(&w, "multipart/byteranges; boundary=");
-	w_str(&w, boundary);
-	return w_end(&w);
+	wbuf_str(&w, "multipart/byteranges; boundary=");
+	wbuf_str(&w, boundary);
+	return wbuf_end(&w);
 }
 
 int http_multipart_part_head(char *out, size_t size, const char *boundary, const char *content_type,
 			     const struct http_byte_range *r, uint64_t total)
 {
-	struct wbuf w = {out, size, 0, false};
+	struct wbuf w = WBUF_INIT(out, size);
 
-	w_str(&w, "\r\n--");
-	w_str(&w, boundary);
-	w_str(&w, "\r\n");
+	wbuf_str(&w, "\r\n--");
+	wbuf_str(&w, boundary);
+	wbuf_str(&w, "\r\n");
 	if (content_type) {
-		w_str(&w, "Content-Type: ");
-		w_str(&w, content_type);
-		w_str(&w, "\r\n");
+		wbuf_str(&w, "Content-Type: ");
+		wbuf_str(&w, content_type);
+		wbuf_str(&w, "\r\n");
 	}
-	w_str(&w, "Content-Range: ");
-	w_content_range(&w, r, total);
-	w_str(&w, "\r\n\r\n");
-	return w_end(&w);
+	wbuf_str(&w, "Content-Range: ");
+	content_range_put(&w, r, total);
+	wbuf_str(&w, "\r\n\r\n");
+	return wbuf_end(&w);
 }
 
 int http_multipart_tail(char *out, size_t size, const char *boundary)
 {
-	struct wbuf w = {out, size, 0, false};
+	struct wbuf w = WBUF_INIT(out, size);
 
-	w_str(&w, "\r\n--");
-	w_str(&w, boundary);
-	w_str(&w, "--\r\n");
-	return w_end(&w);
+	wbuf_str(&w, "\r\n--");
+	wbuf_str(&w, boundary);
+	wbuf_str(&w, "--\r\n");
+	return wbuf_end(&w);
 }
 
 int64_t http_multipart_length(const struct http_ranges *rs, const char *boundary,

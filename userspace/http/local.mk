@@ -54,7 +54,8 @@ tests_unit_http_test_http_cond_LDADD = $(UNIT_LDADD)
 
 libxdpserve_a_SOURCES += \
 	%reldir%/http_range.c \
-	%reldir%/http_range.h
+	%reldir%/http_range.h \
+	%reldir%/http_wbuf.h
 
 check_PROGRAMS += tests/unit/http/test_http_range
 TESTS += tests/unit/http/test_http_range
