@@ -62,3 +62,13 @@ TESTS += tests/unit/http/test_http_range
 tests_unit_http_test_http_range_SOURCES = tests/unit/http/test_http_range.c
 tests_unit_http_test_http_range_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_http_test_http_range_LDADD = $(UNIT_LDADD)
+
+libxdpserve_a_SOURCES += \
+	%reldir%/http_response.c \
+	%reldir%/http_response.h
+
+check_PROGRAMS += tests/unit/http/test_http_response
+TESTS += tests/unit/http/test_http_response
+tests_unit_http_test_http_response_SOURCES = tests/unit/http/test_http_response.c
+tests_unit_http_test_http_response_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_http_test_http_response_LDADD = $(UNIT_LDADD)
