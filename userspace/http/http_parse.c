@@ -511,6 +511,25 @@ int http_parse_request(const char *buf, size_t len, struct http_request *req)
 	return http_parse_request_limited(buf, len, req, NULL);
 }
 
+int http_parse_request_resume(const char *buf, size_t len, size_t last_len,
+			      struct http_request *req, const struct http_limits *lim)
+{
+	size_t s = 0;
+
+	if (!lim)
+		lim = &limits_default;
+	if (last_len == 0 || last_len >= len || len > lim->head ||
+	    memchr(buf + last_len, '\n', len - last_len))
+		return http_parse_request_limited(buf, len, req, lim);
+	/* The request line must be complete already, or still within its limit. */
+	while (s < last_len && (buf[s] == '\r' || buf[s] == '\n'))
+		s++;
+	if (len - s > lim->request_line && !memchr(buf + s, '\n', last_len - s))
+		return http_parse_request_limited(buf, len, req, lim);
+	req->status = 0;
+	return -2;
+}
+
 int http_request_find_field(const char *head, size_t head_len, const char *name, size_t name_len,
 			    struct http_str *value)
 {

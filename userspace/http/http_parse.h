@@ -122,6 +122,21 @@ int http_parse_request_limited(const char *buf, size_t len, struct http_request 
 			       const struct http_limits *limits);
 
 /*
+ * For a caller that got -2 for buf[0..last_len) and now has buf[0..len)
+ * (same head, more bytes): returns -2 at once, without parsing again,
+ * when none of the new bytes is a line end (so the head cannot be
+ * complete) and the head and request-line limits still hold; otherwise
+ * the same as http_parse_request_limited(). This keeps a client that
+ * trickles its head a byte per segment from costing a full re-parse per
+ * byte. A field line over its limit is then refused when it ends or when
+ * the head limit is passed (431 either way), and garbage arriving after
+ * the first call is refused when its line ends; pass last_len 0 for a
+ * first call. *req is meaningful only as for http_parse_request().
+ */
+int http_parse_request_resume(const char *buf, size_t len, size_t last_len,
+			      struct http_request *req, const struct http_limits *limits);
+
+/*
  * Find the first field named `name` (case-insensitive) in a head that
  * http_parse_request() accepted (head = buf, head_len = its return value)
  * and set *value to its trimmed value. For fields the parser does not
