@@ -686,7 +686,6 @@ Test(http_parse, resume_keeps_the_limits)
 
 /* ---- mutations: whatever the bytes, the answers stay consistent ---- */
 
-
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint32_t rng(void)
@@ -775,5 +774,39 @@ Test(http_parse, random_mutations_stay_consistent)
 		}
 		check_consistent(buf, len);
 		check_consistent(buf, rng() % (len + 1));
+	}
+}
+
+Test(http_parse, every_control_byte_at_every_value_position)
+{
+	char buf[256];
+	struct http_request req;
+
+	for (int bad = 0; bad < 256; bad++) {
+		bool ok = bad == '\t' || (bad >= 0x20 && bad != 0x7f);
+
+		if (bad == '\r' || bad == '\n')
+			continue; /* line structure, tested elsewhere */
+		for (size_t vlen = 1; vlen <= 40; vlen++) {
+			for (size_t at = 0; at < vlen; at++) {
+				size_t n = (size_t)sprintf(buf, "GET / HTTP/1.1\r\nHost: x\r\nX: ");
+
+				memset(buf + n, 'v', vlen);
+				buf[n + at] = (char)bad;
+				n += vlen;
+				memcpy(buf + n, "\r\n\r\n", 4);
+				n += 4;
+				int rc = http_parse_request(buf, n, &req);
+
+				if (ok) {
+					cr_assert_eq(rc, (int)n, "byte %#x at %zu of %zu", bad, at,
+						     vlen);
+				} else {
+					cr_assert_eq(rc, -1, "byte %#x at %zu of %zu", bad, at,
+						     vlen);
+					cr_assert_eq(req.status, 400);
+				}
+			}
+		}
 	}
 }
