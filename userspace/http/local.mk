@@ -28,7 +28,10 @@ libxdpserve_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/http/test_http_parse
 TESTS += tests/unit/http/test_http_parse
-tests_unit_http_test_http_parse_SOURCES = tests/unit/http/test_http_parse.c
+tests_unit_http_test_http_parse_SOURCES = \
+	tests/unit/http/parse_test.h \
+	tests/unit/http/test_http_parse.c \
+	tests/unit/http/test_http_parse_hostile.c
 tests_unit_http_test_http_parse_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_http_test_http_parse_LDADD = $(UNIT_LDADD)
 
