@@ -1,4 +1,10 @@
 # userspace/tcp: the user-space TCP stack (tcp.h is its whole interface).
+libxdpserve_a_SOURCES += \
+	%reldir%/tcp.h \
+	%reldir%/syncookie.c \
+	%reldir%/syncookie.h \
+	%reldir%/siphash.c \
+	%reldir%/siphash.h
 
 # Test helpers: a capturing fake NIC and client packet builders/parsers
 # (and, for tests/unit/tcp, the stack fixture). The top-level Makefile.am
@@ -12,3 +18,16 @@ tests_helpers_libtesthelpers_a_SOURCES = \
 	tests/helpers/pkt.h
 tests_helpers_libtesthelpers_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_helpers_libtesthelpers_a_CFLAGS = $(UNIT_CFLAGS)
+
+TCP_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/unit/tcp
+TCP_TEST_LDADD = tests/helpers/libtesthelpers.a $(UNIT_LDADD)
+
+TCP_TESTS = \
+	tests/unit/tcp/test_syncookie
+check_PROGRAMS += $(TCP_TESTS)
+TESTS += $(TCP_TESTS)
+
+tests_unit_tcp_test_syncookie_SOURCES = tests/unit/tcp/test_syncookie.c
+tests_unit_tcp_test_syncookie_CPPFLAGS = $(TCP_TEST_CPPFLAGS)
+tests_unit_tcp_test_syncookie_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_tcp_test_syncookie_LDADD = $(TCP_TEST_LDADD)
