@@ -1,6 +1,8 @@
 # userspace/tcp: the user-space TCP stack (tcp.h is its whole interface).
 libxdpserve_a_SOURCES += \
 	%reldir%/tcp.h \
+	%reldir%/tcp_options.c \
+	%reldir%/tcp_options.h \
 	%reldir%/syncookie.c \
 	%reldir%/syncookie.h \
 	%reldir%/siphash.c \
@@ -23,9 +25,15 @@ TCP_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/u
 TCP_TEST_LDADD = tests/helpers/libtesthelpers.a $(UNIT_LDADD)
 
 TCP_TESTS = \
+	tests/unit/tcp/test_options \
 	tests/unit/tcp/test_syncookie
 check_PROGRAMS += $(TCP_TESTS)
 TESTS += $(TCP_TESTS)
+
+tests_unit_tcp_test_options_SOURCES = tests/unit/tcp/test_options.c
+tests_unit_tcp_test_options_CPPFLAGS = $(TCP_TEST_CPPFLAGS)
+tests_unit_tcp_test_options_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_tcp_test_options_LDADD = $(TCP_TEST_LDADD)
 
 tests_unit_tcp_test_syncookie_SOURCES = tests/unit/tcp/test_syncookie.c
 tests_unit_tcp_test_syncookie_CPPFLAGS = $(TCP_TEST_CPPFLAGS)
