@@ -1,6 +1,8 @@
 # userspace/tcp: the user-space TCP stack (tcp.h is its whole interface).
 libxdpserve_a_SOURCES += \
 	%reldir%/tcp.h \
+	%reldir%/tcp_sendq.c \
+	%reldir%/tcp_sendq.h \
 	%reldir%/tcp_options.c \
 	%reldir%/tcp_options.h \
 	%reldir%/syncookie.c \
@@ -26,7 +28,8 @@ TCP_TEST_LDADD = tests/helpers/libtesthelpers.a $(UNIT_LDADD)
 
 TCP_TESTS = \
 	tests/unit/tcp/test_options \
-	tests/unit/tcp/test_syncookie
+	tests/unit/tcp/test_syncookie \
+	tests/unit/tcp/test_sendq
 check_PROGRAMS += $(TCP_TESTS)
 TESTS += $(TCP_TESTS)
 
@@ -39,3 +42,8 @@ tests_unit_tcp_test_syncookie_SOURCES = tests/unit/tcp/test_syncookie.c
 tests_unit_tcp_test_syncookie_CPPFLAGS = $(TCP_TEST_CPPFLAGS)
 tests_unit_tcp_test_syncookie_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_tcp_test_syncookie_LDADD = $(TCP_TEST_LDADD)
+
+tests_unit_tcp_test_sendq_SOURCES = tests/unit/tcp/test_sendq.c
+tests_unit_tcp_test_sendq_CPPFLAGS = $(TCP_TEST_CPPFLAGS)
+tests_unit_tcp_test_sendq_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_tcp_test_sendq_LDADD = $(TCP_TEST_LDADD)
