@@ -8,7 +8,10 @@ libxdpserve_a_SOURCES += \
 	%reldir%/syncookie.c \
 	%reldir%/syncookie.h \
 	%reldir%/siphash.c \
-	%reldir%/siphash.h
+	%reldir%/siphash.h \
+	%reldir%/cc.h \
+	%reldir%/cc.c \
+	%reldir%/cc_newreno.c
 
 # Test helpers: a capturing fake NIC and client packet builders/parsers
 # (and, for tests/unit/tcp, the stack fixture). The top-level Makefile.am
