@@ -6,6 +6,7 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_input.c \
 	%reldir%/tcp_process.c \
 	%reldir%/tcp_ack.c \
+	%reldir%/tcp_sack.c \
 	%reldir%/tcp_output.c \
 	%reldir%/tcp_timer.c \
 	%reldir%/tcp_timer.h \

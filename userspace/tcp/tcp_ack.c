@@ -3,9 +3,10 @@
  * tcp_ack.c — the ACK field of an acceptable segment (RFC 9293
  * §3.10.7.4, fifth check): RFC 5961 §5 acceptance, the send window, freeing
  * acknowledged bytes from the send queue, RTT samples and the RTO
- * (RFC 6298), duplicate ACKs, loss detection and recovery (NewReno,
- * RFC 5681 §3.2 and RFC 6582, with RFC 3042 limited transmit) and window
- * growth through the cc ops table.
+ * (RFC 6298), duplicate ACKs and SACK information, loss detection and
+ * recovery (NewReno, RFC 5681 §3.2 and RFC 6582, or SACK-driven, RFC 6675,
+ * with RFC 3042 limited transmit) and window growth through the cc ops
+ * table.
  *
  * Called by tcp_process.c: tcp_process() -> tcp_ack().
  */
@@ -69,8 +70,10 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 	c->snd_una = seg->ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
+	tcp_sack_trim(c);
 	c->bytes_acked += data_acked;
 	c->retransmits = 0;
+	c->tlp_sent = false;
 	if (data_acked)
 		c->notify_writable = true;
 	tcp_conn_touch(c);
@@ -98,16 +101,18 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 
 			c->cc.cwnd = w < c->cc.ssthresh ? w : c->cc.ssthresh;
 			c->in_recovery = false;
+			c->sack_recovery = false;
 			c->dupacks = 0;
 			if (s->cc->cwnd_event)
 				s->cc->cwnd_event(&c->cc, TCP_CC_EVENT_RECOVERED);
-		} else {
+		} else if (!c->sack_recovery) {
 			/* Partial ACK (step 4): resend the next hole, deflate by what was acked. */
 			c->rexmit_head = true;
 			c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : 0;
 			if (acked >= c->mss || c->cc.cwnd < c->mss)
 				c->cc.cwnd += c->mss;
 		}
+		/* With SACK, the pipe decides what the partial ACK lets out. */
 	} else {
 		c->dupacks = 0;
 		/* Grow only a window that is in use (RFC 7661). */
@@ -122,14 +127,17 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 		tcp_timer_heap_cancel(&s->rexmt_heap, &c->rexmt_timer);
 		c->rexmt_mode = TCP_REXMT_NONE;
 	} else if (c->rexmt_mode != TCP_REXMT_PERSIST) {
-		c->rexmt_mode = TCP_REXMT_RTO;
-		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + tcp_rto_current(c));
+		tcp_timer_arm_outstanding(c);
 	}
 	tcp_conn_want_output(c);
 }
 
-/* Loss detected: fast retransmit, NewReno recovery (RFC 6582: cwnd = ssthresh + 3 MSS). */
-static void tcp_enter_recovery(struct tcp_conn *c)
+/*
+ * Loss detected: fast retransmit and recovery. With SACK information the
+ * scoreboard drives it (RFC 6675: cwnd = ssthresh, pipe limits sending);
+ * without, NewReno (RFC 6582: cwnd = ssthresh + 3 MSS, inflated per dup ACK).
+ */
+void tcp_ack_enter_recovery(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
 
@@ -138,7 +146,9 @@ static void tcp_enter_recovery(struct tcp_conn *c)
 	c->cc.ssthresh = s->cc->ssthresh(&c->cc);
 	c->recover = c->snd_max;
 	c->in_recovery = true;
-	c->cc.cwnd = c->cc.ssthresh + 3 * c->mss;
+	c->sack_recovery = c->nsack > 0;
+	c->rexmit_high = c->snd_una;
+	c->cc.cwnd = c->cc.ssthresh + (c->sack_recovery ? 0 : 3 * c->mss);
 	c->rexmit_head = true;
 	c->rtt_timing = false;
 	if (s->cc->cwnd_event)
@@ -146,13 +156,14 @@ static void tcp_enter_recovery(struct tcp_conn *c)
 	tcp_conn_want_output(c);
 }
 
-/* A duplicate ACK (RFC 5681 §2 definition). */
+/* A duplicate ACK (RFC 5681 §2, or RFC 6675 §2 when it carries SACK). */
 static void tcp_ack_dup(struct tcp_conn *c)
 {
 	c->dupacks++;
 	if (c->in_recovery) {
-		/* Each further duplicate means a segment left the network. */
-		c->cc.cwnd += c->mss;
+		/* NewReno: each further duplicate means a segment left the network. */
+		if (!c->sack_recovery)
+			c->cc.cwnd += c->mss;
 		tcp_conn_want_output(c);
 		return;
 	}
@@ -163,14 +174,14 @@ static void tcp_ack_dup(struct tcp_conn *c)
 	}
 	/* RFC 6582 §3.2 step 2: not again for losses of the same window. */
 	if (c->dupacks == 3 && seq_gt(c->snd_una, c->recover))
-		tcp_enter_recovery(c);
+		tcp_ack_enter_recovery(c);
 }
 
 bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	struct tcp_stack *s = c->s;
-	uint32_t ack = seg->ack;
-	bool wnd_changed = false, advanced;
+	uint32_t ack = seg->ack, newly_sacked = 0;
+	bool wnd_changed = false, sack_info, advanced;
 
 	/* RFC 5961 §5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else ACK and drop. */
 	if (seq_gt(ack, c->snd_max) || seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
@@ -197,10 +208,24 @@ bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 	advanced = seq_gt(ack, c->snd_una);
 	if (advanced)
 		tcp_ack_new(c, seg, ack - c->snd_una);
-	/* Duplicate: nothing new acknowledged, no data, data outstanding, same window. */
+	sack_info = c->sack_ok && seg->opts.nsack;
+	if (sack_info)
+		newly_sacked = tcp_sack_update(c, &seg->opts);
+	/*
+	 * Duplicate: nothing new acknowledged, no data, data outstanding, and
+	 * either new SACK information or (without SACK) the same window.
+	 */
 	if (!advanced && ack == c->snd_una && !seg->len && !(seg->flags & TCP_FLAG_FIN) &&
-	    c->snd_una != c->snd_max && c->rexmt_mode != TCP_REXMT_PERSIST && !wnd_changed)
+	    c->snd_una != c->snd_max && c->rexmt_mode != TCP_REXMT_PERSIST &&
+	    (sack_info ? newly_sacked > 0 : !wnd_changed))
 		tcp_ack_dup(c);
+	/* RFC 6675 §5 (4.2): enough SACKed above SND.UNA means it was lost. */
+	if (!c->in_recovery && c->nsack && seq_gt(c->snd_una, c->recover) && tcp_sack_is_lost(c))
+		tcp_ack_enter_recovery(c);
+	/* A hole not yet judged lost: give it the reordering window (tcp_timer.c). */
+	if (newly_sacked && c->rexmt_mode != TCP_REXMT_REORDER &&
+	    c->rexmt_mode != TCP_REXMT_PERSIST)
+		tcp_timer_arm_reorder(c);
 
 	if (wnd_changed) {
 		if (c->snd_wnd && c->rexmt_mode == TCP_REXMT_PERSIST)

@@ -7,8 +7,9 @@
  *   tcp_input.c    header checks, demultiplexing, SYN cookie open, RST replies
  *   tcp_process.c  synchronized states: sequence checks, RST/SYN, text, FIN
  *   tcp_ack.c      the ACK field: send queue, RTT, loss detection, congestion control
+ *   tcp_sack.c     the SACK scoreboard (RFC 6675 recovery)
  *   tcp_output.c   segments from the send queue, pure ACKs, RST, SYN-ACK
- *   tcp_timer.c    RTO, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
+ *   tcp_timer.c    RTO, loss probe, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
  *   tcp_time_wait.c the bounded TIME_WAIT table
  *   tcp_sendq.c, tcp_options.c, syncookie.c, siphash.c, cc*.c: building blocks
@@ -47,6 +48,13 @@
 #define TCP_OOW_ACK_INTERVAL_NS (500 * NSEC_PER_MSEC)
 /* RFC 7323 §5.5: a TS.Recent older than this is invalid for PAWS. */
 #define TCP_PAWS_IDLE_NS (24ull * 24 * 3600 * NSEC_PER_SEC)
+/*
+ * Tail loss probe (RFC 8985 §7.2): PTO = 2 * SRTT plus the peer's
+ * worst-case delayed ACK when a single segment is in flight, or a small
+ * margin otherwise (as Linux does).
+ */
+#define TCP_TLP_DELACK_NS (200 * NSEC_PER_MSEC)
+#define TCP_TLP_MARGIN_NS (2 * NSEC_PER_MSEC)
 /* Clock granularity G of RFC 6298 (the timestamp clock ticks in ms). */
 #define TCP_CLOCK_GRANULARITY_NS NSEC_PER_MSEC
 /*
@@ -54,6 +62,8 @@
  * the NIC can append references: a descriptor costs more than the copy.
  */
 #define TCP_SG_MIN_REF 256
+/* SACKed ranges a connection remembers (RFC 6675 scoreboard). */
+#define TCP_SACK_BLOCKS 8
 
 static inline bool seq_lt(uint32_t a, uint32_t b)
 {
@@ -89,6 +99,8 @@ enum tcp_rexmt_mode {
 	TCP_REXMT_NONE = 0,
 	TCP_REXMT_RTO,	   /* data or FIN outstanding */
 	TCP_REXMT_PERSIST, /* data waiting behind a zero (or too small) window */
+	TCP_REXMT_TLP,	   /* tail loss probe before the RTO (RFC 8985 §7) */
+	TCP_REXMT_REORDER, /* a SACK hole: lost unless repaired within the reordering window */
 };
 
 /* A parsed, checksum-verified segment; points into the borrowed frame. */
@@ -136,6 +148,8 @@ struct tcp_conn {
 	bool fin_sent; /* FIN has been sent at least once; fin_seq is its number */
 	uint32_t fin_seq;
 	bool rexmit_head; /* fast retransmit: resend the first unacknowledged segment */
+	bool tlp_probe;	  /* the loss probe timer fired: send one probe segment */
+	bool tlp_sent;	  /* a probe went since SND.UNA last advanced */
 	bool force_probe; /* persist timer fired: send even if the window says no */
 	bool notify_writable;
 
@@ -164,11 +178,19 @@ struct tcp_conn {
 	uint64_t rtt_start_ns;
 	uint64_t last_oow_ack_ns;
 
-	/* Congestion control and loss recovery (NewReno). */
+	/* Congestion control and loss recovery. */
 	struct tcp_cc cc;
 	uint32_t dupacks;
 	uint32_t recover;
 	bool in_recovery;
+	bool sack_recovery;   /* recovery driven by the scoreboard (RFC 6675) */
+	uint32_t rexmit_high; /* holes below this were retransmitted in this recovery */
+	uint32_t rexmit_mark; /* SND.MAX at the last retransmission */
+	uint8_t nsack;
+	uint32_t sack_bytes;
+	struct {
+		uint32_t start, end;
+	} sack_blk[TCP_SACK_BLOCKS]; /* SACKed ranges above SND.UNA, sorted */
 
 	struct tcp_sendq q;
 
@@ -292,7 +314,30 @@ bool tcp_send_oow_ack(struct tcp_conn *c, bool challenge);
 /* Process the ACK field; false when the segment must be dropped. */
 bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg);
 void tcp_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns);
+/* Loss detected: fast retransmit and recovery (SACK-driven or NewReno). */
+void tcp_ack_enter_recovery(struct tcp_conn *c);
 uint64_t tcp_rto_current(const struct tcp_conn *c);
+
+/* tcp_timer.c */
+/* Data is outstanding: arm the reordering window, loss probe or RTO (restarting it). */
+void tcp_timer_arm_outstanding(struct tcp_conn *c);
+/* Arm the SACK reordering window if a hole calls for it; false leaves the timer alone. */
+bool tcp_timer_arm_reorder(struct tcp_conn *c);
+
+/* tcp_sack.c */
+void tcp_sack_clear(struct tcp_conn *c);
+/* Add the SACK blocks of an ACK; returns the bytes newly SACKed. */
+uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
+/* SND.UNA advanced: drop what it covers. */
+void tcp_sack_trim(struct tcp_conn *c);
+/* RFC 6675 IsLost(SND.UNA): enough SACKed above the first hole (or RFC 5827 tail). */
+bool tcp_sack_is_lost(const struct tcp_conn *c);
+/* The next lost, not yet retransmitted range (at most one MSS). */
+bool tcp_sack_next_hole(const struct tcp_conn *c, uint32_t *seq, uint32_t *len);
+/* RFC 6675 pipe: bytes presumed in the network. */
+uint32_t tcp_sack_pipe(const struct tcp_conn *c);
+/* seq, or the end of the SACKed range holding it. */
+uint32_t tcp_sack_skip(const struct tcp_conn *c, uint32_t seq);
 
 /* tcp_output.c */
 /* Send what windows allow; -ENOBUFS when the NIC had no frame. */

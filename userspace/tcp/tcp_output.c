@@ -403,11 +403,8 @@ void tcp_rexmt_update(struct tcp_conn *c)
 		}
 	} else if (outstanding) {
 		/* RFC 6298 §5.1: start the timer if it is not running. */
-		if (c->rexmt_mode != TCP_REXMT_RTO) {
-			c->rexmt_mode = TCP_REXMT_RTO;
-			tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer,
-					   s->now + tcp_rto_current(c));
-		}
+		if (c->rexmt_mode == TCP_REXMT_NONE || c->rexmt_mode == TCP_REXMT_PERSIST)
+			tcp_timer_arm_outstanding(c);
 	} else if (c->rexmt_mode != TCP_REXMT_NONE) {
 		c->rexmt_mode = TCP_REXMT_NONE;
 		tcp_timer_heap_cancel(&s->rexmt_heap, &c->rexmt_timer);
@@ -429,6 +426,57 @@ static int tcp_output_rexmit_head(struct tcp_conn *c)
 		return err;
 	if (seq_gt(c->snd_una + len + fin, c->snd_nxt))
 		c->snd_nxt = c->snd_una + len + fin;
+	if (seq_gt(c->snd_una + len, c->rexmit_high))
+		c->rexmit_high = c->snd_una + len;
+	c->rexmit_mark = c->snd_max;
+	return 0;
+}
+
+/*
+ * The loss probe (RFC 8985 §7.3): one new segment if the peer's window
+ * takes it (cwnd does not count), else the last segment sent again.
+ */
+static int tcp_output_tlp(struct tcp_conn *c)
+{
+	uint32_t end = tcp_conn_queue_end(c), wnd_end = c->snd_una + c->snd_wnd;
+	uint32_t unsent = seq_gt(end, c->snd_nxt) ? end - c->snd_nxt : 0;
+	uint32_t wnd_avail = seq_gt(wnd_end, c->snd_nxt) ? wnd_end - c->snd_nxt : 0;
+	uint32_t len, seq, data_end;
+	bool fin = false;
+	int err;
+
+	if (c->snd_nxt == c->snd_max && unsent && wnd_avail) {
+		len = min_u32(min_u32(unsent, c->mss), wnd_avail);
+		err = tcp_send_segment(c, c->snd_nxt, &len, &fin);
+		if (err)
+			return err;
+		c->snd_nxt += len;
+		c->snd_max = c->snd_nxt;
+		return 0;
+	}
+	data_end = c->fin_sent ? c->fin_seq : c->snd_max;
+	len = min_u32(data_end - c->snd_una, c->mss);
+	seq = data_end - len;
+	fin = c->fin_sent && !tcp_conn_fin_acked(c);
+	if (!len && !fin)
+		return 0;
+	return tcp_send_segment(c, seq, &len, &fin);
+}
+
+/* RFC 6675 §5 (C): retransmit lost holes while the pipe leaves room. */
+static int tcp_output_sack_holes(struct tcp_conn *c)
+{
+	uint32_t seq, len;
+	bool fin = false;
+	int err;
+
+	while (tcp_sack_pipe(c) + c->mss <= c->cc.cwnd && tcp_sack_next_hole(c, &seq, &len)) {
+		err = tcp_send_segment(c, seq, &len, &fin);
+		if (err)
+			return err;
+		c->rexmit_high = seq + len;
+		c->rexmit_mark = c->snd_max;
+	}
 	return 0;
 }
 
@@ -445,14 +493,28 @@ int tcp_output(struct tcp_conn *c)
 			goto out;
 		c->rexmit_head = false;
 	}
+	if (c->sack_recovery) {
+		err = tcp_output_sack_holes(c);
+		if (err)
+			goto out;
+	}
+	if (c->tlp_probe) {
+		err = tcp_output_tlp(c);
+		if (err)
+			goto out;
+		c->tlp_probe = false;
+	}
 	for (;;) {
 		uint32_t end, unsent, flight;
 		uint32_t cwnd = c->cc.cwnd, wnd_end, wnd_avail, len;
 		bool fin, fin_due, forced = c->force_probe;
 
+		/* Going back over sent data (after an RTO): skip what the peer SACKed. */
+		if (c->nsack && seq_lt(c->snd_nxt, c->snd_max))
+			c->snd_nxt = tcp_sack_skip(c, c->snd_nxt);
 		end = tcp_conn_queue_end(c);
 		unsent = tcp_unsent(c);
-		flight = c->snd_nxt - c->snd_una;
+		flight = c->sack_recovery ? tcp_sack_pipe(c) : c->snd_nxt - c->snd_una;
 		wnd_end = c->snd_una + c->snd_wnd;
 		wnd_avail = seq_gt(wnd_end, c->snd_nxt) ? wnd_end - c->snd_nxt : 0;
 		fin_due = tcp_conn_fin_queued(c) && seq_le(c->snd_nxt, end);

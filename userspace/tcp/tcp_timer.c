@@ -2,8 +2,10 @@
 /*
  * tcp_timer.c — timer structures (see tcp_timer.h) and what happens when
  * a timer fires: retransmission timeout (RFC 6298 §5.4-5.7, go-back to
- * SND.UNA, loss window), persist probe (RFC 9293 §3.8.6.1), delayed ACK,
- * idle timeout, FIN_WAIT_2/LAST_ACK give-up, TIME_WAIT expiry.
+ * SND.UNA, loss window), tail loss probe and SACK reordering window
+ * (RFC 8985, simplified: no per-segment send times), persist probe
+ * (RFC 9293 §3.8.6.1), delayed ACK, idle timeout, FIN_WAIT_2/LAST_ACK
+ * give-up, TIME_WAIT expiry.
  *
  * Called by tcp_stack__poll() -> tcp_timer_run().
  */
@@ -99,7 +101,49 @@ struct tcp_htimer *tcp_timer_heap_expired(struct tcp_timer_heap *h, uint64_t now
 	return NULL;
 }
 
-/* Retransmission timeout, or a persist probe. */
+bool tcp_timer_arm_reorder(struct tcp_conn *c)
+{
+	struct tcp_stack *s = c->s;
+	uint64_t wnd;
+
+	/*
+	 * SACK shows a hole at SND.UNA that is not yet judged lost: if it is
+	 * not repaired within a reordering window of SRTT / 4 (RFC 8985 §6.2,
+	 * here counted from the SACK that showed it), it is lost.
+	 */
+	if (!c->rtt_valid || c->in_recovery || c->backoff || !c->nsack ||
+	    !seq_gt(c->snd_una, c->recover))
+		return false;
+	wnd = c->srtt_ns / 4 + TCP_TLP_MARGIN_NS;
+	if (wnd >= tcp_rto_current(c))
+		return false;
+	c->rexmt_mode = TCP_REXMT_REORDER;
+	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + wnd);
+	return true;
+}
+
+void tcp_timer_arm_outstanding(struct tcp_conn *c)
+{
+	struct tcp_stack *s = c->s;
+	uint64_t rto = tcp_rto_current(c), pto;
+
+	if (tcp_timer_arm_reorder(c))
+		return;
+	/* A probe needs an RTT, no loss recovery or backoff going on, and one per flight. */
+	if (c->rtt_valid && !c->in_recovery && !c->backoff && !c->tlp_sent) {
+		pto = 2 * c->srtt_ns + (c->snd_max - c->snd_una <= c->mss ? TCP_TLP_DELACK_NS
+									   : TCP_TLP_MARGIN_NS);
+		if (pto < rto) {
+			c->rexmt_mode = TCP_REXMT_TLP;
+			tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + pto);
+			return;
+		}
+	}
+	c->rexmt_mode = TCP_REXMT_RTO;
+	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + rto);
+}
+
+/* Retransmission timeout, loss probe, or persist probe. */
 static void tcp_timer_rexmt(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
@@ -111,6 +155,25 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 	/* Everything was acknowledged meanwhile: nothing to recover (persist aside). */
 	if (mode != TCP_REXMT_PERSIST && c->snd_una == c->snd_max)
 		return;
+	if (mode == TCP_REXMT_REORDER) {
+		if (c->nsack && !c->in_recovery && seq_gt(c->snd_una, c->recover))
+			tcp_ack_enter_recovery(c);
+		tcp_timer_arm_outstanding(c);
+		return;
+	}
+	if (mode == TCP_REXMT_TLP) {
+		/*
+		 * Nothing heard for 2 SRTT: the tail of the flight or its ACKs may
+		 * be lost. One probe makes the receiver speak (RFC 8985 §7.3);
+		 * the RTO stays armed behind it.
+		 */
+		c->tlp_sent = true;
+		c->tlp_probe = true;
+		c->rexmt_mode = TCP_REXMT_RTO;
+		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + tcp_rto_current(c));
+		tcp_conn_want_output(c);
+		return;
+	}
 	/* Unanswered RTOs or probes in a row: the peer is gone. */
 	if (c->retransmits >= s->cfg.max_retransmits) {
 		tcp_conn_close(c, TCP_CLOSE_TIMEOUT, true);
@@ -130,6 +193,9 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 		c->cc.ssthresh = s->cc->ssthresh(&c->cc);
 		c->cc.cwnd = c->mss;
 		c->in_recovery = false;
+		c->sack_recovery = false;
+		/* The receiver may have dropped what it SACKed (RFC 2018 §8). */
+		tcp_sack_clear(c);
 		c->dupacks = 0;
 		c->recover = c->snd_max;
 		c->rexmit_head = false;

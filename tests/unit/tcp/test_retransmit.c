@@ -268,6 +268,154 @@ Test(retransmit, partial_ack_retransmits_the_next_hole)
 	cr_assert_eq(h_stats(&H)->rto_fired, 0);
 }
 
+/* An ACK that SACKs [from, to) (offsets from the ISN + 1), acknowledging `ack`. */
+static void sack_ack(uint32_t ack, uint32_t from1, uint32_t to1, uint32_t from2, uint32_t to2)
+{
+	struct pkt_spec sp = h_spec(&H, PKT_ACK);
+
+	sp.ack = H.s_nxt + ack;
+	sp.wnd = 65535;
+	sp.nsack = 1;
+	sp.sack[0][0] = H.s_nxt + from1;
+	sp.sack[0][1] = H.s_nxt + to1;
+	if (to2) {
+		sp.nsack = 2;
+		sp.sack[1][0] = H.s_nxt + from2;
+		sp.sack[1][1] = H.s_nxt + to2;
+	}
+	h_send(&H, &sp);
+}
+
+Test(retransmit, one_compressed_sack_ack_repairs_every_hole)
+{
+	struct pkt_info seg[64];
+	uint32_t mss = 1448;
+	int n;
+
+	/* A measured RTT first, as on any real connection. */
+	tcp_conn_send_copy(A->c, data, 100);
+	h_poll(&H);
+	collect(seg, 64);
+	H.now += 1 * MS;
+	H.c_ts += 1;
+	h_ack(&H, H.s_nxt + 100, 65535 << 7);
+	H.s_nxt += 100;
+	cr_assert_eq(tcp_conn_send_copy(A->c, data + 100, 10 * mss), 0);
+	h_poll(&H);
+	cr_assert_eq(collect(seg, 64), 10);
+	/*
+	 * Segments 1-2 and 5 are lost. A receiver that compresses its ACKs
+	 * sends just one, SACKing 3-4 and 6-9: no three duplicates ever come.
+	 */
+	sack_ack(mss, 3 * mss, 5 * mss, 6 * mss, 10 * mss);
+	h_poll(&H);
+	n = collect(seg, 64);
+	cr_assert_eq(n, 3, "both holes are retransmitted at once (%d segments)", n);
+	cr_assert_eq(seg[0].seq, H.s_nxt + mss);
+	cr_assert_eq(seg[1].seq, H.s_nxt + 2 * mss);
+	cr_assert_eq(seg[2].seq, H.s_nxt + 5 * mss);
+	for (int i = 0; i < n; i++) {
+		cr_assert_eq(seg[i].len, mss);
+		cr_assert_arr_eq(seg[i].payload, data + 100 + (seg[i].seq - H.s_nxt), mss);
+	}
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+	/* Everything repaired: recovery ends, new data flows. */
+	tcp_conn_send_copy(A->c, data, 4 * mss);
+	h_ack(&H, H.s_nxt + 10 * mss, 65535 << 7);
+	h_poll(&H);
+	n = collect(seg, 64);
+	cr_assert_geq(n, 2);
+	cr_assert_eq(seg[0].seq, H.s_nxt + 10 * mss);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+Test(retransmit, lost_retransmission_found_by_later_sacks)
+{
+	struct pkt_info seg[64];
+	uint32_t mss = 1448;
+	int n, again = 0;
+
+	tcp_conn_send_copy(A->c, data, 100);
+	h_poll(&H);
+	collect(seg, 64);
+	H.now += 1 * MS;
+	H.c_ts += 1;
+	h_ack(&H, H.s_nxt + 100, 65535 << 7);
+	H.s_nxt += 100;
+	cr_assert_eq(tcp_conn_send_copy(A->c, data + 100, 20 * mss), 0);
+	h_poll(&H);
+	cr_assert_eq(collect(seg, 64), 10);
+	/* Segment 0 lost; 1-9 SACKed: recovery retransmits 0 and sends new data. */
+	sack_ack(0, mss, 10 * mss, 0, 0);
+	h_poll(&H);
+	n = collect(seg, 64);
+	cr_assert_geq(n, 2);
+	cr_assert_eq(seg[0].seq, H.s_nxt);
+	cr_assert_gt(seg[n - 1].seq, H.s_nxt + 9 * mss, "new data behind the repair");
+	/* The repair is lost too; the new data arrives and is SACKed. */
+	sack_ack(0, mss, seg[n - 1].seq + seg[n - 1].len - H.s_nxt, 0, 0);
+	h_poll(&H);
+	n = collect(seg, 64);
+	for (int i = 0; i < n; i++)
+		again += seg[i].seq == H.s_nxt;
+	cr_assert_eq(again, 1, "the lost retransmission is sent again without waiting for the RTO");
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+Test(retransmit, sacked_data_is_not_sent_again)
+{
+	struct pkt_info seg[64];
+	uint32_t mss = 1448;
+	int n;
+
+	cr_assert_eq(tcp_conn_send_copy(A->c, data, 10 * mss), 0);
+	h_poll(&H);
+	cr_assert_eq(collect(seg, 64), 10);
+	/* 0 is lost; 1-9 are SACKed; the repair goes, then the timer must not resend 1-9. */
+	sack_ack(0, mss, 10 * mss, 0, 0);
+	h_poll(&H);
+	n = collect(seg, 64);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(seg[0].seq, H.s_nxt);
+	h_ack(&H, H.s_nxt + 10 * mss, 65535 << 7);
+	h_poll(&H);
+	cr_assert_eq(collect(seg, 64), 0);
+	cr_assert_eq(h_stats(&H)->tx_retransmits, 1);
+}
+
+Test(retransmit, loss_probe_recovers_a_lost_last_ack)
+{
+	struct pkt_info seg[64];
+	uint32_t mss = 1448;
+	uint64_t next, t0;
+	int n;
+
+	/* A measured RTT of 1 ms. */
+	tcp_conn_send_copy(A->c, data, 100);
+	h_poll(&H);
+	collect(seg, 64);
+	H.now += 1 * MS;
+	H.c_ts += 1;
+	h_ack(&H, H.s_nxt + 100, 65535 << 7);
+	H.s_nxt += 100;
+	cr_assert_eq(tcp_conn_send_copy(A->c, data, 4 * mss), 0);
+	t0 = H.now;
+	next = h_poll(&H);
+	cr_assert_eq(collect(seg, 64), 4);
+	/* The receiver got all four, but its ACK is lost: nothing comes back. */
+	cr_assert_lt(next, t0 + 10 * MS, "a loss probe after about 2 SRTT, not the 200 ms RTO");
+	h_advance(&H, next);
+	n = collect(seg, 64);
+	cr_assert_eq(n, 1, "one probe");
+	cr_assert_eq(seg[0].seq, H.s_nxt + 3 * mss, "the last segment again");
+	cr_assert_eq(seg[0].len, mss);
+	/* Its ACK settles everything: no RTO. */
+	h_ack(&H, H.s_nxt + 4 * mss, 65535 << 7);
+	next = h_poll(&H);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+	cr_assert_gt(next, H.now + SEC);
+}
+
 Test(retransmit, zero_window_probe_then_window_opens)
 {
 	struct pkt_info seg[32];

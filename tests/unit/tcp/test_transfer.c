@@ -223,6 +223,10 @@ static const struct xfer_case xfer_cases[] = {
 	{true, 4, 4, 1460, 117, 2 << 20, 12, 23, true, false},
 	{false, 0, 4, 1460, 117, 2 << 20, 12, 23, true, false},
 	{true, 4, 6, 1220, 117, 1 << 20, 12, 7, false, false},
+	/* a SACK client that compresses its ACKs (as Linux does) */
+	{true, 4, 4, 1460, 117, 3 << 20, 12, 0, true, true},
+	{true, 4, 4, 1460, 117, 3 << 20, 12, 19, true, true},
+	{false, 0, 6, 1220, 117, 2 << 20, 12, 7, true, true},
 };
 
 ParameterizedTestParameters(transfer, blob_stream_is_byte_identical)
@@ -267,6 +271,11 @@ ParameterizedTest(const struct xfer_case *xc, transfer, blob_stream_is_byte_iden
 		cr_assert_eq(cl.ref_frames, 0, "copy mode never appends references");
 	if (xc->loss_every)
 		cr_assert_gt(h_stats(&H)->tx_retransmits, 0);
+	/* Only a lone lost last segment may need the timer (nothing can report it). */
+	if (xc->sack)
+		cr_assert_leq(h_stats(&H)->rto_fired, 1,
+			      "SACK recovery needs no timeout (%lu, loss 1/%u, v%u)",
+			      (unsigned long)h_stats(&H)->rto_fired, xc->loss_every, xc->family);
 	/* Everything acknowledged: the blob reference is back. */
 	h_poll(&H);
 	cr_assert_eq(tcp_conn_tx_queued(a->c), 0);
