@@ -12,21 +12,7 @@
  */
 #include "tcp/tcp_int.h"
 
-uint64_t tcp_rto_current(const struct tcp_conn *c)
-{
-	const struct tcp_config *cfg = &c->s->cfg;
-	uint64_t rto = c->rto_ns;
-
-	for (uint8_t i = 0; i < c->backoff && rto < cfg->rto_max_ns; i++)
-		rto *= 2;
-	if (rto > cfg->rto_max_ns)
-		rto = cfg->rto_max_ns;
-	if (rto < cfg->rto_min_ns)
-		rto = cfg->rto_min_ns;
-	return rto;
-}
-
-void tcp_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns)
+void tcp_ack_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns)
 {
 	const struct tcp_config *cfg = &c->s->cfg;
 	uint64_t var;
@@ -89,7 +75,7 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 		rtt = s->now - c->rtt_start_ns;
 	}
 	if (rtt != UINT64_MAX)
-		tcp_rtt_sample(c, rtt);
+		tcp_ack_rtt_sample(c, rtt);
 
 	c->cc.flight = flight_before;
 	c->cc.now_ns = s->now;
@@ -186,7 +172,7 @@ bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 	/* RFC 5961 §5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else ACK and drop. */
 	if (seq_gt(ack, c->snd_max) || seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
 		s->stats.rx_drop_out_of_window++;
-		tcp_send_oow_ack(c, true);
+		tcp_process_oow_ack(c, true);
 		return false;
 	}
 	/* Send window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2 rule). */

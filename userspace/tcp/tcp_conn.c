@@ -13,7 +13,7 @@
 #include "tcp/siphash.h"
 #include "tcp/tcp_int.h"
 
-const char *tcp_state_name(uint8_t state)
+const char *tcp_conn_state_name(uint8_t state)
 {
 	static const char *const names[] = {
 		[TCP_STATE_FREE] = "FREE",
@@ -30,7 +30,8 @@ const char *tcp_state_name(uint8_t state)
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
-void tcp_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16_t lport, uint16_t rport)
+void tcp_conn_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16_t lport,
+			    uint16_t rport)
 {
 	memset(t, 0, sizeof(*t));
 	t->family = rx->path.family;
@@ -40,7 +41,7 @@ void tcp_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16_t lp
 	memcpy(t->raddr, rx->path.remote_addr, 16);
 }
 
-uint32_t tcp_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t)
+uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t)
 {
 	return (uint32_t)siphash13(s->hash_key, t, sizeof(*t));
 }
@@ -52,7 +53,7 @@ static bool tuple_eq(const struct tcp_tuple *a, const struct tcp_tuple *b)
 
 struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 {
-	struct list_node *head = &s->buckets[tcp_tuple_hash(s, t) & s->hash_mask], *pos;
+	struct list_node *head = &s->buckets[tcp_conn_tuple_hash(s, t) & s->hash_mask], *pos;
 
 	list_for_each (pos, head) {
 		struct tcp_conn *c = list_entry(pos, struct tcp_conn, hash_node);
@@ -86,7 +87,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 		       s->cfg.tx_max_pieces, s->tx_mem + (uint64_t)idx * s->cfg.tx_copy_size,
 		       s->cfg.tx_copy_size);
 	c->state = TCP_STATE_ESTABLISHED;
-	list_add_tail(&s->buckets[tcp_tuple_hash(s, t) & s->hash_mask], &c->hash_node);
+	list_add_tail(&s->buckets[tcp_conn_tuple_hash(s, t) & s->hash_mask], &c->hash_node);
 	list_add_tail(&s->active, &c->list_node);
 	s->stats.conns_active++;
 	return c;
@@ -169,7 +170,7 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *info)
 	memcpy(info->remote_addr, c->tuple.raddr, 16);
 	info->local_port = c->tuple.lport;
 	info->remote_port = c->tuple.rport;
-	info->state = tcp_state_name(c->state);
+	info->state = tcp_conn_state_name(c->state);
 	info->mss = c->mss;
 	info->cwnd = c->cc.cwnd;
 	info->snd_wnd = c->snd_wnd;

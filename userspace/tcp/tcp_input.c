@@ -26,7 +26,7 @@ static inline uint32_t get_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-uint32_t tcp_ts_offset(const struct tcp_stack *s, const struct tcp_tuple *t)
+uint32_t tcp_input_ts_offset(const struct tcp_stack *s, const struct tcp_tuple *t)
 {
 	/* Per address pair, as RFC 7323 §7.1 suggests; needs no state. */
 	struct {
@@ -101,8 +101,8 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 		bool sack = s->cfg.sack && o->sack_perm;
 
 		so.ts = true;
-		so.tsval = syncookie_ts_encode(tcp_ts_clock(s->now) + tcp_ts_offset(s, t), peer_ws,
-					       sack);
+		so.tsval = syncookie_ts_encode(tcp_ts_clock(s->now) + tcp_input_ts_offset(s, t),
+					       peer_ws, sack);
 		so.tsecr = o->tsval;
 		so.wscale = peer_ws >= 0 ? s->rcv_wscale : -1;
 		so.sack_perm = sack;
@@ -135,7 +135,7 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 	if (mss && ts_ok) {
 		uint32_t ts_now;
 
-		ts_off = tcp_ts_offset(s, t);
+		ts_off = tcp_input_ts_offset(s, t);
 		ts_now = tcp_ts_clock(s->now) + ts_off;
 		/* The echo must be a TSval we could have sent, carrying our option bits. */
 		if (seq_gt(o->tsecr, ts_now) || ts_now - o->tsecr > COOKIE_TS_MAX_AGE_MS ||
@@ -222,19 +222,19 @@ void tcp_input(struct tcp_stack *s, const struct net_rx *rx)
 
 	if (!tcp_parse(s, rx, &seg))
 		return;
-	tcp_tuple_from_rx(&t, rx, seg.dport, seg.sport);
+	tcp_conn_tuple_from_rx(&t, rx, seg.dport, seg.sport);
 
 	c = tcp_conn_lookup(s, &t);
 	if (c) {
 		tcp_process(c, &seg);
 		return;
 	}
-	tw = tcp_tw_lookup(s, &t);
+	tw = tcp_time_wait_lookup(s, &t);
 	if (tw) {
-		if (!tcp_tw_input(s, tw, &seg))
+		if (!tcp_time_wait_input(s, tw, &seg))
 			return;
 		/* A new SYN reopens the tuple (RFC 6191): forget the old one. */
-		tcp_tw_free(s, tw);
+		tcp_time_wait_free(s, tw);
 	}
 
 	if (seg.flags & TCP_FLAG_RST) {

@@ -288,8 +288,8 @@ static inline bool tcp_conn_fin_acked(const struct tcp_conn *c)
 }
 
 /* tcp_conn.c */
-void tcp_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16_t lport,
-		       uint16_t rport);
+void tcp_conn_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16_t lport,
+			    uint16_t rport);
 struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
 struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t);
 /* Finish c: RST to the peer if asked, timers off, closed() queued for tcp_conn_reap(). */
@@ -298,27 +298,27 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst
 void tcp_conn_reap(struct tcp_stack *s);
 void tcp_conn_want_output(struct tcp_conn *c);
 void tcp_conn_touch(struct tcp_conn *c); /* progress: restart the idle timer */
-const char *tcp_state_name(uint8_t state);
-uint32_t tcp_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t);
+const char *tcp_conn_state_name(uint8_t state);
+uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t);
 
 /* tcp_input.c */
 void tcp_input(struct tcp_stack *s, const struct net_rx *rx);
-uint32_t tcp_ts_offset(const struct tcp_stack *s, const struct tcp_tuple *t);
+uint32_t tcp_input_ts_offset(const struct tcp_stack *s, const struct tcp_tuple *t);
 
 /* tcp_process.c */
 void tcp_process(struct tcp_conn *c, struct tcp_seg *seg);
 /* An out-of-window or challenge ACK, rate-limited; true if sent. */
-bool tcp_send_oow_ack(struct tcp_conn *c, bool challenge);
+bool tcp_process_oow_ack(struct tcp_conn *c, bool challenge);
 
 /* tcp_ack.c */
 /* Process the ACK field; false when the segment must be dropped. */
 bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg);
-void tcp_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns);
+void tcp_ack_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns);
 /* Loss detected: fast retransmit and recovery (SACK-driven or NewReno). */
 void tcp_ack_enter_recovery(struct tcp_conn *c);
-uint64_t tcp_rto_current(const struct tcp_conn *c);
 
 /* tcp_timer.c */
+uint64_t tcp_timer_rto(const struct tcp_conn *c);
 /* Data is outstanding: arm the reordering window, loss probe or RTO (restarting it). */
 void tcp_timer_arm_outstanding(struct tcp_conn *c);
 /* Arm the SACK reordering window if a hole calls for it; false leaves the timer alone. */
@@ -356,15 +356,15 @@ int tcp_output_bare(struct tcp_stack *s, const struct net_path *p, uint16_t lpor
 		    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, const uint8_t *opts,
 		    uint32_t optlen);
 /* The window field for a segment of c now (receiver SWS avoidance included). */
-uint16_t tcp_rcv_window_field(struct tcp_conn *c);
-void tcp_rexmt_update(struct tcp_conn *c);
+uint16_t tcp_output_window(struct tcp_conn *c);
+void tcp_output_rexmt_update(struct tcp_conn *c);
 
 /* tcp_time_wait.c */
-void tcp_tw_enter(struct tcp_conn *c);
-struct tcp_tw *tcp_tw_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
+void tcp_time_wait_enter(struct tcp_conn *c);
+struct tcp_tw *tcp_time_wait_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
 /* Handle a segment for a TIME_WAIT entry; true when a SYN may reopen the tuple. */
-bool tcp_tw_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg);
-void tcp_tw_free(struct tcp_stack *s, struct tcp_tw *tw);
-void tcp_tw_fill_view(struct tcp_stack *s, const struct tcp_tw *tw, struct tcp_conn *view);
+bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg);
+void tcp_time_wait_free(struct tcp_stack *s, struct tcp_tw *tw);
+void tcp_time_wait_fill_view(struct tcp_stack *s, const struct tcp_tw *tw, struct tcp_conn *view);
 
 #endif /* XDPSERVE_TCP_INT_H */

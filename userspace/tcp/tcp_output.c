@@ -140,7 +140,7 @@ void tcp_output_synack(struct tcp_stack *s, const struct tcp_seg *seg, uint32_t 
 			TCP_FLAG_SYN | TCP_FLAG_ACK, wnd, opts, optlen);
 }
 
-uint16_t tcp_rcv_window_field(struct tcp_conn *c)
+uint16_t tcp_output_window(struct tcp_conn *c)
 {
 	uint32_t size = c->s->cfg.rx_buf_size;
 	uint32_t room = size - c->rx_len;
@@ -267,7 +267,7 @@ static int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t *len, boo
 
 	if (c->ts_ok)
 		h.optlen = tcp_options_write_ts(opts, tcp_conn_ts_now(c), c->ts_recent);
-	h.wnd = tcp_rcv_window_field(c);
+	h.wnd = tcp_output_window(c);
 	hdr = eth_output_hdr_len(&c->path) + TCP_HLEN + h.optlen;
 again:
 	buf = nic->ops->begin(nic->ctx, &cap);
@@ -383,7 +383,7 @@ static uint32_t tcp_unsent(const struct tcp_conn *c)
 	return seq_gt(end, c->snd_nxt) ? end - c->snd_nxt : 0;
 }
 
-void tcp_rexmt_update(struct tcp_conn *c)
+void tcp_output_rexmt_update(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
 	bool outstanding = c->snd_una != c->snd_max;
@@ -399,7 +399,7 @@ void tcp_rexmt_update(struct tcp_conn *c)
 		if (c->rexmt_mode != TCP_REXMT_PERSIST) {
 			c->rexmt_mode = TCP_REXMT_PERSIST;
 			tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer,
-					   s->now + tcp_rto_current(c));
+					   s->now + tcp_timer_rto(c));
 		}
 	} else if (outstanding) {
 		/* RFC 6298 §5.1: start the timer if it is not running. */
@@ -558,6 +558,6 @@ int tcp_output(struct tcp_conn *c)
 		err = tcp_send_segment(c, tcp_ack_seq(c), &len, &fin);
 	}
 out:
-	tcp_rexmt_update(c);
+	tcp_output_rexmt_update(c);
 	return err;
 }

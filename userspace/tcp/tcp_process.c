@@ -12,7 +12,7 @@
 
 #include "tcp/tcp_int.h"
 
-bool tcp_send_oow_ack(struct tcp_conn *c, bool challenge)
+bool tcp_process_oow_ack(struct tcp_conn *c, bool challenge)
 {
 	struct tcp_stack *s = c->s;
 
@@ -32,7 +32,7 @@ static void tcp_reject_ack(struct tcp_conn *c, uint32_t seg_len)
 	if (seg_len)
 		tcp_output_ack(c);
 	else
-		tcp_send_oow_ack(c, false);
+		tcp_process_oow_ack(c, false);
 }
 
 /* RFC 9293 §3.10.7.4, first check: is the segment inside the receive window? */
@@ -146,7 +146,7 @@ void tcp_process(struct tcp_conn *c, struct tcp_seg *seg)
 	/* RFC 5961 §4.2: any SYN on a synchronized connection gets a challenge ACK. */
 	if (seg->flags & TCP_FLAG_SYN) {
 		s->stats.rx_drop_out_of_window++;
-		tcp_send_oow_ack(c, true);
+		tcp_process_oow_ack(c, true);
 		return;
 	}
 	/* RFC 7323: timestamps on every segment once agreed, and PAWS. */
@@ -175,7 +175,7 @@ void tcp_process(struct tcp_conn *c, struct tcp_seg *seg)
 			return;
 		}
 		s->stats.rx_drop_out_of_window++;
-		tcp_send_oow_ack(c, true);
+		tcp_process_oow_ack(c, true);
 		return;
 	}
 	if (!(seg->flags & TCP_FLAG_ACK)) {
@@ -201,7 +201,7 @@ void tcp_process(struct tcp_conn *c, struct tcp_seg *seg)
 			tcp_timer_fifo_arm(&s->finwait_fifo, &c->life_timer, s->now);
 			break;
 		case TCP_STATE_CLOSING:
-			tcp_tw_enter(c);
+			tcp_time_wait_enter(c);
 			return;
 		case TCP_STATE_LAST_ACK:
 			tcp_conn_close(c, TCP_CLOSE_NORMAL, false);
@@ -238,7 +238,7 @@ void tcp_process(struct tcp_conn *c, struct tcp_seg *seg)
 		}
 	}
 	if (c->state == TCP_STATE_FIN_WAIT_2 && c->fin_rcvd) {
-		tcp_tw_enter(c);
+		tcp_time_wait_enter(c);
 		return;
 	}
 	if (c->ack_now)

@@ -259,7 +259,7 @@ void tcp_stack__for_each_conn(struct tcp_stack *s, void (*fn)(struct tcp_conn *c
 	list_for_each_safe (pos, tmp, &s->tw_fifo.head) {
 		struct tcp_ftimer *t = list_entry(pos, struct tcp_ftimer, node);
 
-		tcp_tw_fill_view(s, container_of(t, struct tcp_tw, timer), &s->tw_view);
+		tcp_time_wait_fill_view(s, container_of(t, struct tcp_tw, timer), &s->tw_view);
 		fn(&s->tw_view, arg);
 	}
 }

@@ -8,7 +8,7 @@
  * SYN with a higher sequence number or timestamp may reopen the tuple
  * (RFC 6191).
  *
- * Called by tcp_process.c (tcp_tw_enter), tcp_input.c (lookup, input) and
+ * Called by tcp_process.c (tcp_time_wait_enter), tcp_input.c (lookup, input) and
  * tcp_timer.c (expiry).
  */
 #include <string.h>
@@ -17,10 +17,10 @@
 
 static struct list_node *tw_bucket(struct tcp_stack *s, const struct tcp_tuple *t)
 {
-	return &s->tw_buckets[tcp_tuple_hash(s, t) & s->tw_hash_mask];
+	return &s->tw_buckets[tcp_conn_tuple_hash(s, t) & s->tw_hash_mask];
 }
 
-struct tcp_tw *tcp_tw_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
+struct tcp_tw *tcp_time_wait_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 {
 	struct list_node *head, *pos;
 
@@ -36,7 +36,7 @@ struct tcp_tw *tcp_tw_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 	return NULL;
 }
 
-void tcp_tw_free(struct tcp_stack *s, struct tcp_tw *tw)
+void tcp_time_wait_free(struct tcp_stack *s, struct tcp_tw *tw)
 {
 	list_del(&tw->hash_node);
 	tcp_ftimer_cancel(&tw->timer);
@@ -44,7 +44,7 @@ void tcp_tw_free(struct tcp_stack *s, struct tcp_tw *tw)
 	s->stats.conns_time_wait--;
 }
 
-static void tcp_tw_send_ack(struct tcp_stack *s, struct tcp_tw *tw)
+static void tcp_time_wait_send_ack(struct tcp_stack *s, struct tcp_tw *tw)
 {
 	uint8_t opts[TCPOLEN_TS_ALIGNED];
 	uint32_t optlen = 0;
@@ -56,7 +56,7 @@ static void tcp_tw_send_ack(struct tcp_stack *s, struct tcp_tw *tw)
 			TCP_FLAG_ACK, tw->wnd, opts, optlen);
 }
 
-void tcp_tw_enter(struct tcp_conn *c)
+void tcp_time_wait_enter(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
 	struct tcp_tw *tw;
@@ -69,7 +69,7 @@ void tcp_tw_enter(struct tcp_conn *c)
 			struct tcp_ftimer *oldest =
 				list_first(&s->tw_fifo.head, struct tcp_ftimer, node);
 
-			tcp_tw_free(s, container_of(oldest, struct tcp_tw, timer));
+			tcp_time_wait_free(s, container_of(oldest, struct tcp_tw, timer));
 		}
 		tw = list_entry(s->free_tws.next, struct tcp_tw, hash_node);
 		list_del(&tw->hash_node);
@@ -77,7 +77,7 @@ void tcp_tw_enter(struct tcp_conn *c)
 		tw->path = c->path;
 		tw->snd_nxt = c->snd_max;
 		tw->rcv_nxt = c->rcv_nxt;
-		tw->wnd = tcp_rcv_window_field(c);
+		tw->wnd = tcp_output_window(c);
 		tw->ts_ok = c->ts_ok;
 		tw->ts_off = c->ts_off;
 		tw->ts_recent = c->ts_recent;
@@ -89,7 +89,7 @@ void tcp_tw_enter(struct tcp_conn *c)
 	tcp_conn_close(c, TCP_CLOSE_NORMAL, false);
 }
 
-bool tcp_tw_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg)
+bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg)
 {
 	uint32_t seg_len = seg->len + !!(seg->flags & TCP_FLAG_FIN);
 
@@ -109,7 +109,7 @@ bool tcp_tw_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *
 	if (seg->flags & TCP_FLAG_FIN) {
 		/* Our last ACK was lost: send it again and wait 2 MSL afresh. */
 		tcp_timer_fifo_arm(&s->tw_fifo, &tw->timer, s->now);
-		tcp_tw_send_ack(s, tw);
+		tcp_time_wait_send_ack(s, tw);
 		return false;
 	}
 	if (!seg_len && !(seg->flags & TCP_FLAG_SYN) && seg->seq == tw->rcv_nxt)
@@ -118,12 +118,12 @@ bool tcp_tw_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *
 	if (seg_len || !tw->last_oow_ack_ns ||
 	    s->now - tw->last_oow_ack_ns >= TCP_OOW_ACK_INTERVAL_NS) {
 		tw->last_oow_ack_ns = s->now ? s->now : 1;
-		tcp_tw_send_ack(s, tw);
+		tcp_time_wait_send_ack(s, tw);
 	}
 	return false;
 }
 
-void tcp_tw_fill_view(struct tcp_stack *s, const struct tcp_tw *tw, struct tcp_conn *view)
+void tcp_time_wait_fill_view(struct tcp_stack *s, const struct tcp_tw *tw, struct tcp_conn *view)
 {
 	memset(view, 0, sizeof(*view));
 	view->s = s;

@@ -101,6 +101,21 @@ struct tcp_htimer *tcp_timer_heap_expired(struct tcp_timer_heap *h, uint64_t now
 	return NULL;
 }
 
+/* The RTO with the backoff in force, within [rto_min, rto_max] (RFC 6298 §5.5). */
+uint64_t tcp_timer_rto(const struct tcp_conn *c)
+{
+	const struct tcp_config *cfg = &c->s->cfg;
+	uint64_t rto = c->rto_ns;
+
+	for (uint8_t i = 0; i < c->backoff && rto < cfg->rto_max_ns; i++)
+		rto *= 2;
+	if (rto > cfg->rto_max_ns)
+		rto = cfg->rto_max_ns;
+	if (rto < cfg->rto_min_ns)
+		rto = cfg->rto_min_ns;
+	return rto;
+}
+
 bool tcp_timer_arm_reorder(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
@@ -115,7 +130,7 @@ bool tcp_timer_arm_reorder(struct tcp_conn *c)
 	    !seq_gt(c->snd_una, c->recover))
 		return false;
 	wnd = c->srtt_ns / 4 + TCP_TLP_MARGIN_NS;
-	if (wnd >= tcp_rto_current(c))
+	if (wnd >= tcp_timer_rto(c))
 		return false;
 	c->rexmt_mode = TCP_REXMT_REORDER;
 	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + wnd);
@@ -125,14 +140,14 @@ bool tcp_timer_arm_reorder(struct tcp_conn *c)
 void tcp_timer_arm_outstanding(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
-	uint64_t rto = tcp_rto_current(c), pto;
+	uint64_t rto = tcp_timer_rto(c), pto;
 
 	if (tcp_timer_arm_reorder(c))
 		return;
 	/* A probe needs an RTT, no loss recovery or backoff going on, and one per flight. */
 	if (c->rtt_valid && !c->in_recovery && !c->backoff && !c->tlp_sent) {
-		pto = 2 * c->srtt_ns + (c->snd_max - c->snd_una <= c->mss ? TCP_TLP_DELACK_NS
-									   : TCP_TLP_MARGIN_NS);
+		pto = 2 * c->srtt_ns +
+		      (c->snd_max - c->snd_una <= c->mss ? TCP_TLP_DELACK_NS : TCP_TLP_MARGIN_NS);
 		if (pto < rto) {
 			c->rexmt_mode = TCP_REXMT_TLP;
 			tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + pto);
@@ -170,7 +185,7 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 		c->tlp_sent = true;
 		c->tlp_probe = true;
 		c->rexmt_mode = TCP_REXMT_RTO;
-		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + tcp_rto_current(c));
+		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + tcp_timer_rto(c));
 		tcp_conn_want_output(c);
 		return;
 	}
@@ -205,7 +220,7 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 			s->cc->cwnd_event(&c->cc, TCP_CC_EVENT_RTO);
 	}
 	c->rexmt_mode = mode;
-	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + tcp_rto_current(c));
+	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + tcp_timer_rto(c));
 	tcp_conn_want_output(c);
 }
 
@@ -230,7 +245,7 @@ void tcp_timer_run(struct tcp_stack *s, uint64_t now)
 		tcp_conn_close(container_of(ft, struct tcp_conn, life_timer), TCP_CLOSE_TIMEOUT,
 			       true);
 	while ((ft = tcp_timer_fifo_expired(&s->tw_fifo, now)))
-		tcp_tw_free(s, container_of(ft, struct tcp_tw, timer));
+		tcp_time_wait_free(s, container_of(ft, struct tcp_tw, timer));
 }
 
 uint64_t tcp_timer_next(const struct tcp_stack *s)
