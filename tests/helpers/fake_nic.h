@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fake_nic.h — a struct nic for unit tests: every committed frame is kept as
+ * one flat byte copy (header-frame bytes followed by the bytes of each
+ * append_ref() descriptor, resolved against a UMEM base the test gives),
+ * with its descriptor count. It can run with scatter-gather on or off,
+ * refuse begin() to simulate a full ring, and it counts protocol misuse
+ * (nested begin, refs without SG, too many descriptors, oversized frames)
+ * so tests can assert there was none.
+ */
+#ifndef XDPSERVE_TEST_FAKE_NIC_H
+#define XDPSERVE_TEST_FAKE_NIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/nic.h"
+
+#define FAKE_NIC_MAX_REFS 64
+
+struct fake_frame {
+	uint8_t *data;	     /* flat copy, malloc'd */
+	uint32_t len;	     /* total bytes */
+	uint32_t copied_len; /* bytes written into the header frame */
+	uint32_t ndesc;	     /* descriptors: 1 + references */
+};
+
+struct fake_nic {
+	struct nic nic;
+	const uint8_t *umem; /* base that append_ref addresses are offsets into */
+	uint32_t frame_size; /* capacity begin() reports */
+	bool refuse;	     /* begin() returns NULL */
+	int64_t allow;	     /* >= 0: begin() succeeds this many more times, then refuses */
+
+	uint8_t *cur; /* the frame being built */
+	bool open;
+	uint64_t ref_addr[FAKE_NIC_MAX_REFS];
+	uint32_t ref_len[FAKE_NIC_MAX_REFS];
+	uint32_t nrefs;
+
+	struct fake_frame *frames;
+	uint32_t nframes, frames_cap;
+	uint32_t next; /* first frame not yet taken by fake_nic_take() */
+
+	uint64_t begun, committed, aborted, refused, refs_appended;
+	uint64_t violations; /* misuse of the nic protocol; must stay 0 */
+};
+
+/* sg: offer append_ref with max_frags descriptors per frame; mtu: IP MTU. */
+void fake_nic_init(struct fake_nic *f, bool sg, uint32_t max_frags, uint32_t mtu,
+		   const uint8_t *umem);
+void fake_nic_fini(struct fake_nic *f);
+/* The next captured frame not yet taken, or NULL. */
+const struct fake_frame *fake_nic_take(struct fake_nic *f);
+/* Forget every captured frame. */
+void fake_nic_clear(struct fake_nic *f);
+
+#endif /* XDPSERVE_TEST_FAKE_NIC_H */

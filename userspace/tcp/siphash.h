@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * siphash.h — SipHash, the keyed hash behind SYN cookies, timestamp offsets
+ * and the connection hash table (so a peer cannot aim at one bucket).
+ */
+#ifndef XDPSERVE_SIPHASH_H
+#define XDPSERVE_SIPHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIPHASH_KEY_LEN 16
+
+/* SipHash-c-d of data[0..len) under a 128-bit key (2-4 is the standard one). */
+uint64_t siphash(const uint8_t key[SIPHASH_KEY_LEN], const void *data, size_t len,
+		 unsigned int c_rounds, unsigned int d_rounds);
+
+static inline uint64_t siphash24(const uint8_t key[SIPHASH_KEY_LEN], const void *data, size_t len)
+{
+	return siphash(key, data, len, 2, 4);
+}
+
+/* The lighter SipHash-1-3, for hash-table buckets. */
+static inline uint64_t siphash13(const uint8_t key[SIPHASH_KEY_LEN], const void *data, size_t len)
+{
+	return siphash(key, data, len, 1, 3);
+}
+
+#endif /* XDPSERVE_SIPHASH_H */

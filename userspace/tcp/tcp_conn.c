@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tcp_conn.c — the connection table and a connection's life: allocation
+ * from the preallocated pool when a cookie ACK validates (tcp_input.c),
+ * lookup for every segment, close and reap (closed() callback, slot back to
+ * the pool), and the per-connection API of tcp.h that the HTTP layer calls
+ * (receive buffer, send queue, shutdown, abort).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/net.h"
+#include "tcp/siphash.h"
+#include "tcp/tcp_int.h"
+
+const char *tcp_conn_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+		[TCP_STATE_FREE] = "FREE",
+		[TCP_STATE_ESTABLISHED] = "ESTABLISHED",
+		[TCP_STATE_FIN_WAIT_1] = "FIN_WAIT_1",
+		[TCP_STATE_FIN_WAIT_2] = "FIN_WAIT_2",
+		[TCP_STATE_CLOSING] = "CLOSING",
+		[TCP_STATE_TIME_WAIT] = "TIME_WAIT",
+		[TCP_STATE_CLOSE_WAIT] = "CLOSE_WAIT",
+		[TCP_STATE_LAST_ACK] = "LAST_ACK",
+		[TCP_STATE_CLOSED] = "CLOSED",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
+void tcp_conn_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16_t lport,
+			    uint16_t rport)
+{
+	memset(t, 0, sizeof(*t));
+	t->family = rx->path.family;
+	t->lport = lport;
+	t->rport = rport;
+	memcpy(t->laddr, rx->path.local_addr, 16);
+	memcpy(t->raddr, rx->path.remote_addr, 16);
+}
+
+uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	return (uint32_t)siphash13(s->hash_key, t, sizeof(*t));
+}
+
+static bool tuple_eq(const struct tcp_tuple *a, const struct tcp_tuple *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	struct list_node *head = &s->buckets[tcp_conn_tuple_hash(s, t) & s->hash_mask], *pos;
+
+	list_for_each (pos, head) {
+		struct tcp_conn *c = list_entry(pos, struct tcp_conn, hash_node);
+
+		if (tuple_eq(&c->tuple, t))
+			return c;
+	}
+	return NULL;
+}
+
+struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	struct tcp_conn *c = list_first(&s->free_conns, struct tcp_conn, list_node);
+	uint32_t idx;
+
+	if (!c)
+		return NULL;
+	list_del(&c->list_node);
+	idx = (uint32_t)(c - s->conns);
+
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	list_init(&c->hash_node);
+	list_init(&c->out_node);
+	tcp_ftimer_init(&c->life_timer);
+	tcp_ftimer_init(&c->delack_timer);
+	tcp_htimer_init(&c->rexmt_timer);
+	c->tuple = *t;
+	c->rx_buf = s->rx_mem + (uint64_t)idx * s->cfg.rx_buf_size;
+	tcp_sendq_init(&c->q, s->piece_mem + (uint64_t)idx * s->cfg.tx_max_pieces,
+		       s->cfg.tx_max_pieces, s->tx_mem + (uint64_t)idx * s->cfg.tx_copy_size,
+		       s->cfg.tx_copy_size);
+	c->state = TCP_STATE_ESTABLISHED;
+	list_add_tail(&s->buckets[tcp_conn_tuple_hash(s, t) & s->hash_mask], &c->hash_node);
+	list_add_tail(&s->active, &c->list_node);
+	s->stats.conns_active++;
+	return c;
+}
+
+void tcp_conn_want_output(struct tcp_conn *c)
+{
+	if (c->state != TCP_STATE_CLOSED && !list_linked(&c->out_node))
+		list_add_tail(&c->s->out_list, &c->out_node);
+}
+
+void tcp_conn_touch(struct tcp_conn *c)
+{
+	/* FIN_WAIT_2, and LAST_ACK once the FIN is out, have their own give-up timer. */
+	if (c->state == TCP_STATE_FIN_WAIT_2 || (c->state == TCP_STATE_LAST_ACK && c->fin_sent))
+		return;
+	tcp_timer_fifo_arm(&c->s->idle_fifo, &c->life_timer, c->s->now);
+}
+
+void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst)
+{
+	struct tcp_stack *s = c->s;
+
+	/* TIME_WAIT only appears in the for_each view, which owns nothing. */
+	if (c->state == TCP_STATE_CLOSED || c->state == TCP_STATE_FREE ||
+	    c->state == TCP_STATE_TIME_WAIT)
+		return;
+	if (send_rst)
+		tcp_output_rst(c);
+	c->state = TCP_STATE_CLOSED;
+	c->close_reason = (uint8_t)why;
+	list_del(&c->hash_node);
+	list_del(&c->out_node);
+	tcp_ftimer_cancel(&c->life_timer);
+	tcp_ftimer_cancel(&c->delack_timer);
+	tcp_timer_heap_cancel(&s->rexmt_heap, &c->rexmt_timer);
+	tcp_sendq_release(&c->q);
+	list_del(&c->list_node);
+	list_add_tail(&s->reap, &c->list_node);
+	s->stats.conns_active--;
+	if (c->refused)
+		return;
+	s->stats.conns_closed++;
+	if (why == TCP_CLOSE_RESET)
+		s->stats.conns_reset++;
+	else if (why == TCP_CLOSE_TIMEOUT)
+		s->stats.conns_timed_out++;
+}
+
+void tcp_conn_reap(struct tcp_stack *s)
+{
+	struct tcp_conn *c;
+
+	while ((c = list_first(&s->reap, struct tcp_conn, list_node))) {
+		list_del(&c->list_node);
+		if (!c->refused && s->app->closed)
+			s->app->closed(s->app_ctx, c, (enum tcp_close_reason)c->close_reason);
+		c->state = TCP_STATE_FREE;
+		list_add_head(&s->free_conns, &c->list_node);
+	}
+}
+
+/* --- the per-connection API (tcp.h) ------------------------------------- */
+
+void *tcp_conn_app(const struct tcp_conn *c)
+{
+	return c->app;
+}
+
+struct tcp_stack *tcp_conn_stack(const struct tcp_conn *c)
+{
+	return c->s;
+}
+
+void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->family = c->tuple.family;
+	memcpy(info->local_addr, c->tuple.laddr, 16);
+	memcpy(info->remote_addr, c->tuple.raddr, 16);
+	info->local_port = c->tuple.lport;
+	info->remote_port = c->tuple.rport;
+	info->state = tcp_conn_state_name(c->state);
+	info->mss = c->mss;
+	info->cwnd = c->cc.cwnd;
+	info->snd_wnd = c->snd_wnd;
+	info->srtt_ns = c->srtt_ns;
+	info->bytes_acked = c->bytes_acked;
+	info->bytes_received = c->bytes_received;
+	info->retransmits = c->total_retrans;
+}
+
+const uint8_t *tcp_conn_rx_peek(const struct tcp_conn *c, uint32_t *len)
+{
+	*len = c->rx_len;
+	return c->rx_buf + c->rx_head;
+}
+
+void tcp_conn_rx_consume(struct tcp_conn *c, uint32_t n)
+{
+	uint32_t before, after;
+
+	if (n > c->rx_len)
+		n = c->rx_len;
+	if (!n)
+		return;
+	before = c->s->cfg.rx_buf_size - c->rx_len;
+	c->rx_head += n;
+	c->rx_len -= n;
+	if (!c->rx_len)
+		c->rx_head = 0;
+	after = c->s->cfg.rx_buf_size - c->rx_len;
+	if (c->state == TCP_STATE_CLOSED || c->state == TCP_STATE_TIME_WAIT || c->fin_rcvd)
+		return;
+	/*
+	 * Tell the peer when the window opens enough to matter (RFC 9293
+	 * §3.8.6.2.2): from (nearly) closed to a full segment or more, or by
+	 * half the buffer.
+	 */
+	if ((before < c->rcv_mss && after >= c->rcv_mss) ||
+	    after - before >= c->s->cfg.rx_buf_size / 2) {
+		c->ack_now = true;
+		tcp_conn_want_output(c);
+	}
+}
+
+bool tcp_conn_rx_eof(const struct tcp_conn *c)
+{
+	return c->fin_rcvd && c->rx_len == 0;
+}
+
+static bool tcp_conn_can_send(const struct tcp_conn *c)
+{
+	return !c->shutdown &&
+	       (c->state == TCP_STATE_ESTABLISHED || c->state == TCP_STATE_CLOSE_WAIT);
+}
+
+uint32_t tcp_conn_tx_copy_space(const struct tcp_conn *c)
+{
+	return tcp_conn_can_send(c) ? tcp_sendq_copy_space(&c->q) : 0;
+}
+
+uint32_t tcp_conn_tx_pieces_free(const struct tcp_conn *c)
+{
+	return tcp_conn_can_send(c) ? tcp_sendq_pieces_free(&c->q) : 0;
+}
+
+uint64_t tcp_conn_tx_queued(const struct tcp_conn *c)
+{
+	return c->q.bytes;
+}
+
+int tcp_conn_send_copy(struct tcp_conn *c, const void *data, uint32_t len)
+{
+	int err;
+
+	if (!tcp_conn_can_send(c))
+		return -EPIPE;
+	err = tcp_sendq_copy(&c->q, data, len);
+	if (!err)
+		tcp_conn_want_output(c);
+	return err;
+}
+
+int tcp_conn_send_blob(struct tcp_conn *c, struct blob *b, uint64_t off, uint64_t len)
+{
+	int err;
+
+	if (!tcp_conn_can_send(c))
+		return -EPIPE;
+	err = tcp_sendq_blob(&c->q, b, off, len);
+	if (!err)
+		tcp_conn_want_output(c);
+	return err;
+}
+
+void tcp_conn_shutdown(struct tcp_conn *c)
+{
+	if (c->shutdown || (c->state != TCP_STATE_ESTABLISHED && c->state != TCP_STATE_CLOSE_WAIT))
+		return;
+	c->shutdown = true;
+	/* The FIN_WAIT/LAST_ACK give-up timer starts when the FIN is sent (tcp_output.c). */
+	c->state = c->state == TCP_STATE_ESTABLISHED ? TCP_STATE_FIN_WAIT_1 : TCP_STATE_LAST_ACK;
+	tcp_conn_want_output(c);
+}
+
+void tcp_conn_abort(struct tcp_conn *c)
+{
+	/* closed() follows from tcp_conn_reap() at the end of input or poll. */
+	tcp_conn_close(c, TCP_CLOSE_ABORTED, true);
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tcp_input.c — the TCP input stage: tcp_stack__input() -> eth_input() ->
+ * tcp_input(). Checks the header and checksum, parses options, and hands
+ * the segment to its connection (tcp_process.c), its TIME_WAIT entry
+ * (tcp_time_wait.c), or the passive-open path here: SYNs are answered with
+ * a SYN cookie and no state; an ACK whose cookie validates creates the
+ * connection. Anything else gets a RST (RFC 9293 §3.10.7.1).
+ */
+#include <string.h>
+
+#include "net/checksum.h"
+#include "tcp/siphash.h"
+#include "tcp/tcp_int.h"
+
+/* A cookie ACK must echo a TSval we sent at most this long ago (two cookie periods). */
+#define COOKIE_TS_MAX_AGE_MS (2 * SYNCOOKIE_PERIOD_NS / NSEC_PER_MSEC)
+
+static inline uint16_t get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+uint32_t tcp_input_ts_offset(const struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	/* Per address pair, as RFC 7323 §7.1 suggests; needs no state. */
+	struct {
+		uint8_t laddr[16], raddr[16];
+	} m;
+
+	memcpy(m.laddr, t->laddr, 16);
+	memcpy(m.raddr, t->raddr, 16);
+	return (uint32_t)siphash24(s->hash_key, &m, sizeof(m));
+}
+
+/* Parse and verify the TCP header; false (and counted) when the segment is dropped. */
+static bool tcp_parse(struct tcp_stack *s, const struct net_rx *rx, struct tcp_seg *seg)
+{
+	const uint8_t *th = rx->l4;
+	uint32_t doff;
+
+	if (rx->l4_len < TCP_HLEN)
+		goto malformed;
+	doff = (uint32_t)(th[12] >> 4) * 4;
+	if (doff < TCP_HLEN || doff > rx->l4_len)
+		goto malformed;
+	if (csum_fold(csum_partial(th, rx->l4_len, rx->pseudo_sum)) != 0xffff) {
+		s->stats.rx_drop_csum++;
+		return false;
+	}
+	seg->rx = rx;
+	seg->sport = get_be16(th);
+	seg->dport = get_be16(th + 2);
+	seg->seq = get_be32(th + 4);
+	seg->ack = get_be32(th + 8);
+	seg->flags = th[13] & 0x3f; /* ECE and CWR are ignored: no ECN */
+	seg->wnd = get_be16(th + 14);
+	seg->data = th + doff;
+	seg->len = rx->l4_len - doff;
+	if (!seg->sport || !seg->dport)
+		goto malformed;
+	if ((seg->flags & TCP_FLAG_SYN) && (seg->flags & (TCP_FLAG_RST | TCP_FLAG_FIN)))
+		goto malformed;
+	if (tcp_options_parse(th + TCP_HLEN, doff - TCP_HLEN, seg->flags & TCP_FLAG_SYN,
+			      &seg->opts) < 0)
+		goto malformed;
+	return true;
+malformed:
+	s->stats.rx_drop_malformed++;
+	return false;
+}
+
+/* A SYN for no connection: answer with a cookie, keep nothing. */
+static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
+			   const struct tcp_tuple *t)
+{
+	const struct tcp_opts *o = &seg->opts;
+	struct tcp_syn_opts so = {.wscale = -1};
+	uint16_t peer_mss;
+	uint32_t cookie;
+
+	if (!s->accepting || (seg->flags & TCP_FLAG_ACK)) {
+		s->stats.rx_drop_no_conn++;
+		if (seg->flags & TCP_FLAG_ACK)
+			tcp_output_reset_reply(s, seg);
+		return;
+	}
+	s->stats.syn_received++;
+	peer_mss = o->mss_ok ? o->mss : (t->family == NET_FAMILY_INET ? 536 : 1220);
+	cookie = syncookie_make(s->cfg.syncookie_key, t, seg->seq, peer_mss, s->now);
+
+	so.mss = t->family == NET_FAMILY_INET ? s->rcv_mss_v4 : s->rcv_mss_v6;
+	/* Window scale and SACK can only be remembered in the timestamp. */
+	if (s->cfg.timestamps && o->ts_ok) {
+		int peer_ws = s->cfg.window_scale && o->wscale_ok ? o->wscale : -1;
+		bool sack = s->cfg.sack && o->sack_perm;
+
+		so.ts = true;
+		so.tsval = syncookie_ts_encode(tcp_ts_clock(s->now) + tcp_input_ts_offset(s, t),
+					       peer_ws, sack);
+		so.tsecr = o->tsval;
+		so.wscale = peer_ws >= 0 ? s->rcv_wscale : -1;
+		so.sack_perm = sack;
+	}
+	tcp_output_synack(s, seg, cookie, &so,
+			  (uint16_t)(s->cfg.rx_buf_size > 65535 ? 65535 : s->cfg.rx_buf_size));
+	s->stats.syncookies_sent++;
+}
+
+/* Refuse a completed handshake: RST, counted. */
+static void tcp_listen_refuse(struct tcp_stack *s, const struct tcp_seg *seg)
+{
+	s->stats.conns_refused++;
+	tcp_output_reset_reply(s, seg);
+}
+
+/* An ACK for no connection: it must carry a valid cookie. */
+static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
+			   const struct tcp_tuple *t)
+{
+	const struct tcp_opts *o = &seg->opts;
+	bool ts_ok = s->cfg.timestamps && o->ts_ok, sack = false;
+	uint32_t ts_off = 0;
+	struct tcp_conn *c;
+	uint16_t mss, lim;
+	int ws = -1;
+	void *app;
+
+	mss = syncookie_check(s->cfg.syncookie_key, t, seg->seq - 1, seg->ack - 1, s->now);
+	if (mss && ts_ok) {
+		uint32_t ts_now;
+
+		ts_off = tcp_input_ts_offset(s, t);
+		ts_now = tcp_ts_clock(s->now) + ts_off;
+		/* The echo must be a TSval we could have sent, carrying our option bits. */
+		if (seq_gt(o->tsecr, ts_now) || ts_now - o->tsecr > COOKIE_TS_MAX_AGE_MS ||
+		    !syncookie_ts_decode(o->tsecr, &ws, &sack))
+			mss = 0;
+	}
+	if (!mss) {
+		s->stats.syncookies_rejected++;
+		tcp_output_reset_reply(s, seg);
+		return;
+	}
+	s->stats.syncookies_accepted++;
+	if (!s->accepting) {
+		tcp_listen_refuse(s, seg);
+		return;
+	}
+	c = tcp_conn_alloc(s, t);
+	if (!c) {
+		pr_ratelimited(&s->rl_full, s->now, LOG_LEVEL_WARN,
+			       "tcp: connection table full (%u): refusing new connections; "
+			       "raise max_conns",
+			       s->cfg.max_conns);
+		tcp_listen_refuse(s, seg);
+		return;
+	}
+
+	c->path = seg->rx->path;
+	c->iss = seg->ack - 1;
+	c->snd_una = c->snd_nxt = c->snd_max = seg->ack;
+	c->recover = c->iss;
+	c->irs = seg->seq - 1;
+	c->rcv_nxt = c->last_ack_sent = seg->seq;
+	c->rcv_adv = seg->seq + (s->cfg.rx_buf_size > 65535 ? 65535 : s->cfg.rx_buf_size);
+	c->ts_ok = ts_ok;
+	if (ts_ok) {
+		c->ts_off = ts_off;
+		c->ts_recent = o->tsval;
+		c->ts_recent_ns = s->now;
+	}
+	c->sack_ok = s->cfg.sack && sack;
+	if (s->cfg.window_scale && ws >= 0) {
+		c->snd_wscale = (uint8_t)ws;
+		c->rcv_wscale = s->rcv_wscale;
+	}
+	c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack;
+	c->rcv_mss = t->family == NET_FAMILY_INET ? s->rcv_mss_v4 : s->rcv_mss_v6;
+	lim = mss < c->rcv_mss ? mss : c->rcv_mss;
+	c->mss = (uint16_t)(lim - (ts_ok ? TCPOLEN_TS_ALIGNED : 0));
+	c->rto_ns = s->cfg.rto_initial_ns;
+	c->cc.mss = c->mss;
+	c->cc.cwnd = s->cfg.init_cwnd_segs * c->mss;
+	c->cc.ssthresh = UINT32_MAX;
+	c->cc.now_ns = s->now;
+	if (s->cc->init)
+		s->cc->init(&c->cc);
+	tcp_conn_touch(c);
+
+	app = s->app->accepted ? s->app->accepted(s->app_ctx, c) : NULL;
+	if (!app) {
+		/* Refused by the application: reset, no closed() callback. */
+		if (c->state != TCP_STATE_CLOSED)
+			s->stats.conns_refused++;
+		c->refused = true;
+		tcp_conn_close(c, TCP_CLOSE_ABORTED, true);
+		return;
+	}
+	c->app = app;
+	s->stats.conns_accepted++;
+	if (c->state == TCP_STATE_CLOSED)
+		return; /* aborted from inside accepted() */
+	/* The ACK may carry the request, even a FIN. */
+	tcp_process(c, (struct tcp_seg *)seg);
+}
+
+void tcp_input(struct tcp_stack *s, const struct net_rx *rx)
+{
+	struct tcp_seg seg;
+	struct tcp_tuple t;
+	struct tcp_conn *c;
+	struct tcp_tw *tw;
+
+	if (!tcp_parse(s, rx, &seg))
+		return;
+	tcp_conn_tuple_from_rx(&t, rx, seg.dport, seg.sport);
+
+	c = tcp_conn_lookup(s, &t);
+	if (c) {
+		tcp_process(c, &seg);
+		return;
+	}
+	tw = tcp_time_wait_lookup(s, &t);
+	if (tw) {
+		if (!tcp_time_wait_input(s, tw, &seg))
+			return;
+		/* A new SYN reopens the tuple (RFC 6191): forget the old one. */
+		tcp_time_wait_free(s, tw);
+	}
+
+	if (seg.flags & TCP_FLAG_RST) {
+		s->stats.rx_drop_no_conn++;
+		return;
+	}
+	if (seg.flags & TCP_FLAG_SYN)
+		tcp_listen_syn(s, &seg, &t);
+	else if (seg.flags & TCP_FLAG_ACK)
+		tcp_listen_ack(s, &seg, &t);
+	else {
+		s->stats.rx_drop_no_conn++;
+		tcp_output_reset_reply(s, &seg);
+	}
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tcp_int.h — the TCP stack's own structures, shared by its files and by
+ * nothing else (the rest of the program sees only tcp.h).
+ *
+ *   tcp_stack.c    create/destroy, tcp_stack__input/poll, stats
+ *   tcp_input.c    header checks, demultiplexing, SYN cookie open, RST replies
+ *   tcp_process.c  synchronized states: sequence checks, RST/SYN, text, FIN
+ *   tcp_ack.c      the ACK field: send queue, RTT, loss detection, congestion control
+ *   tcp_sack.c     the SACK scoreboard (RFC 6675 recovery)
+ *   tcp_output.c   segments from the send queue, pure ACKs, RST, SYN-ACK
+ *   tcp_timer.c    RTO, loss probe, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
+ *   tcp_conn.c     connection table, lifecycle, the per-connection API
+ *   tcp_time_wait.c the bounded TIME_WAIT table
+ *   tcp_sendq.c, tcp_options.c, syncookie.c, siphash.c, cc*.c: building blocks
+ */
+#ifndef XDPSERVE_TCP_INT_H
+#define XDPSERVE_TCP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/list.h"
+#include "common/log.h"
+#include "net/net.h"
+#include "tcp/cc.h"
+#include "tcp/syncookie.h"
+#include "tcp/tcp.h"
+#include "tcp/tcp_options.h"
+#include "tcp/tcp_sendq.h"
+#include "tcp/tcp_timer.h"
+
+#define NSEC_PER_MSEC 1000000ull
+#define NSEC_PER_SEC  1000000000ull
+
+#define TCP_HLEN 20
+
+#define TCP_FLAG_FIN 0x01
+#define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_RST 0x04
+#define TCP_FLAG_PSH 0x08
+#define TCP_FLAG_ACK 0x10
+#define TCP_FLAG_URG 0x20
+
+/* A delayed ACK waits at most this long (RFC 9293 allows up to 500 ms). */
+#define TCP_DELACK_NS (40 * NSEC_PER_MSEC)
+/* Out-of-window and challenge ACKs: at most one per connection per interval (RFC 5961 §7). */
+#define TCP_OOW_ACK_INTERVAL_NS (500 * NSEC_PER_MSEC)
+/* RFC 7323 §5.5: a TS.Recent older than this is invalid for PAWS. */
+#define TCP_PAWS_IDLE_NS (24ull * 24 * 3600 * NSEC_PER_SEC)
+/*
+ * Tail loss probe (RFC 8985 §7.2): PTO = 2 * SRTT plus the peer's
+ * worst-case delayed ACK when a single segment is in flight, or a small
+ * margin otherwise (as Linux does).
+ */
+#define TCP_TLP_DELACK_NS (200 * NSEC_PER_MSEC)
+#define TCP_TLP_MARGIN_NS (2 * NSEC_PER_MSEC)
+/* Clock granularity G of RFC 6298 (the timestamp clock ticks in ms). */
+#define TCP_CLOCK_GRANULARITY_NS NSEC_PER_MSEC
+/*
+ * Blob runs shorter than this are copied into the header frame even when
+ * the NIC can append references: a descriptor costs more than the copy.
+ */
+#define TCP_SG_MIN_REF 256
+/* SACKed ranges a connection remembers (RFC 6675 scoreboard). */
+#define TCP_SACK_BLOCKS 8
+
+static inline bool seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+static inline bool seq_le(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) <= 0;
+}
+static inline bool seq_gt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+static inline bool seq_ge(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) >= 0;
+}
+
+enum tcp_state {
+	TCP_STATE_FREE = 0, /* slot unused */
+	TCP_STATE_ESTABLISHED,
+	TCP_STATE_FIN_WAIT_1,
+	TCP_STATE_FIN_WAIT_2,
+	TCP_STATE_CLOSING,
+	TCP_STATE_TIME_WAIT, /* only in the for_each view of a TIME_WAIT entry */
+	TCP_STATE_CLOSE_WAIT,
+	TCP_STATE_LAST_ACK,
+	TCP_STATE_CLOSED, /* finished; closed() is due (tcp_conn_reap) */
+};
+
+/* What the retransmission timer currently times. */
+enum tcp_rexmt_mode {
+	TCP_REXMT_NONE = 0,
+	TCP_REXMT_RTO,	   /* data or FIN outstanding */
+	TCP_REXMT_PERSIST, /* data waiting behind a zero (or too small) window */
+	TCP_REXMT_TLP,	   /* tail loss probe before the RTO (RFC 8985 §7) */
+	TCP_REXMT_REORDER, /* a SACK hole: lost unless repaired within the reordering window */
+};
+
+/* A parsed, checksum-verified segment; points into the borrowed frame. */
+struct tcp_seg {
+	const struct net_rx *rx;
+	uint16_t sport, dport; /* host order */
+	uint32_t seq, ack;
+	uint16_t wnd; /* as received (not scaled) */
+	uint8_t flags;
+	const uint8_t *data;
+	uint32_t len; /* payload bytes */
+	struct tcp_opts opts;
+};
+
+struct tcp_conn {
+	struct tcp_stack *s;
+	void *app;
+	struct list_node hash_node;   /* stack bucket */
+	struct list_node list_node;   /* stack->active, ->reap or ->free */
+	struct list_node out_node;    /* stack->out_list while output may be possible */
+	struct tcp_ftimer life_timer; /* idle, or FIN_WAIT_2/LAST_ACK give-up */
+	struct tcp_ftimer delack_timer;
+	struct tcp_htimer rexmt_timer; /* RTO or persist */
+
+	struct tcp_tuple tuple;
+	struct net_path path;
+	uint8_t state;	      /* enum tcp_state */
+	uint8_t close_reason; /* enum tcp_close_reason, once CLOSED */
+	uint8_t rexmt_mode;   /* enum tcp_rexmt_mode */
+	bool refused;	      /* never accepted: no closed() callback */
+
+	/* Options agreed in the handshake. */
+	bool ts_ok, sack_ok;
+	uint8_t snd_wscale; /* the peer's shift: its windows are << this */
+	uint8_t rcv_wscale; /* ours: our windows are >> this */
+	uint16_t mss;	    /* payload bytes per segment we send, options excluded */
+	uint16_t rcv_mss;   /* largest segment we told the peer we accept */
+
+	/* Send side (RFC 9293 names). */
+	uint32_t iss, snd_una, snd_nxt;
+	uint32_t snd_max; /* highest sequence sent + 1 (SND.NXT before any go-back) */
+	uint32_t snd_wnd, max_snd_wnd;
+	uint32_t snd_wl1, snd_wl2;
+	bool shutdown; /* FIN goes after the queue */
+	bool fin_sent; /* FIN has been sent at least once; fin_seq is its number */
+	uint32_t fin_seq;
+	bool rexmit_head; /* fast retransmit: resend the first unacknowledged segment */
+	bool tlp_probe;	  /* the loss probe timer fired: send one probe segment */
+	bool tlp_sent;	  /* a probe went since SND.UNA last advanced */
+	bool force_probe; /* persist timer fired: send even if the window says no */
+	bool notify_writable;
+
+	/* Receive side. */
+	uint32_t irs, rcv_nxt;
+	uint32_t rcv_adv;	/* right edge of the window we advertised */
+	uint32_t last_ack_sent; /* RCV.NXT in the last segment we sent */
+	uint32_t rx_unacked;	/* bytes received since our last ACK */
+	bool fin_rcvd;
+	bool ack_now; /* send an ACK at the next output */
+	uint8_t *rx_buf;
+	uint32_t rx_head, rx_len;
+
+	/* Timestamps (RFC 7323). */
+	uint32_t ts_off; /* added to our millisecond clock */
+	uint32_t ts_recent;
+	uint64_t ts_recent_ns;
+
+	/* RTT and retransmission (RFC 6298). */
+	uint64_t srtt_ns, rttvar_ns, rto_ns;
+	bool rtt_valid;
+	uint8_t backoff;      /* RTO doublings in force */
+	uint32_t retransmits; /* consecutive RTOs or unanswered probes */
+	bool rtt_timing;      /* Karn: timing rtt_seq without timestamps */
+	uint32_t rtt_seq;
+	uint64_t rtt_start_ns;
+	uint64_t last_oow_ack_ns;
+
+	/* Congestion control and loss recovery. */
+	struct tcp_cc cc;
+	uint32_t dupacks;
+	uint32_t recover;
+	bool in_recovery;
+	bool sack_recovery;   /* recovery driven by the scoreboard (RFC 6675) */
+	uint32_t rexmit_high; /* holes below this were retransmitted in this recovery */
+	uint32_t rexmit_mark; /* SND.MAX at the last retransmission */
+	uint8_t nsack;
+	uint32_t sack_bytes;
+	struct {
+		uint32_t start, end;
+	} sack_blk[TCP_SACK_BLOCKS]; /* SACKed ranges above SND.UNA, sorted */
+
+	struct tcp_sendq q;
+
+	uint64_t bytes_acked, bytes_received;
+	uint32_t total_retrans;
+};
+
+/* A TIME_WAIT entry: just enough to answer a retransmitted FIN. */
+struct tcp_tw {
+	struct list_node hash_node;
+	struct tcp_ftimer timer; /* in stack->tw_fifo; also the age order */
+	struct tcp_tuple tuple;
+	struct net_path path;
+	uint32_t snd_nxt, rcv_nxt;
+	uint16_t wnd; /* window field of our ACKs */
+	bool ts_ok;
+	uint32_t ts_off, ts_recent;
+	uint64_t last_oow_ack_ns;
+};
+
+struct tcp_stack {
+	struct tcp_config cfg;
+	struct nic *nic;
+	const struct tcp_app_ops *app;
+	void *app_ctx;
+	const struct tcp_cc_ops *cc;
+	struct tcp_stats stats;
+	uint64_t now;
+	bool accepting;
+	uint16_t ip_id;
+	uint8_t hash_key[16]; /* connection table and timestamp offsets */
+	uint8_t rcv_wscale;   /* our window shift when the peer scales */
+	uint16_t rcv_mss_v4;  /* the MSS we announce, IPv4 and IPv6 */
+	uint16_t rcv_mss_v6;
+
+	/* Connections: one preallocated array, LIFO free list. */
+	struct tcp_conn *conns;
+	uint8_t *rx_mem, *tx_mem;
+	struct tcp_piece *piece_mem;
+	struct list_node free_conns, active, reap;
+	struct list_node *buckets;
+	uint32_t hash_mask;
+	struct list_node out_list;
+
+	/* TIME_WAIT entries: preallocated, FIFO by age. */
+	struct tcp_tw *tws;
+	struct list_node free_tws;
+	struct list_node *tw_buckets;
+	uint32_t tw_hash_mask;
+	struct tcp_timer_fifo tw_fifo;
+
+	/* Timers. */
+	struct tcp_timer_heap rexmt_heap;
+	struct tcp_timer_fifo delack_fifo, idle_fifo, finwait_fifo;
+
+	struct tcp_conn tw_view; /* what for_each shows for a TIME_WAIT entry */
+	struct log_ratelimit rl_full;
+};
+
+/* Our millisecond timestamp clock (RFC 7323), before the per-peer offset. */
+static inline uint32_t tcp_ts_clock(uint64_t now_ns)
+{
+	return (uint32_t)(now_ns / NSEC_PER_MSEC);
+}
+
+static inline uint32_t tcp_conn_ts_now(const struct tcp_conn *c)
+{
+	return tcp_ts_clock(c->s->now) + c->ts_off;
+}
+
+/*
+ * Sequence numbers are 32 bits but a queue (one large blob) may hold more:
+ * only the first TCP_QUEUE_SEQ_SPAN bytes past SND.UNA are visible to the
+ * sequence space at any time (more than any window, RFC 7323 §2.3: 2^30).
+ */
+#define TCP_QUEUE_SEQ_SPAN (1u << 30)
+
+/* Sequence number right after the last sendable queued byte (FIN not counted). */
+static inline uint32_t tcp_conn_queue_end(const struct tcp_conn *c)
+{
+	uint32_t n = c->q.bytes < TCP_QUEUE_SEQ_SPAN ? (uint32_t)c->q.bytes : TCP_QUEUE_SEQ_SPAN;
+
+	return c->snd_una + n - (c->fin_sent && seq_gt(c->snd_una, c->fin_seq));
+}
+
+/* The FIN is due after the queue: shut down and the whole queue is in sequence space. */
+static inline bool tcp_conn_fin_queued(const struct tcp_conn *c)
+{
+	return c->shutdown && c->q.bytes <= TCP_QUEUE_SEQ_SPAN;
+}
+
+static inline bool tcp_conn_fin_acked(const struct tcp_conn *c)
+{
+	return c->fin_sent && seq_gt(c->snd_una, c->fin_seq);
+}
+
+/* tcp_conn.c */
+void tcp_conn_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16_t lport,
+			    uint16_t rport);
+struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
+struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t);
+/* Finish c: RST to the peer if asked, timers off, closed() queued for tcp_conn_reap(). */
+void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst);
+/* Call closed() for finished connections and free their slots. */
+void tcp_conn_reap(struct tcp_stack *s);
+void tcp_conn_want_output(struct tcp_conn *c);
+void tcp_conn_touch(struct tcp_conn *c); /* progress: restart the idle timer */
+const char *tcp_conn_state_name(uint8_t state);
+uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t);
+
+/* tcp_input.c */
+void tcp_input(struct tcp_stack *s, const struct net_rx *rx);
+uint32_t tcp_input_ts_offset(const struct tcp_stack *s, const struct tcp_tuple *t);
+
+/* tcp_process.c */
+void tcp_process(struct tcp_conn *c, struct tcp_seg *seg);
+/* An out-of-window or challenge ACK, rate-limited; true if sent. */
+bool tcp_process_oow_ack(struct tcp_conn *c, bool challenge);
+
+/* tcp_ack.c */
+/* Process the ACK field; false when the segment must be dropped. */
+bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg);
+void tcp_ack_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns);
+/* Loss detected: fast retransmit and recovery (SACK-driven or NewReno). */
+void tcp_ack_enter_recovery(struct tcp_conn *c);
+
+/* tcp_timer.c */
+uint64_t tcp_timer_rto(const struct tcp_conn *c);
+/* Data is outstanding: arm the reordering window, loss probe or RTO (restarting it). */
+void tcp_timer_arm_outstanding(struct tcp_conn *c);
+/* Arm the SACK reordering window if a hole calls for it; false leaves the timer alone. */
+bool tcp_timer_arm_reorder(struct tcp_conn *c);
+
+/* tcp_sack.c */
+void tcp_sack_clear(struct tcp_conn *c);
+/* Add the SACK blocks of an ACK; returns the bytes newly SACKed. */
+uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
+/* SND.UNA advanced: drop what it covers. */
+void tcp_sack_trim(struct tcp_conn *c);
+/* RFC 6675 IsLost(SND.UNA): enough SACKed above the first hole (or RFC 5827 tail). */
+bool tcp_sack_is_lost(const struct tcp_conn *c);
+/* The next lost, not yet retransmitted range (at most one MSS). */
+bool tcp_sack_next_hole(const struct tcp_conn *c, uint32_t *seq, uint32_t *len);
+/* RFC 6675 pipe: bytes presumed in the network. */
+uint32_t tcp_sack_pipe(const struct tcp_conn *c);
+/* seq, or the end of the SACKed range holding it. */
+uint32_t tcp_sack_skip(const struct tcp_conn *c, uint32_t seq);
+
+/* tcp_output.c */
+/* Send what windows allow; -ENOBUFS when the NIC had no frame. */
+int tcp_output(struct tcp_conn *c);
+/* A pure ACK now; -ENOBUFS when no frame (then ack_now stays set). */
+int tcp_output_ack(struct tcp_conn *c);
+/* RST (and ACK) in answer to a segment matching no connection (RFC 9293 §3.10.7.1). */
+void tcp_output_reset_reply(struct tcp_stack *s, const struct tcp_seg *seg);
+/* RST for a connection being aborted. */
+void tcp_output_rst(struct tcp_conn *c);
+/* SYN-ACK carrying a cookie. */
+void tcp_output_synack(struct tcp_stack *s, const struct tcp_seg *seg, uint32_t cookie,
+		       const struct tcp_syn_opts *so, uint16_t wnd);
+/* A segment without payload along a path (RST, SYN-ACK, TIME_WAIT ACK); 0 or -ENOBUFS. */
+int tcp_output_bare(struct tcp_stack *s, const struct net_path *p, uint16_t lport, uint16_t rport,
+		    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, const uint8_t *opts,
+		    uint32_t optlen);
+/* The window field for a segment of c now (receiver SWS avoidance included). */
+uint16_t tcp_output_window(struct tcp_conn *c);
+void tcp_output_rexmt_update(struct tcp_conn *c);
+
+/* tcp_time_wait.c */
+void tcp_time_wait_enter(struct tcp_conn *c);
+struct tcp_tw *tcp_time_wait_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
+/* Handle a segment for a TIME_WAIT entry; true when a SYN may reopen the tuple. */
+bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg);
+void tcp_time_wait_free(struct tcp_stack *s, struct tcp_tw *tw);
+void tcp_time_wait_fill_view(struct tcp_stack *s, const struct tcp_tw *tw, struct tcp_conn *view);
+
+#endif /* XDPSERVE_TCP_INT_H */

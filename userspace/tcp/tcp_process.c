@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tcp_process.c — a segment for an existing connection, in the order of
+ * RFC 9293 §3.10.7.4: SYN (RFC 5961 challenge), PAWS (RFC 7323 §5),
+ * sequence acceptability, RST (RFC 5961 §3), the ACK field (tcp_ack.c),
+ * segment text into the linear receive buffer, FIN, and then the
+ * application's readable/writable callbacks.
+ *
+ * Called by tcp_input.c: tcp_input() -> tcp_process() -> tcp_ack().
+ */
+#include <string.h>
+
+#include "tcp/tcp_int.h"
+
+bool tcp_process_oow_ack(struct tcp_conn *c, bool challenge)
+{
+	struct tcp_stack *s = c->s;
+
+	/* RFC 5961 §7: rate-limited, per connection so no counter is shared. */
+	if (c->last_oow_ack_ns && s->now - c->last_oow_ack_ns < TCP_OOW_ACK_INTERVAL_NS)
+		return false;
+	c->last_oow_ack_ns = s->now ? s->now : 1;
+	if (challenge)
+		s->stats.tx_challenge_acks++;
+	tcp_output_ack(c);
+	return true;
+}
+
+/* An ACK for a segment we cannot use: immediate when it carried data, else rate-limited. */
+static void tcp_reject_ack(struct tcp_conn *c, uint32_t seg_len)
+{
+	if (seg_len)
+		tcp_output_ack(c);
+	else
+		tcp_process_oow_ack(c, false);
+}
+
+/* RFC 9293 §3.10.7.4, first check: is the segment inside the receive window? */
+static bool tcp_seq_acceptable(const struct tcp_conn *c, uint32_t seq, uint32_t seg_len)
+{
+	uint32_t wnd = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t end = seq + seg_len - 1;
+
+	/* With a zero window only the next sequence number is acceptable (for its ACK). */
+	if (!wnd)
+		return seq == c->rcv_nxt;
+	if (!seg_len)
+		return seq_ge(seq, c->rcv_nxt) && seq_lt(seq, c->rcv_nxt + wnd);
+	return (seq_ge(seq, c->rcv_nxt) && seq_lt(seq, c->rcv_nxt + wnd)) ||
+	       (seq_ge(end, c->rcv_nxt) && seq_lt(end, c->rcv_nxt + wnd));
+}
+
+/* Append in-order bytes to the linear receive buffer; returns how many fitted. */
+static uint32_t tcp_rx_append(struct tcp_conn *c, const uint8_t *data, uint32_t len)
+{
+	uint32_t size = c->s->cfg.rx_buf_size;
+	uint32_t room = size - c->rx_len;
+
+	if (len > room)
+		len = room;
+	if (!len)
+		return 0;
+	if (c->rx_head + c->rx_len + len > size) {
+		memmove(c->rx_buf, c->rx_buf + c->rx_head, c->rx_len);
+		c->rx_head = 0;
+	}
+	memcpy(c->rx_buf + c->rx_head + c->rx_len, data, len);
+	c->rx_len += len;
+	c->rcv_nxt += len;
+	c->bytes_received += len;
+	c->rx_unacked += len;
+	return len;
+}
+
+/* Segment text (seventh check); returns true when the FIN (if any) is in order. */
+static bool tcp_process_text(struct tcp_conn *c, const struct tcp_seg *seg, bool *new_data)
+{
+	struct tcp_stack *s = c->s;
+	const uint8_t *data = seg->data;
+	uint32_t len = seg->len, seq = seg->seq, got;
+	bool fin = seg->flags & TCP_FLAG_FIN;
+
+	if (seq_lt(seq, c->rcv_nxt)) {
+		uint32_t skip = c->rcv_nxt - seq;
+
+		/* Acceptability guarantees the segment ends at or after RCV.NXT. */
+		if (skip > len)
+			return false;
+		data += skip;
+		len -= skip;
+		seq = c->rcv_nxt;
+	}
+	if (seq != c->rcv_nxt) {
+		/* No reassembly queue: drop, and tell the sender at once (dup ACK). */
+		s->stats.rx_drop_out_of_order++;
+		tcp_output_ack(c);
+		return false;
+	}
+	if (!len)
+		return fin;
+	got = tcp_rx_append(c, data, len);
+	if (got < len) {
+		/* The window was full: keep what fits, the rest is retransmitted. */
+		fin = false;
+		c->ack_now = true;
+	}
+	if (got) {
+		*new_data = true;
+		tcp_conn_touch(c);
+		/* RFC 5681 §4.2: ACK at least every second full-sized segment. */
+		if (c->rx_unacked >= 2u * (c->rcv_mss - (c->ts_ok ? TCPOLEN_TS_ALIGNED : 0)))
+			c->ack_now = true;
+		else if (!tcp_ftimer_armed(&c->delack_timer))
+			tcp_timer_fifo_arm(&s->delack_fifo, &c->delack_timer, s->now);
+	}
+	return fin;
+}
+
+/* The peer's FIN arrived in order (eighth check). */
+static void tcp_process_fin(struct tcp_conn *c)
+{
+	switch (c->state) {
+	case TCP_STATE_ESTABLISHED:
+		c->state = TCP_STATE_CLOSE_WAIT;
+		break;
+	case TCP_STATE_FIN_WAIT_1:
+		c->state = TCP_STATE_CLOSING;
+		break;
+	case TCP_STATE_FIN_WAIT_2:
+		break; /* TIME_WAIT once the callbacks ran */
+	default:
+		return;
+	}
+	c->rcv_nxt++;
+	c->fin_rcvd = true;
+	c->ack_now = true;
+}
+
+void tcp_process(struct tcp_conn *c, struct tcp_seg *seg)
+{
+	struct tcp_stack *s = c->s;
+	const struct tcp_app_ops *app = s->app;
+	uint32_t seg_len = seg->len + !!(seg->flags & TCP_FLAG_SYN) + !!(seg->flags & TCP_FLAG_FIN);
+	bool new_data = false, fin = false;
+
+	/* RFC 5961 §4.2: any SYN on a synchronized connection gets a challenge ACK. */
+	if (seg->flags & TCP_FLAG_SYN) {
+		s->stats.rx_drop_out_of_window++;
+		tcp_process_oow_ack(c, true);
+		return;
+	}
+	/* RFC 7323: timestamps on every segment once agreed, and PAWS. */
+	if (c->ts_ok && !(seg->flags & TCP_FLAG_RST)) {
+		if (!seg->opts.ts_ok) {
+			s->stats.rx_drop_out_of_window++;
+			return;
+		}
+		if (seq_lt(seg->opts.tsval, c->ts_recent) &&
+		    s->now - c->ts_recent_ns < TCP_PAWS_IDLE_NS) {
+			s->stats.rx_drop_out_of_window++;
+			tcp_reject_ack(c, seg_len);
+			return;
+		}
+	}
+	if (!tcp_seq_acceptable(c, seg->seq, seg_len)) {
+		s->stats.rx_drop_out_of_window++;
+		if (!(seg->flags & TCP_FLAG_RST))
+			tcp_reject_ack(c, seg_len);
+		return;
+	}
+	/* RFC 5961 §3.2: only an exact RST resets; others in the window are challenged. */
+	if (seg->flags & TCP_FLAG_RST) {
+		if (seg->seq == c->rcv_nxt) {
+			tcp_conn_close(c, TCP_CLOSE_RESET, false);
+			return;
+		}
+		s->stats.rx_drop_out_of_window++;
+		tcp_process_oow_ack(c, true);
+		return;
+	}
+	if (!(seg->flags & TCP_FLAG_ACK)) {
+		s->stats.rx_drop_out_of_window++;
+		return;
+	}
+	/* RFC 7323 §4.3: remember the timestamp to echo. */
+	if (c->ts_ok && seq_ge(seg->opts.tsval, c->ts_recent) &&
+	    seq_le(seg->seq, c->last_ack_sent)) {
+		c->ts_recent = seg->opts.tsval;
+		c->ts_recent_ns = s->now;
+	}
+	/* Replies go where the peer's frames come from. */
+	memcpy(c->path.remote_mac, seg->rx->path.remote_mac, NET_ETH_ALEN);
+	memcpy(c->path.local_mac, seg->rx->path.local_mac, NET_ETH_ALEN);
+
+	if (!tcp_ack(c, seg))
+		return;
+	if (tcp_conn_fin_acked(c)) {
+		switch (c->state) {
+		case TCP_STATE_FIN_WAIT_1:
+			c->state = TCP_STATE_FIN_WAIT_2;
+			tcp_timer_fifo_arm(&s->finwait_fifo, &c->life_timer, s->now);
+			break;
+		case TCP_STATE_CLOSING:
+			tcp_time_wait_enter(c);
+			return;
+		case TCP_STATE_LAST_ACK:
+			tcp_conn_close(c, TCP_CLOSE_NORMAL, false);
+			return;
+		default:
+			break;
+		}
+	}
+
+	if (c->state == TCP_STATE_ESTABLISHED || c->state == TCP_STATE_FIN_WAIT_1 ||
+	    c->state == TCP_STATE_FIN_WAIT_2) {
+		if (seg->len)
+			fin = tcp_process_text(c, seg, &new_data);
+		else
+			fin = (seg->flags & TCP_FLAG_FIN) && seg->seq == c->rcv_nxt;
+		if (fin)
+			tcp_process_fin(c);
+	} else if (seg->flags & TCP_FLAG_FIN) {
+		/* A retransmitted FIN: our ACK was lost. */
+		c->ack_now = true;
+	}
+
+	if ((new_data || fin) && app->readable) {
+		app->readable(s->app_ctx, c);
+		if (c->state == TCP_STATE_CLOSED)
+			return;
+	}
+	if (c->notify_writable) {
+		c->notify_writable = false;
+		if (app->writable) {
+			app->writable(s->app_ctx, c);
+			if (c->state == TCP_STATE_CLOSED)
+				return;
+		}
+	}
+	if (c->state == TCP_STATE_FIN_WAIT_2 && c->fin_rcvd) {
+		tcp_time_wait_enter(c);
+		return;
+	}
+	if (c->ack_now)
+		tcp_conn_want_output(c);
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tcp_timer.c — timer structures (see tcp_timer.h) and what happens when
+ * a timer fires: retransmission timeout (RFC 6298 §5.4-5.7, go-back to
+ * SND.UNA, loss window), tail loss probe and SACK reordering window
+ * (RFC 8985, simplified: no per-segment send times), persist probe
+ * (RFC 9293 §3.8.6.1), delayed ACK, idle timeout, FIN_WAIT_2/LAST_ACK
+ * give-up, TIME_WAIT expiry.
+ *
+ * Called by tcp_stack__poll() -> tcp_timer_run().
+ */
+#include "tcp/tcp_int.h"
+
+static void heap_set(struct tcp_timer_heap *h, uint32_t i, struct tcp_htimer *t)
+{
+	h->v[i] = t;
+	t->idx = i;
+}
+
+static void heap_sift_up(struct tcp_timer_heap *h, uint32_t i)
+{
+	struct tcp_htimer *t = h->v[i];
+
+	while (i > 0) {
+		uint32_t parent = (i - 1) / 2;
+
+		if (h->v[parent]->key <= t->key)
+			break;
+		heap_set(h, i, h->v[parent]);
+		i = parent;
+	}
+	heap_set(h, i, t);
+}
+
+static void heap_sift_down(struct tcp_timer_heap *h, uint32_t i)
+{
+	struct tcp_htimer *t = h->v[i];
+
+	for (;;) {
+		uint32_t l = 2 * i + 1, m = i;
+		uint64_t key = t->key;
+
+		if (l < h->n && h->v[l]->key < key) {
+			m = l;
+			key = h->v[l]->key;
+		}
+		if (l + 1 < h->n && h->v[l + 1]->key < key)
+			m = l + 1;
+		if (m == i)
+			break;
+		heap_set(h, i, h->v[m]);
+		i = m;
+	}
+	heap_set(h, i, t);
+}
+
+void tcp_timer_heap_arm(struct tcp_timer_heap *h, struct tcp_htimer *t, uint64_t when)
+{
+	t->when = when;
+	if (t->idx == TCP_HEAP_NONE) {
+		t->key = when;
+		h->v[h->n] = t;
+		t->idx = h->n++;
+		heap_sift_up(h, t->idx);
+	} else if (when < t->key) {
+		t->key = when;
+		heap_sift_up(h, t->idx);
+	}
+	/* Later than the key: only `when` moves; tcp_timer_heap_expired() catches up. */
+}
+
+void tcp_timer_heap_cancel(struct tcp_timer_heap *h, struct tcp_htimer *t)
+{
+	struct tcp_htimer *moved;
+	uint32_t i = t->idx;
+
+	t->when = t->key = TCP_TIMER_NONE;
+	if (i == TCP_HEAP_NONE)
+		return;
+	t->idx = TCP_HEAP_NONE;
+	if (i == --h->n)
+		return;
+	moved = h->v[h->n];
+	heap_set(h, i, moved);
+	heap_sift_down(h, i);
+	heap_sift_up(h, moved->idx);
+}
+
+struct tcp_htimer *tcp_timer_heap_expired(struct tcp_timer_heap *h, uint64_t now)
+{
+	while (h->n && h->v[0]->key <= now) {
+		struct tcp_htimer *t = h->v[0];
+
+		if (t->when <= now) {
+			tcp_timer_heap_cancel(h, t);
+			return t;
+		}
+		t->key = t->when;
+		heap_sift_down(h, 0);
+	}
+	return NULL;
+}
+
+/* The RTO with the backoff in force, within [rto_min, rto_max] (RFC 6298 §5.5). */
+uint64_t tcp_timer_rto(const struct tcp_conn *c)
+{
+	const struct tcp_config *cfg = &c->s->cfg;
+	uint64_t rto = c->rto_ns;
+
+	for (uint8_t i = 0; i < c->backoff && rto < cfg->rto_max_ns; i++)
+		rto *= 2;
+	if (rto > cfg->rto_max_ns)
+		rto = cfg->rto_max_ns;
+	if (rto < cfg->rto_min_ns)
+		rto = cfg->rto_min_ns;
+	return rto;
+}
+
+bool tcp_timer_arm_reorder(struct tcp_conn *c)
+{
+	struct tcp_stack *s = c->s;
+	uint64_t wnd;
+
+	/*
+	 * SACK shows a hole at SND.UNA that is not yet judged lost: if it is
+	 * not repaired within a reordering window of SRTT / 4 (RFC 8985 §6.2,
+	 * here counted from the SACK that showed it), it is lost.
+	 */
+	if (!c->rtt_valid || c->in_recovery || c->backoff || !c->nsack ||
+	    !seq_gt(c->snd_una, c->recover))
+		return false;
+	wnd = c->srtt_ns / 4 + TCP_TLP_MARGIN_NS;
+	if (wnd >= tcp_timer_rto(c))
+		return false;
+	c->rexmt_mode = TCP_REXMT_REORDER;
+	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + wnd);
+	return true;
+}
+
+void tcp_timer_arm_outstanding(struct tcp_conn *c)
+{
+	struct tcp_stack *s = c->s;
+	uint64_t rto = tcp_timer_rto(c), pto;
+
+	if (tcp_timer_arm_reorder(c))
+		return;
+	/* A probe needs an RTT, no loss recovery or backoff going on, and one per flight. */
+	if (c->rtt_valid && !c->in_recovery && !c->backoff && !c->tlp_sent) {
+		pto = 2 * c->srtt_ns +
+		      (c->snd_max - c->snd_una <= c->mss ? TCP_TLP_DELACK_NS : TCP_TLP_MARGIN_NS);
+		if (pto < rto) {
+			c->rexmt_mode = TCP_REXMT_TLP;
+			tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + pto);
+			return;
+		}
+	}
+	c->rexmt_mode = TCP_REXMT_RTO;
+	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + rto);
+}
+
+/* Retransmission timeout, loss probe, or persist probe. */
+static void tcp_timer_rexmt(struct tcp_conn *c)
+{
+	struct tcp_stack *s = c->s;
+	uint8_t mode = c->rexmt_mode;
+
+	c->rexmt_mode = TCP_REXMT_NONE;
+	if (mode == TCP_REXMT_NONE)
+		return;
+	/* Everything was acknowledged meanwhile: nothing to recover (persist aside). */
+	if (mode != TCP_REXMT_PERSIST && c->snd_una == c->snd_max)
+		return;
+	if (mode == TCP_REXMT_REORDER) {
+		if (c->nsack && !c->in_recovery && seq_gt(c->snd_una, c->recover))
+			tcp_ack_enter_recovery(c);
+		tcp_timer_arm_outstanding(c);
+		return;
+	}
+	if (mode == TCP_REXMT_TLP) {
+		/*
+		 * Nothing heard for 2 SRTT: the tail of the flight or its ACKs may
+		 * be lost. One probe makes the receiver speak (RFC 8985 §7.3);
+		 * the RTO stays armed behind it.
+		 */
+		c->tlp_sent = true;
+		c->tlp_probe = true;
+		c->rexmt_mode = TCP_REXMT_RTO;
+		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + tcp_timer_rto(c));
+		tcp_conn_want_output(c);
+		return;
+	}
+	/* Unanswered RTOs or probes in a row: the peer is gone. */
+	if (c->retransmits >= s->cfg.max_retransmits) {
+		tcp_conn_close(c, TCP_CLOSE_TIMEOUT, true);
+		return;
+	}
+	c->retransmits++;
+	if (c->backoff < 63)
+		c->backoff++;
+	if (mode == TCP_REXMT_PERSIST) {
+		c->snd_nxt = c->snd_una;
+		c->force_probe = true;
+	} else {
+		s->stats.rto_fired++;
+		c->cc.flight = c->snd_max - c->snd_una;
+		c->cc.now_ns = s->now;
+		/* RFC 5681 §3.1: ssthresh from the flight, one segment of loss window. */
+		c->cc.ssthresh = s->cc->ssthresh(&c->cc);
+		c->cc.cwnd = c->mss;
+		c->in_recovery = false;
+		c->sack_recovery = false;
+		/* The receiver may have dropped what it SACKed (RFC 2018 §8). */
+		tcp_sack_clear(c);
+		c->dupacks = 0;
+		c->recover = c->snd_max;
+		c->rexmit_head = false;
+		c->rtt_timing = false;
+		c->snd_nxt = c->snd_una; /* go back: resend from the queue */
+		if (s->cc->cwnd_event)
+			s->cc->cwnd_event(&c->cc, TCP_CC_EVENT_RTO);
+	}
+	c->rexmt_mode = mode;
+	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + tcp_timer_rto(c));
+	tcp_conn_want_output(c);
+}
+
+void tcp_timer_run(struct tcp_stack *s, uint64_t now)
+{
+	struct tcp_htimer *ht;
+	struct tcp_ftimer *ft;
+
+	while ((ht = tcp_timer_heap_expired(&s->rexmt_heap, now)))
+		tcp_timer_rexmt(container_of(ht, struct tcp_conn, rexmt_timer));
+	while ((ft = tcp_timer_fifo_expired(&s->delack_fifo, now))) {
+		struct tcp_conn *c = container_of(ft, struct tcp_conn, delack_timer);
+
+		c->ack_now = true;
+		tcp_conn_want_output(c);
+	}
+	/* No progress for idle_timeout_ns: reset (the peer or the application is stuck). */
+	while ((ft = tcp_timer_fifo_expired(&s->idle_fifo, now)))
+		tcp_conn_close(container_of(ft, struct tcp_conn, life_timer), TCP_CLOSE_TIMEOUT,
+			       true);
+	while ((ft = tcp_timer_fifo_expired(&s->finwait_fifo, now)))
+		tcp_conn_close(container_of(ft, struct tcp_conn, life_timer), TCP_CLOSE_TIMEOUT,
+			       true);
+	while ((ft = tcp_timer_fifo_expired(&s->tw_fifo, now)))
+		tcp_time_wait_free(s, container_of(ft, struct tcp_tw, timer));
+}
+
+uint64_t tcp_timer_next(const struct tcp_stack *s)
+{
+	uint64_t next = tcp_timer_heap_next(&s->rexmt_heap);
+	uint64_t t;
+
+	t = tcp_timer_fifo_next(&s->delack_fifo);
+	next = t < next ? t : next;
+	t = tcp_timer_fifo_next(&s->idle_fifo);
+	next = t < next ? t : next;
+	t = tcp_timer_fifo_next(&s->finwait_fifo);
+	next = t < next ? t : next;
+	t = tcp_timer_fifo_next(&s->tw_fifo);
+	return t < next ? t : next;
+}
