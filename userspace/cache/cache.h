@@ -68,7 +68,7 @@ struct cache_obj {
 	 * Pre-rendered response header lines, written by the HTTP layer once
 	 * per object (head_len is 0 until then) and reused for every request.
 	 */
-	char head[CACHE_HEAD_MAX];
+	_Alignas(8) char head[CACHE_HEAD_MAX];
 	uint16_t head_len;
 
 	/* --- the cache's own ------------------------------------------------ */
