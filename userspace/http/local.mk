@@ -75,3 +75,8 @@ TESTS += tests/unit/http/test_http_response
 tests_unit_http_test_http_response_SOURCES = tests/unit/http/test_http_response.c
 tests_unit_http_test_http_response_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_http_test_http_response_LDADD = $(UNIT_LDADD)
+
+# The per-connection state machine between the TCP stack and the cache.
+libxdpserve_a_SOURCES += \
+	%reldir%/http_server.c \
+	%reldir%/http_server.h

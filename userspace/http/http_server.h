@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * http_server.h — the HTTP/1.1 application of one worker: the glue between
+ * the TCP stack (tcp.h callbacks), the request parser and the content
+ * cache. Each connection reads requests from its linear receive buffer,
+ * answers them in order (keep-alive, pipelining, HTTP/1.0), and queues the
+ * response head as copied bytes and the body by reference to the cached
+ * object's UMEM frames.
+ *
+ *	tcp_stack__input -> http_server_tcp_ops.readable -> http_conn_process
+ *	  -> http_parse_request_resume -> http_path_from_target
+ *	  -> cache_lookup  (-EINPROGRESS: the connection waits, the worker runs on)
+ *	  -> http_cond_evaluate / http_range_parse -> http_response_head
+ *	  -> tcp_conn_send_copy(head) + tcp_conn_send_blob(body)
+ *
+ * Created by the worker (worker.c), one per worker, never shared.
+ */
+#ifndef XDPSERVE_HTTP_SERVER_H
+#define XDPSERVE_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "http/http_parse.h"
+#include "tcp/tcp.h"
+
+struct cache;
+struct http_server;
+
+struct http_server_config {
+	struct http_limits limits; /* request head limits */
+	uint32_t max_conns;	   /* connection states; the TCP stack's max_conns */
+	const char *index_name;	   /* served for a directory request: "index.html" */
+};
+
+/* Defaults: HTTP_LIMITS_DEFAULT_INIT, "index.html", max_conns as given. */
+void http_server_config_default(struct http_server_config *cfg, uint32_t max_conns);
+
+struct http_stats {
+	uint64_t requests;     /* request heads answered */
+	uint64_t status_2xx;
+	uint64_t status_3xx;
+	uint64_t status_4xx;
+	uint64_t status_5xx;
+	uint64_t body_bytes;   /* body bytes queued (headers excluded) */
+	uint64_t cache_waits;  /* requests that waited for a load */
+	uint64_t refused;      /* connections refused: no connection state left */
+};
+
+/* The TCP callbacks; their `app` argument is the struct http_server. */
+extern const struct tcp_app_ops http_server_tcp_ops;
+
+/* 0 or -errno. The server borrows `cache` for its lifetime. */
+int http_server__create(const struct http_server_config *cfg, struct cache *cache,
+			struct http_server **out);
+/* After tcp_stack__destroy() (which closes every connection). NULL is fine. */
+void http_server__destroy(struct http_server *h);
+
+/* Wall-clock seconds, once per loop iteration: the Date header changes once a second. */
+void http_server_set_time(struct http_server *h, time_t now);
+/* Draining: every answer says "Connection: close" and the connection closes after it. */
+void http_server_set_draining(struct http_server *h, bool draining);
+
+const struct http_stats *http_server_stats(const struct http_server *h);
+
+#endif /* XDPSERVE_HTTP_SERVER_H */
