@@ -1,1 +1,11 @@
-# userspace/daemon: no sources yet
+# userspace/daemon: xdpserved — configuration, life cycle, per-queue workers.
+sbin_PROGRAMS += xdpserved
+libxdpserve_a_SOURCES += \
+	%reldir%/conf.c \
+	%reldir%/conf.h \
+	%reldir%/daemon.c \
+	%reldir%/daemon.h \
+	%reldir%/worker.c \
+	%reldir%/worker.h
+xdpserved_SOURCES = %reldir%/main.c
+xdpserved_LDADD = $(XDPSERVE_LIBS)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * conf.h — the daemon's configuration: built once from the command line
+ * at start, validated, then read-only for every thread (a reload will swap
+ * it whole).
+ *
+ * Called by main.c (parse), daemon.c (setup) and worker.c (tunables).
+ */
+#ifndef XDPSERVE_CONF_H
+#define XDPSERVE_CONF_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/log.h"
+#include "steer/steer.h"
+#include "xdpserve/shared.h"
+#include "xsk/xsk_queue.h"
+
+#define CONFIG_MAX_ENDPOINTS 64
+
+struct xdpserve_config {
+	char ifname[IF_NAMESIZE];
+	char root[PATH_MAX];		/* document root, as given */
+	char bpf_obj[PATH_MAX];		/* the steering program's object file */
+	struct xdpserve_endpoint_key endpoints[CONFIG_MAX_ENDPOINTS];
+	uint32_t nendpoints;
+	uint32_t queues;		/* workers, one per RX queue from 0; 0 = every queue */
+	uint64_t cache_bytes;		/* content cache, split evenly over the workers */
+	uint32_t max_conns;		/* per worker */
+	uint32_t drain_ms;		/* on SIGTERM: how long connections may finish */
+	enum steer_mode xdp_mode;
+	enum xsk_bind_mode bind_mode;
+	bool no_sg;			/* force the one-copy TX fallback */
+	enum log_level log_level;
+};
+
+/*
+ * Fill *cfg from argv (defaults first). Returns 0, 1 when --help or
+ * --version was answered (exit 0), or -EINVAL after printing what is wrong.
+ */
+int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv);
+
+/* "64M", "1G", "4096", "512K" -> bytes; -EINVAL otherwise. */
+int conf_parse_size(const char *text, uint64_t *out);
+
+#endif /* XDPSERVE_CONF_H */

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * daemon.c — set-up and tear-down around the workers, and the main
+ * thread's signal loop. Called by main() with the parsed configuration.
+ *
+ *	check root, interface, queues, MTU
+ *	-> steer__attach (XDP program, served endpoints)
+ *	-> umem__create (one partition per queue)
+ *	-> worker__create per queue -> steer_xsk_set -> worker_start
+ *	-> sd_notify READY=1 -> signals: SIGUSR1 dump, SIGTERM/SIGINT stop
+ *	-> drain -> detach (the kernel gets the port back) -> stop -> destroy
+ */
+#include "daemon/daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/conf.h"
+#include "daemon/worker.h"
+#include "steer/steer.h"
+#include "xsk/frame.h"
+#include "xsk/umem.h"
+
+/* Frames per partition for the fill ring and for TX headers (ring sizes). */
+#define DAEMON_FILL_FRAMES 4096
+#define DAEMON_TX_FRAMES   4096
+
+struct daemon {
+	const struct xdpserve_config *cfg;
+	int root_fd;
+	uint32_t nqueues;
+	uint32_t mtu;
+	struct steer *steer;
+	bool attached_here; /* we attached the program, so we detach it */
+	struct umem *umem;
+	struct worker *workers[XDPSERVE_MAX_QUEUES];
+};
+
+static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
+	if (ioctl(fd, req, ifr) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* RX queues of the interface: ethtool channels, else 1. */
+static uint32_t iface_rx_queues(const char *ifname)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr = { .ifr_data = (void *)&ch };
+	uint32_t n;
+
+	if (iface_ioctl(ifname, SIOCETHTOOL, &ifr))
+		return 1;
+	n = ch.combined_count + ch.rx_count;
+	return n ? n : 1;
+}
+
+static int daemon_check_iface(struct daemon *d)
+{
+	const struct xdpserve_config *cfg = d->cfg;
+	struct ifreq ifr = { 0 };
+	uint32_t have;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!if_nametoindex(cfg->ifname)) {
+		pr_err("no such interface %s (see: ip link show)", cfg->ifname);
+		return -ENODEV;
+	}
+	if (iface_ioctl(cfg->ifname, SIOCGIFMTU, &ifr)) {
+		pr_err("cannot read the MTU of %s: %s", cfg->ifname, strerror(errno));
+		return -errno;
+	}
+	d->mtu = (uint32_t)ifr.ifr_mtu;
+	if (d->mtu + 18 > FRAME_SIZE - 256) {
+		pr_err("MTU %u of %s does not fit a %u-byte UMEM frame; set an MTU of at most %u "
+		       "(ip link set dev %s mtu %u)",
+		       d->mtu, cfg->ifname, FRAME_SIZE, FRAME_SIZE - 256 - 18, cfg->ifname,
+		       FRAME_SIZE - 256 - 18);
+		return -EINVAL;
+	}
+	have = iface_rx_queues(cfg->ifname);
+	d->nqueues = cfg->queues ? cfg->queues : have;
+	if (d->nqueues > XDPSERVE_MAX_QUEUES)
+		d->nqueues = XDPSERVE_MAX_QUEUES;
+	if (d->nqueues > have) {
+		pr_err("%s has %u RX queue%s but --queues asks for %u", cfg->ifname, have,
+		       have == 1 ? "" : "s", d->nqueues);
+		return -EINVAL;
+	}
+	if (d->nqueues < have)
+		pr_warn("%s has %u RX queues but only %u workers: served traffic arriving on "
+			"queues %u-%u goes to the kernel; run with --queues %u or reduce the "
+			"queues (ethtool -L %s combined %u)",
+			cfg->ifname, have, d->nqueues, d->nqueues, have - 1, have, cfg->ifname,
+			d->nqueues);
+	if (cpus > 0 && d->nqueues > (uint32_t)cpus)
+		pr_warn("%u workers on %ld CPUs: workers will share CPUs", d->nqueues, cpus);
+	return 0;
+}
+
+static int daemon_setup(struct daemon *d)
+{
+	const struct xdpserve_config *cfg = d->cfg;
+	struct umem_config ucfg = { 0 };
+	uint64_t cache_frames;
+	int err;
+
+	d->root_fd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d->root_fd < 0) {
+		err = -errno;
+		pr_err("document root %s: %s; give an existing directory with --root", cfg->root,
+		       strerror(errno));
+		return err;
+	}
+	err = daemon_check_iface(d);
+	if (err)
+		return err;
+
+	err = steer__attach(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer);
+	if (err == -EEXIST) {
+		pr_info("the steering program is already attached to %s; using it", cfg->ifname);
+		err = steer__open(cfg->ifname, &d->steer);
+	} else if (!err) {
+		d->attached_here = true;
+	}
+	if (err)
+		return err;
+	pr_info("steering program on %s in %s mode", cfg->ifname, steer_mode_name(d->steer));
+
+	cache_frames = cfg->cache_bytes / d->nqueues / FRAME_SIZE;
+	ucfg.partitions = d->nqueues;
+	ucfg.fill_frames = DAEMON_FILL_FRAMES;
+	ucfg.tx_frames = DAEMON_TX_FRAMES;
+	ucfg.frames_per_partition = (uint32_t)(DAEMON_FILL_FRAMES + DAEMON_TX_FRAMES + cache_frames);
+	err = umem__create(&ucfg, &d->umem);
+	if (err)
+		return err;
+
+	for (uint32_t i = 0; i < d->nqueues; i++) {
+		err = worker__create(cfg, d->umem, i, d->root_fd, d->mtu, &d->workers[i]);
+		if (err)
+			return err;
+		err = steer_xsk_set(d->steer, i, worker_xsk_fd(d->workers[i]));
+		if (err)
+			return err;
+	}
+
+	for (uint32_t i = 0; i < cfg->nendpoints; i++) {
+		char text[STEER_ENDPOINT_STRLEN];
+
+		steer_endpoint_format(&cfg->endpoints[i], text, sizeof(text));
+		err = steer_endpoint_add(d->steer, &cfg->endpoints[i]);
+		if (err)
+			return err;
+		pr_info("serving %s from %s", text, cfg->root);
+	}
+	return 0;
+}
+
+static void daemon_teardown(struct daemon *d, int *status)
+{
+	for (uint32_t i = 0; i < d->nqueues; i++)
+		if (d->workers[i])
+			worker_request(d->workers[i], WORKER_CMD_STOP);
+	for (uint32_t i = 0; i < d->nqueues; i++) {
+		if (!d->workers[i])
+			continue;
+		worker_join(d->workers[i]);
+		if (d->steer)
+			steer_xsk_clear(d->steer, i);
+		if (worker__destroy(d->workers[i]))
+			*status = EXIT_FAILURE;
+		d->workers[i] = NULL;
+	}
+	if (d->umem && umem__destroy(d->umem))
+		*status = EXIT_FAILURE;
+	if (d->steer) {
+		if (d->attached_here)
+			steer__detach(d->steer);
+		else
+			for (uint32_t i = 0; i < d->cfg->nendpoints; i++)
+				steer_endpoint_del(d->steer, &d->cfg->endpoints[i]);
+		steer__close(d->steer);
+	}
+	if (d->root_fd >= 0)
+		close(d->root_fd);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Stop accepting, wait for connections to finish (bounded), then give the port back. */
+static void daemon_drain(struct daemon *d)
+{
+	uint64_t until = mono_ms() + d->cfg->drain_ms;
+	bool all;
+
+	for (uint32_t i = 0; i < d->nqueues; i++)
+		worker_request(d->workers[i], WORKER_CMD_DRAIN);
+	do {
+		all = true;
+		for (uint32_t i = 0; i < d->nqueues; i++)
+			all &= worker_drained(d->workers[i]);
+		if (all)
+			break;
+		usleep(10000);
+	} while (mono_ms() < until);
+	if (!all)
+		pr_warn("drain: connections still open after %u ms; closing them", d->cfg->drain_ms);
+	if (d->attached_here) {
+		steer__detach(d->steer);
+		d->attached_here = false;
+		steer__close(d->steer);
+		d->steer = NULL;
+	}
+}
+
+/* The main thread's loop: signals and the systemd watchdog. */
+static void daemon_wait(struct daemon *d, const sigset_t *set)
+{
+	uint64_t watchdog_usec = 0;
+	uint64_t beats[XDPSERVE_MAX_QUEUES] = { 0 };
+	struct timespec tick = { .tv_sec = 1 };
+
+	if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec) {
+		tick.tv_sec = (time_t)(watchdog_usec / 2 / 1000000);
+		tick.tv_nsec = (long)(watchdog_usec / 2 % 1000000) * 1000;
+	}
+	for (;;) {
+		int sig = sigtimedwait(set, NULL, &tick);
+		bool alive = true;
+
+		if (sig == SIGTERM || sig == SIGINT) {
+			pr_info("%s: draining connections, then detaching from %s",
+				strsignal(sig), d->cfg->ifname);
+			return;
+		}
+		if (sig == SIGUSR1)
+			for (uint32_t i = 0; i < d->nqueues; i++)
+				worker_request(d->workers[i], WORKER_CMD_DUMP);
+		if (!watchdog_usec)
+			continue;
+		/* Every worker polls at least once a second, so its heartbeat moves. */
+		for (uint32_t i = 0; i < d->nqueues; i++) {
+			uint64_t b = worker_heartbeat(d->workers[i]);
+
+			alive &= b != beats[i];
+			beats[i] = b;
+		}
+		if (alive)
+			sd_notify(0, "WATCHDOG=1");
+	}
+}
+
+int daemon_run(const struct xdpserve_config *cfg)
+{
+	struct daemon d = { .cfg = cfg, .root_fd = -1 };
+	int status = EXIT_SUCCESS;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	sigset_t set;
+
+	/* Workers inherit this mask: only the main thread takes signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (daemon_setup(&d)) {
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	for (uint32_t i = 0; i < d.nqueues; i++) {
+		if (worker_start(d.workers[i], cpus > 0 ? (int)(i % (uint32_t)cpus) : -1)) {
+			status = EXIT_FAILURE;
+			goto out;
+		}
+	}
+	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", cfg->ifname, d.nqueues,
+		   d.nqueues == 1 ? "" : "s");
+	pr_info("ready: %u worker%s on %s", d.nqueues, d.nqueues == 1 ? "" : "s", cfg->ifname);
+
+	daemon_wait(&d, &set);
+	sd_notify(0, "STOPPING=1");
+	daemon_drain(&d);
+	for (uint32_t i = 0; i < d.nqueues; i++)
+		worker_request(d.workers[i], WORKER_CMD_DUMP);
+out:
+	daemon_teardown(&d, &status);
+	pr_info("stopped");
+	return status;
+}

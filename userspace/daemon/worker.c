@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * worker.c — the per-queue event loop, the top of the data path:
+ *
+ *	poll(xsk, io_uring, wake) -> xsk_queue_rx_batch
+ *	  -> tcp_stack__input (eth/ip/tcp -> http_server callbacks -> cache)
+ *	  -> xsk_queue_rx_release (frames back on the fill ring)
+ *	-> xsk_queue_complete (header frames freed, content refs dropped)
+ *	-> io_reader_complete (cache loads finish, waiting requests resume)
+ *	-> tcp_stack__poll (timers, segments out through the queue's nic)
+ *	-> xsk_queue_tx_flush (submit + kick)
+ *
+ * Called by daemon.c (create/start/request/join/destroy). Everything the
+ * loop touches belongs to this worker alone; the only shared words are the
+ * command, drained and heartbeat atomics.
+ */
+#include "daemon/worker.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache/cache.h"
+#include "common/log.h"
+#include "daemon/conf.h"
+#include "http/http_server.h"
+#include "io/io_reader.h"
+#include "tcp/tcp.h"
+#include "xsk/frame.h"
+#include "xsk/umem.h"
+#include "xsk/xsk_queue.h"
+
+#define WORKER_IO_ENTRIES   256
+#define WORKER_MAX_SLEEP_MS 1000 /* poll at least once a second: heartbeat, Date */
+
+struct worker {
+	const struct xdpserve_config *cfg;
+	uint32_t index;
+	struct umem *umem;
+	struct xsk_queue *q;
+	struct io_reader *io;
+	struct cache *cache;
+	struct http_server *http;
+	struct tcp_stack *stack;
+	int wake_fd;
+	pthread_t thread;
+	bool started;
+	bool draining;
+	_Atomic uint32_t cmd;
+	_Atomic bool drained;
+	_Atomic uint64_t heartbeat;
+};
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int worker_xsk_fd(const struct worker *w)
+{
+	return xsk_queue_fd(w->q);
+}
+
+uint32_t worker_queue_id(const struct worker *w)
+{
+	return w->index;
+}
+
+bool worker_drained(const struct worker *w)
+{
+	return atomic_load(&w->drained);
+}
+
+uint64_t worker_heartbeat(const struct worker *w)
+{
+	return atomic_load(&w->heartbeat);
+}
+
+static void worker_dump(struct worker *w)
+{
+	const struct tcp_stats *t = tcp_stack__stats(w->stack);
+	const struct http_stats *h = http_server_stats(w->http);
+	struct xsk_queue_stats x;
+	struct cache_stats c;
+
+	pr_info("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
+		"out-of-window %llu out-of-order %llu no-conn %llu; syn %llu, cookies sent %llu "
+		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
+		"refused %llu closed %llu reset %llu timed-out %llu; tx %llu frames %llu bytes, "
+		"retransmits %llu, rst %llu, no-frame %llu",
+		w->index, (unsigned long long)t->rx_frames,
+		(unsigned long long)t->rx_drop_malformed, (unsigned long long)t->rx_drop_csum,
+		(unsigned long long)t->rx_drop_unsupported,
+		(unsigned long long)t->rx_drop_out_of_window,
+		(unsigned long long)t->rx_drop_out_of_order, (unsigned long long)t->rx_drop_no_conn,
+		(unsigned long long)t->syn_received, (unsigned long long)t->syncookies_sent,
+		(unsigned long long)t->syncookies_accepted,
+		(unsigned long long)t->syncookies_rejected, t->conns_active, t->conns_time_wait,
+		(unsigned long long)t->conns_accepted, (unsigned long long)t->conns_refused,
+		(unsigned long long)t->conns_closed, (unsigned long long)t->conns_reset,
+		(unsigned long long)t->conns_timed_out, (unsigned long long)t->tx_frames,
+		(unsigned long long)t->tx_bytes, (unsigned long long)t->tx_retransmits,
+		(unsigned long long)t->tx_rst, (unsigned long long)t->tx_no_frame);
+	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
+		"body bytes %llu",
+		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
+		(unsigned long long)h->status_3xx, (unsigned long long)h->status_4xx,
+		(unsigned long long)h->status_5xx, (unsigned long long)h->body_bytes);
+	cache_stats(w->cache, &c);
+	pr_info("queue %u cache: objects %u, bytes %llu, hits %llu, misses %llu, loads %llu, "
+		"load errors %llu, evictions %llu",
+		w->index, c.objects, (unsigned long long)c.bytes_used,
+		(unsigned long long)c.hits, (unsigned long long)c.misses,
+		(unsigned long long)c.loads, (unsigned long long)c.load_errors,
+		(unsigned long long)c.evictions);
+	if (!xsk_queue_stats(w->q, &x))
+		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
+			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
+			"rx-ring-full %llu fill-empty %llu tx-invalid %llu",
+			w->index, xsk_queue_mode(w->q), xsk_queue_sg(w->q) ? ", sg" : ", no sg",
+			(unsigned long long)x.rx_packets, (unsigned long long)x.tx_packets,
+			(unsigned long long)x.tx_descs, x.tx_outstanding,
+			(unsigned long long)x.tx_no_frame, (unsigned long long)x.tx_ring_full,
+			(unsigned long long)x.k_rx_dropped, (unsigned long long)x.k_rx_ring_full,
+			(unsigned long long)x.k_fill_ring_empty_descs,
+			(unsigned long long)x.k_tx_invalid_descs);
+}
+
+/* Milliseconds until `deadline`, for poll(), capped. */
+static int worker_timeout_ms(uint64_t now, uint64_t deadline)
+{
+	uint64_t ms;
+
+	if (deadline <= now)
+		return 0;
+	ms = (deadline - now + 999999) / 1000000;
+	return ms > WORKER_MAX_SLEEP_MS ? WORKER_MAX_SLEEP_MS : (int)ms;
+}
+
+static void worker_handle_cmd(struct worker *w, uint32_t cmd)
+{
+	if (cmd & WORKER_CMD_DUMP)
+		worker_dump(w);
+	if ((cmd & WORKER_CMD_DRAIN) && !w->draining) {
+		w->draining = true;
+		tcp_stack__set_accepting(w->stack, false);
+		http_server_set_draining(w->http, true);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct xsk_rx_desc rx[XSK_RX_BATCH_MAX];
+	struct pollfd pfd[3] = {
+		{ .fd = xsk_queue_fd(w->q), .events = POLLIN },
+		{ .fd = io_reader_fd(w->io), .events = POLLIN },
+		{ .fd = w->wake_fd, .events = POLLIN },
+	};
+
+	for (;;) {
+		uint64_t now = clock_ns(CLOCK_MONOTONIC);
+		uint64_t deadline;
+		uint32_t cmd, n;
+		int timeout;
+
+		atomic_fetch_add_explicit(&w->heartbeat, 1, memory_order_relaxed);
+		http_server_set_time(w->http, (time_t)(clock_ns(CLOCK_REALTIME_COARSE) / 1000000000ull));
+
+		n = xsk_queue_rx_batch(w->q, rx, XSK_RX_BATCH_MAX);
+		for (uint32_t i = 0; i < n; i++)
+			tcp_stack__input(w->stack, rx[i].data, rx[i].len, now);
+		xsk_queue_rx_release(w->q, rx, n);
+
+		xsk_queue_complete(w->q);
+		cache_poll(w->cache);
+		deadline = tcp_stack__poll(w->stack, now);
+		xsk_queue_tx_flush(w->q);
+
+		cmd = atomic_exchange(&w->cmd, 0);
+		if (cmd) {
+			uint64_t v;
+
+			if (read(w->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+				pr_debug("queue %u: wake eventfd: %s", w->index, strerror(errno));
+			worker_handle_cmd(w, cmd);
+			if (cmd & WORKER_CMD_STOP)
+				break;
+		}
+		if (w->draining && !atomic_load(&w->drained) &&
+		    tcp_stack__stats(w->stack)->conns_active == 0)
+			atomic_store(&w->drained, true);
+
+		if (n == XSK_RX_BATCH_MAX)
+			continue; /* more may be waiting: no sleep */
+		timeout = worker_timeout_ms(now, deadline);
+		if (xsk_queue_tx_outstanding(w->q) && timeout > 1)
+			timeout = 1; /* completions are not signalled through poll() */
+		if (n && timeout)
+			timeout = 0;
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+			pr_warn("queue %u: poll: %s", w->index, strerror(errno));
+	}
+	return NULL;
+}
+
+int worker_start(struct worker *w, int cpu)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int err;
+
+	pthread_attr_init(&attr);
+	if (cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	err = pthread_create(&w->thread, &attr, worker_main, w);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		pr_err("queue %u: cannot start the worker thread: %s", w->index, strerror(err));
+		return -err;
+	}
+	w->started = true;
+	return 0;
+}
+
+void worker_request(struct worker *w, uint32_t cmd)
+{
+	uint64_t one = 1;
+
+	atomic_fetch_or(&w->cmd, cmd);
+	if (write(w->wake_fd, &one, sizeof(one)) < 0)
+		pr_debug("queue %u: wake: %s", w->index, strerror(errno));
+}
+
+void worker_join(struct worker *w)
+{
+	if (w->started)
+		pthread_join(w->thread, NULL);
+	w->started = false;
+}
+
+static void worker_tcp_config(const struct worker *w, uint32_t mtu, struct tcp_config *tc)
+{
+	tcp_config_default(tc);
+	tc->max_conns = w->cfg->max_conns;
+	tc->max_time_wait = w->cfg->max_conns;
+	/* IPv4 MSS from the MTU; the stack takes 20 more off for IPv6. */
+	if (mtu > 40 && mtu - 40 < tc->mss)
+		tc->mss = (uint16_t)(mtu - 40);
+}
+
+int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
+		   int root_fd, uint32_t mtu, struct worker **out)
+{
+	struct xsk_queue_opts qopts = {
+		.partition = index,
+		.bind_mode = cfg->bind_mode,
+		.no_sg = cfg->no_sg,
+	};
+	struct http_server_config hcfg;
+	struct cache_config ccfg;
+	struct tcp_config tc;
+	struct worker *w;
+	int err;
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->cfg = cfg;
+	w->index = index;
+	w->umem = umem;
+	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->wake_fd < 0) {
+		err = -errno;
+		goto err_free;
+	}
+
+	err = xsk_queue__create(umem, cfg->ifname, index, &qopts, &w->q);
+	if (err)
+		goto err_free;
+	err = io_reader__create(WORKER_IO_ENTRIES, umem_area(umem), umem_size(umem), &w->io);
+	if (err) {
+		pr_err("queue %u: io_uring setup failed: %s", index, strerror(-err));
+		goto err_free;
+	}
+	memset(&ccfg, 0, sizeof(ccfg));
+	ccfg.budget_bytes = cfg->cache_bytes / umem_partitions(umem);
+	err = cache__create(&ccfg, root_fd, umem_pool(umem, index), w->io, &w->cache);
+	if (err) {
+		pr_err("queue %u: content cache setup failed: %s", index, strerror(-err));
+		goto err_free;
+	}
+	worker_tcp_config(w, mtu, &tc);
+	/* A head must fit the receive buffer, or a full buffer would stall instead of a 431. */
+	http_server_config_default(&hcfg, tc.max_conns);
+	if (hcfg.limits.head >= tc.rx_buf_size)
+		hcfg.limits.head = tc.rx_buf_size - 1;
+	err = http_server__create(&hcfg, w->cache, &w->http);
+	if (err)
+		goto err_free;
+
+	if (getrandom(tc.syncookie_key, sizeof(tc.syncookie_key), 0) !=
+	    (ssize_t)sizeof(tc.syncookie_key)) {
+		err = -errno;
+		pr_err("queue %u: no random bytes for the SYN cookie key: %s", index,
+		       strerror(errno));
+		goto err_free;
+	}
+	w->stack = tcp_stack__create(&tc, xsk_queue_nic(w->q), &http_server_tcp_ops, w->http);
+	if (!w->stack) {
+		err = -errno;
+		pr_err("queue %u: TCP stack setup failed (%u connections): %s", index,
+		       tc.max_conns, strerror(errno));
+		goto err_free;
+	}
+	*out = w;
+	return 0;
+
+err_free:
+	worker__destroy(w);
+	return err;
+}
+
+int worker__destroy(struct worker *w)
+{
+	struct frame_account acct;
+	char line[256];
+	int err = 0;
+
+	if (!w)
+		return 0;
+	worker_join(w);
+	/* Connections first: they hold blob references the cache waits for. */
+	if (w->stack) {
+		tcp_stack__poll(w->stack, clock_ns(CLOCK_MONOTONIC));
+		xsk_queue_tx_flush(w->q);
+		tcp_stack__destroy(w->stack);
+	}
+	if (w->q && xsk_queue_drain(w->q, 1000))
+		pr_warn("queue %u: TX completions still outstanding after 1 s", w->index);
+	http_server__destroy(w->http);
+	cache__destroy(w->cache);
+	io_reader__destroy(w->io);
+	if (w->q) {
+		struct frame_pool *pool = xsk_queue_pool(w->q);
+
+		if (!frame_pool_account(pool, &acct)) {
+			frame_account_format(&acct, line, sizeof(line));
+			pr_err("queue %u: %s", w->index, line);
+			err = -EUCLEAN;
+		} else {
+			frame_account_format(&acct, line, sizeof(line));
+			pr_info("queue %u: %s", w->index, line);
+		}
+		xsk_queue__destroy(w->q);
+	}
+	if (w->wake_fd >= 0)
+		close(w->wake_fd);
+	free(w);
+	return err;
+}
