@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# compare.sh — xdpserve against nginx (and lighttpd) on one machine, side
+# by side: server and client in two network namespaces joined by veth, the
+# same files, the same client (wrk), alternating A/B rounds; prints the
+# median and spread of each and the ratios. Measurements, not tests.
+#
+#   bench/compare.sh [-r ROUNDS] [-d SECONDS] [-c CONNS] [-s SCENARIO]... [-S SERVER]...
+#
+# Scenarios: ka-1k (keep-alive, 1 KiB), close-1k (a new connection per
+# request), ka-64k (64 KiB), big-10m (10 MiB, throughput). Servers:
+# xdpserve, nginx, lighttpd. Defaults: 5 rounds of 10 s, 64 connections,
+# scenarios ka-1k close-1k ka-64k big-10m, servers xdpserve nginx.
+#
+# Set-up, as docs/performance.md explains: threaded NAPI on both veths,
+# each side's NAPI thread and process pinned to its own CPU (server CPU 0,
+# client CPU 1), a pfifo qdisc (limit 10000) on both veths, TX checksum
+# offload off on the client (so TSO is off too: nginx pays per packet like
+# everyone else). Server CPU per request = (server process + server NAPI
+# thread CPU time) / requests.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=5
+DURATION=10
+CONNS=64
+SCENARIOS=()
+SERVERS=()
+while getopts "r:d:c:s:S:h" o; do
+	case $o in
+	r) ROUNDS=$OPTARG ;;
+	d) DURATION=$OPTARG ;;
+	c) CONNS=$OPTARG ;;
+	s) SCENARIOS+=("$OPTARG") ;;
+	S) SERVERS+=("$OPTARG") ;;
+	*) sed -n '2,22p' "$0"; exit 2 ;;
+	esac
+done
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ka-1k close-1k ka-64k big-10m)
+[ ${#SERVERS[@]} -gt 0 ] || SERVERS=(xdpserve nginx)
+
+"$top/scripts/install-deps.sh" bench || exit 1
+"$top/scripts/build.sh" || exit 1
+export XDPSERVE_SRCDIR=$top XDPSERVE_BUILDDIR=$top/_build
+# shellcheck source=tests/helpers/testbed.sh
+. "$top/tests/helpers/testbed.sh"
+tb_init
+[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
+tb_setup >/dev/null
+SRV_CPU=0
+CLI_CPU=1
+[ "$(nproc)" -ge 2 ] || CLI_CPU=0
+
+# --- the set-up that keeps the two sides' work apart ----------------------
+for side in srv cli; do
+	ns=$TB_NS_SRV; dev=$TB_SRV_IF; cpu=$SRV_CPU
+	[ $side = cli ] && { ns=$TB_NS_CLI; dev=$TB_CLI_IF; cpu=$CLI_CPU; }
+	ip netns exec "$ns" tc qdisc replace dev "$dev" root pfifo limit 10000
+	# veth has NAPI (and so a NAPI thread) only with GRO or XDP on.
+	ip netns exec "$ns" ethtool -K "$dev" gro on >/dev/null
+	ip netns exec "$ns" sh -c "echo 1 > /sys/class/net/$dev/threaded" ||
+		echo "warning: no threaded NAPI on $dev: server CPU will hide client work" >&2
+done
+napi_pids() { # napi_pids DEV: the NAPI kthreads of a veth (threaded NAPI)
+	pgrep -f "^napi/$1-" || true
+}
+pin_napi() {
+	local p
+	for p in $(napi_pids "$TB_SRV_IF"); do taskset -pc $SRV_CPU "$p" >/dev/null; done
+	for p in $(napi_pids "$TB_CLI_IF"); do taskset -pc $CLI_CPU "$p" >/dev/null; done
+}
+pin_napi
+
+ROOT=$TB_DIR/www
+mkdir -p "$ROOT"
+head -c 1024 /dev/urandom >"$ROOT/1k.bin"
+head -c 65536 /dev/urandom >"$ROOT/64k.bin"
+head -c 10485760 /dev/urandom >"$ROOT/10m.bin"
+
+# --- servers --------------------------------------------------------------
+PORT_NGINX=8081
+PORT_LIGHTTPD=8082
+write_nginx_conf() {
+	cat >"$TB_DIR/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+worker_cpu_affinity 1;
+daemon off;
+pid $TB_DIR/nginx.pid;
+error_log $TB_DIR/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 1000000;
+	default_type application/octet-stream;
+	server {
+		listen $TB_SRV_IP4:$PORT_NGINX reuseport;
+		root $ROOT;
+	}
+}
+CONF
+}
+write_lighttpd_conf() {
+	cat >"$TB_DIR/lighttpd.conf" <<CONF
+server.document-root = "$ROOT"
+server.bind = "$TB_SRV_IP4"
+server.port = $PORT_LIGHTTPD
+server.pid-file = "$TB_DIR/lighttpd.pid"
+server.errorlog = "$TB_DIR/lighttpd-error.log"
+server.max-keep-alive-requests = 1000000
+server.network-backend = "sendfile"
+CONF
+}
+
+SERVER_PID=
+start_server() { # start_server NAME -> SERVER_PID, SERVER_URL
+	case $1 in
+	xdpserve)
+		tb_bg_srv xdpserved taskset -c $SRV_CPU "$XDPSERVE_BUILDDIR/xdpserved" \
+			--iface "$TB_SRV_IF" --addr "$TB_SRV_IP4:80" --root "$ROOT" \
+			--queues 1 --cache-size 128M --bpf-obj "$TB_BPF_OBJ" --log-level warn
+		SERVER_PID=$TB_LAST_PID
+		SERVER_URL=http://$TB_SRV_IP4:80
+		sleep 1
+		;;
+	nginx)
+		write_nginx_conf
+		tb_bg_srv nginx taskset -c $SRV_CPU nginx -c "$TB_DIR/nginx.conf"
+		SERVER_PID=$TB_LAST_PID
+		SERVER_URL=http://$TB_SRV_IP4:$PORT_NGINX
+		tb_wait_listen "$TB_NS_SRV" $PORT_NGINX 5
+		;;
+	lighttpd)
+		write_lighttpd_conf
+		tb_bg_srv lighttpd taskset -c $SRV_CPU lighttpd -D -f "$TB_DIR/lighttpd.conf"
+		SERVER_PID=$TB_LAST_PID
+		SERVER_URL=http://$TB_SRV_IP4:$PORT_LIGHTTPD
+		tb_wait_listen "$TB_NS_SRV" $PORT_LIGHTTPD 5
+		;;
+	esac
+	pin_napi
+	# Warm the cache and the connection path once.
+	tb_cli curl -s -o /dev/null "$SERVER_URL/1k.bin"
+}
+stop_server() {
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	tb_reap "$SERVER_PID"
+	# nginx's master forks a worker: make sure nothing is left listening.
+	pkill -f "nginx -c $TB_DIR/nginx.conf" 2>/dev/null
+	sleep 0.5
+}
+
+# CPU ticks (utime + stime) of a process tree rooted at PID, plus the
+# server's NAPI threads.
+ticks_of() {
+	local pid total=0 p
+	for p in $(pgrep -P "$1" 2>/dev/null) "$1" $(napi_pids "$TB_SRV_IF"); do
+		[ -r /proc/$p/stat ] || continue
+		total=$((total + $(awk '{print $14 + $15}' /proc/$p/stat)))
+		for c in $(pgrep -P "$p" 2>/dev/null); do
+			[ -r /proc/$c/stat ] && total=$((total + $(awk '{print $14 + $15}' /proc/$c/stat)))
+		done
+	done
+	echo $total
+}
+
+# --- one measurement ------------------------------------------------------
+# run_wrk SCENARIO -> "reqs_per_s mbit_per_s server_us_per_req client_cpu_pct p50_ms p99_ms"
+run_wrk() {
+	local file=1k.bin conns=$CONNS hdr=() out t0 t1 c0 c1 hz
+	case $1 in
+	ka-1k) ;;
+	close-1k) hdr=(-H "Connection: close") ;;
+	ka-64k) file=64k.bin ;;
+	big-10m) file=10m.bin; conns=8 ;;
+	esac
+	hz=$(getconf CLK_TCK)
+	t0=$(ticks_of "$SERVER_PID")
+	out=$(tb_cli taskset -c $CLI_CPU bash -c 'time -p wrk -t 1 -c '"$conns"' -d '"$DURATION"'s --latency --timeout 5s "$@" 2>&1' \
+		_ "${hdr[@]}" "$SERVER_URL/$file" 2>&1)
+	t1=$(ticks_of "$SERVER_PID")
+	awk -v hz="$hz" -v dt="$((t1 - t0))" -v dur="$DURATION" '
+		/Requests\/sec:/ { rps = $2 }
+		/Transfer\/sec:/ { v = $2; u = substr(v, length(v) - 1); n = v + 0;
+			if (u == "GB") n *= 1024; if (u == "KB") n /= 1024; if (u ~ /B$/ && u !~ /[KMG]B/) n /= 1048576;
+			mbit = n * 8 * 1.048576 }
+		/^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+		/^user / { cu = $2 } /^sys / { cs = $2 }
+		/Socket errors|Non-2xx/ { err = err $0 "; " }
+		END {
+			us = rps > 0 ? (dt / hz) * 1e6 / (rps * dur) : 0
+			printf "%.0f %.0f %.1f %.0f %s %s %s\n", rps, mbit, us, (cu + cs) * 100 / dur, p50, p99, (err == "" ? "-" : "errors")
+		}' <<<"$out"
+}
+
+median_spread() { # numbers on stdin -> "median min max"
+	sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "0 0 0"; exit }
+		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
+}
+
+echo "# xdpserve vs ${SERVERS[*]:1}: $ROUNDS rounds x ${DURATION}s, $CONNS connections, wrk -t 1"
+echo "# $(uname -r), $(nproc) CPUs; server on CPU $SRV_CPU, client on CPU $CLI_CPU"
+RESULTS=$TB_DIR/results
+: >"$RESULTS"
+for sc in "${SCENARIOS[@]}"; do
+	for r in $(seq "$ROUNDS"); do
+		# Alternate the order each round so drift hurts both alike.
+		order=("${SERVERS[@]}")
+		[ $((r % 2)) -eq 0 ] && order=($(printf '%s\n' "${SERVERS[@]}" | tac))
+		for s in "${order[@]}"; do
+			start_server "$s"
+			line=$(run_wrk "$sc")
+			stop_server
+			echo "$sc $s $r $line" >>"$RESULTS"
+			echo "  $sc round $r $s: $line" >&2
+		done
+	done
+done
+
+printf '\n| scenario | server | req/s (median, min–max) | Mbit/s | server CPU µs/req | client CPU %% | p50 | p99 |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+for sc in "${SCENARIOS[@]}"; do
+	base=
+	for s in "${SERVERS[@]}"; do
+		read -r med lo hi < <(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $4 }' "$RESULTS" | median_spread)
+		mbit=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $5 }' "$RESULTS" | median_spread | cut -d' ' -f1)
+		us=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $6 }' "$RESULTS" | median_spread | cut -d' ' -f1)
+		ccpu=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $7 }' "$RESULTS" | median_spread | cut -d' ' -f1)
+		p50=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $8 }' "$RESULTS" | tail -1)
+		p99=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $9 }' "$RESULTS" | tail -1)
+		printf '| %s | %s | %s (%s–%s) | %s | %s | %s | %s | %s |\n' "$sc" "$s" "$med" "$lo" "$hi" "$mbit" "$us" "$ccpu" "$p50" "$p99"
+		[ -z "$base" ] && base=$med
+	done
+done
+printf '\nRatios against %s (median req/s):\n' "${SERVERS[0]}"
+for sc in "${SCENARIOS[@]}"; do
+	a=$(awk -v a="$sc" -v b="${SERVERS[0]}" '$1 == a && $2 == b { print $4 }' "$RESULTS" | median_spread | cut -d' ' -f1)
+	for s in "${SERVERS[@]:1}"; do
+		b=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $4 }' "$RESULTS" | median_spread | cut -d' ' -f1)
+		awk -v sc="$sc" -v s="$s" -v a="$a" -v b="$b" -v x="${SERVERS[0]}" \
+			'BEGIN { printf "  %s: %s / %s = %.2f\n", sc, x, s, (b > 0 ? a / b : 0) }'
+	done
+done
