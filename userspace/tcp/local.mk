@@ -51,7 +51,8 @@ TCP_TESTS = \
 	tests/unit/tcp/test_input \
 	tests/unit/tcp/test_retransmit \
 	tests/unit/tcp/test_close \
-	tests/unit/tcp/test_transfer
+	tests/unit/tcp/test_transfer \
+	tests/unit/tcp/test_robustness
 check_PROGRAMS += $(TCP_TESTS)
 TESTS += $(TCP_TESTS)
 
@@ -99,3 +100,8 @@ tests_unit_tcp_test_transfer_SOURCES = tests/unit/tcp/test_transfer.c
 tests_unit_tcp_test_transfer_CPPFLAGS = $(TCP_TEST_CPPFLAGS)
 tests_unit_tcp_test_transfer_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_tcp_test_transfer_LDADD = $(TCP_TEST_LDADD)
+
+tests_unit_tcp_test_robustness_SOURCES = tests/unit/tcp/test_robustness.c
+tests_unit_tcp_test_robustness_CPPFLAGS = $(TCP_TEST_CPPFLAGS)
+tests_unit_tcp_test_robustness_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_tcp_test_robustness_LDADD = $(TCP_TEST_LDADD)

@@ -72,7 +72,8 @@ static uint32_t tcp_write_headers(struct tcp_stack *s, uint8_t *buf, const struc
 	t[13] = h->flags;
 	put_be16(t + 14, h->wnd);
 	memset(t + 16, 0, 4); /* checksum, urgent pointer */
-	memcpy(t + TCP_HLEN, h->opts, h->optlen);
+	if (h->optlen)
+		memcpy(t + TCP_HLEN, h->opts, h->optlen);
 	*th = t;
 	*sum = csum_partial(t, thl, pseudo);
 	return off + thl;
