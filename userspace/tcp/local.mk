@@ -25,10 +25,8 @@ libxdpserve_a_SOURCES += \
 	%reldir%/cc_newreno.c
 
 # Test helpers: a capturing fake NIC and client packet builders/parsers
-# (and, for tests/unit/tcp, the stack fixture). The top-level Makefile.am
-# does not define check_LIBRARIES, so it is set here; once it does
-# (check_LIBRARIES =), this becomes +=.
-check_LIBRARIES = tests/helpers/libtesthelpers.a
+# (and, for tests/unit/tcp, the stack fixture).
+check_LIBRARIES += tests/helpers/libtesthelpers.a
 tests_helpers_libtesthelpers_a_SOURCES = \
 	tests/helpers/fake_nic.c \
 	tests/helpers/fake_nic.h \
