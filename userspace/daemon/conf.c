@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #define DEFAULT_CACHE_BYTES (256ull << 20)
 #define DEFAULT_MAX_CONNS   4096
 #define DEFAULT_DRAIN_MS    5000
@@ -32,8 +31,9 @@ static void conf_usage(FILE *out)
 		"  -q, --queues N          workers for RX queues 0..N-1 (default: every queue)\n"
 		"  -c, --cache-size SIZE   content cache, split over the workers (default 256M)\n"
 		"      --max-conns N       connections per worker (default %u)\n"
-		"      --drain-ms MS       on SIGTERM, time connections get to finish (default %u)\n"
-		"      --xdp-mode MODE     auto, native or skb (default auto)\n"
+		"      --drain-ms MS       on SIGTERM, time connections get to finish (default "
+		"%u)\n"
+		"      --mode MODE         XDP attach mode: auto, native or skb (default auto)\n"
 		"      --bind-mode MODE    auto, copy or zerocopy AF_XDP binding (default auto)\n"
 		"      --no-sg             no multi-buffer TX: copy payload into each frame\n"
 		"      --bpf-obj PATH      steering program object (default %s)\n"
@@ -88,8 +88,8 @@ static int parse_u32(const char *opt, const char *text, uint32_t min, uint32_t m
 	errno = 0;
 	v = strtoul(text, &end, 10);
 	if (errno || end == text || *end || v < min || v > max) {
-		fprintf(stderr, "xdpserved: %s wants a number from %u to %u, not \"%s\"\n", opt, min,
-			max, text);
+		fprintf(stderr, "xdpserved: %s wants a number from %u to %u, not \"%s\"\n", opt,
+			min, max, text);
 		return -EINVAL;
 	}
 	*out = (uint32_t)v;
@@ -146,21 +146,21 @@ static int parse_bind_mode(const char *text, enum xsk_bind_mode *out)
 int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "iface", required_argument, NULL, 'i' },
-		{ "addr", required_argument, NULL, 'a' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "queues", required_argument, NULL, 'q' },
-		{ "cache-size", required_argument, NULL, 'c' },
-		{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
-		{ "drain-ms", required_argument, NULL, OPT_DRAIN_MS },
-		{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
-		{ "bind-mode", required_argument, NULL, OPT_BIND_MODE },
-		{ "no-sg", no_argument, NULL, OPT_NO_SG },
-		{ "bpf-obj", required_argument, NULL, OPT_BPF_OBJ },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		{"iface", required_argument, NULL, 'i'},
+		{"addr", required_argument, NULL, 'a'},
+		{"root", required_argument, NULL, 'r'},
+		{"queues", required_argument, NULL, 'q'},
+		{"cache-size", required_argument, NULL, 'c'},
+		{"max-conns", required_argument, NULL, OPT_MAX_CONNS},
+		{"drain-ms", required_argument, NULL, OPT_DRAIN_MS},
+		{"mode", required_argument, NULL, OPT_XDP_MODE},
+		{"bind-mode", required_argument, NULL, OPT_BIND_MODE},
+		{"no-sg", no_argument, NULL, OPT_NO_SG},
+		{"bpf-obj", required_argument, NULL, OPT_BPF_OBJ},
+		{"log-level", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
 	};
 	int c;
 
@@ -174,7 +174,8 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			break;
 		case 'a':
 			if (cfg->nendpoints == CONFIG_MAX_ENDPOINTS) {
-				fprintf(stderr, "xdpserved: at most %d --addr\n", CONFIG_MAX_ENDPOINTS);
+				fprintf(stderr, "xdpserved: at most %d --addr\n",
+					CONFIG_MAX_ENDPOINTS);
 				return -EINVAL;
 			}
 			if (steer_endpoint_parse(optarg, &cfg->endpoints[cfg->nendpoints])) {
@@ -214,13 +215,14 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			break;
 		case OPT_XDP_MODE:
 			if (steer_mode_parse(optarg, &cfg->xdp_mode)) {
-				fprintf(stderr, "xdpserved: --xdp-mode is auto, native or skb\n");
+				fprintf(stderr, "xdpserved: --mode is auto, native or skb\n");
 				return -EINVAL;
 			}
 			break;
 		case OPT_BIND_MODE:
 			if (parse_bind_mode(optarg, &cfg->bind_mode)) {
-				fprintf(stderr, "xdpserved: --bind-mode is auto, copy or zerocopy\n");
+				fprintf(stderr,
+					"xdpserved: --bind-mode is auto, copy or zerocopy\n");
 				return -EINVAL;
 			}
 			break;
@@ -233,7 +235,8 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			break;
 		case 'l':
 			if (log_level_parse(optarg, &cfg->log_level)) {
-				fprintf(stderr, "xdpserved: --log-level is err, warn, info or debug\n");
+				fprintf(stderr,
+					"xdpserved: --log-level is err, warn, info or debug\n");
 				return -EINVAL;
 			}
 			break;
@@ -249,7 +252,8 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "xdpserved: unexpected argument \"%s\"; see --help\n", argv[optind]);
+		fprintf(stderr, "xdpserved: unexpected argument \"%s\"; see --help\n",
+			argv[optind]);
 		return -EINVAL;
 	}
 	if (!cfg->ifname[0] || !cfg->root[0] || !cfg->nendpoints) {

@@ -23,17 +23,17 @@
 
 struct xdpserve_config {
 	char ifname[IF_NAMESIZE];
-	char root[PATH_MAX];		/* document root, as given */
-	char bpf_obj[PATH_MAX];		/* the steering program's object file */
+	char root[PATH_MAX];	/* document root, as given */
+	char bpf_obj[PATH_MAX]; /* the steering program's object file */
 	struct xdpserve_endpoint_key endpoints[CONFIG_MAX_ENDPOINTS];
 	uint32_t nendpoints;
-	uint32_t queues;		/* workers, one per RX queue from 0; 0 = every queue */
-	uint64_t cache_bytes;		/* content cache, split evenly over the workers */
-	uint32_t max_conns;		/* per worker */
-	uint32_t drain_ms;		/* on SIGTERM: how long connections may finish */
+	uint32_t queues;      /* workers, one per RX queue from 0; 0 = every queue */
+	uint64_t cache_bytes; /* content cache, split evenly over the workers */
+	uint32_t max_conns;   /* per worker */
+	uint32_t drain_ms;    /* on SIGTERM: how long connections may finish */
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;
-	bool no_sg;			/* force the one-copy TX fallback */
+	bool no_sg; /* force the one-copy TX fallback */
 	enum log_level log_level;
 };
 

@@ -66,8 +66,8 @@ static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
 /* RX queues of the interface: ethtool channels, else 1. */
 static uint32_t iface_rx_queues(const char *ifname)
 {
-	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
-	struct ifreq ifr = { .ifr_data = (void *)&ch };
+	struct ethtool_channels ch = {.cmd = ETHTOOL_GCHANNELS};
+	struct ifreq ifr = {.ifr_data = (void *)&ch};
 	uint32_t n;
 
 	if (iface_ioctl(ifname, SIOCETHTOOL, &ifr))
@@ -79,7 +79,7 @@ static uint32_t iface_rx_queues(const char *ifname)
 static int daemon_check_iface(struct daemon *d)
 {
 	const struct xdpserve_config *cfg = d->cfg;
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	uint32_t have;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -122,7 +122,7 @@ static int daemon_check_iface(struct daemon *d)
 static int daemon_setup(struct daemon *d)
 {
 	const struct xdpserve_config *cfg = d->cfg;
-	struct umem_config ucfg = { 0 };
+	struct umem_config ucfg = {0};
 	uint64_t cache_frames;
 	int err;
 
@@ -152,7 +152,8 @@ static int daemon_setup(struct daemon *d)
 	ucfg.partitions = d->nqueues;
 	ucfg.fill_frames = DAEMON_FILL_FRAMES;
 	ucfg.tx_frames = DAEMON_TX_FRAMES;
-	ucfg.frames_per_partition = (uint32_t)(DAEMON_FILL_FRAMES + DAEMON_TX_FRAMES + cache_frames);
+	ucfg.frames_per_partition =
+		(uint32_t)(DAEMON_FILL_FRAMES + DAEMON_TX_FRAMES + cache_frames);
 	err = umem__create(&ucfg, &d->umem);
 	if (err)
 		return err;
@@ -232,7 +233,8 @@ static void daemon_drain(struct daemon *d)
 		usleep(10000);
 	} while (mono_ms() < until);
 	if (!all)
-		pr_warn("drain: connections still open after %u ms; closing them", d->cfg->drain_ms);
+		pr_warn("drain: connections still open after %u ms; closing them",
+			d->cfg->drain_ms);
 	if (d->attached_here) {
 		steer__detach(d->steer);
 		d->attached_here = false;
@@ -245,8 +247,8 @@ static void daemon_drain(struct daemon *d)
 static void daemon_wait(struct daemon *d, const sigset_t *set)
 {
 	uint64_t watchdog_usec = 0;
-	uint64_t beats[XDPSERVE_MAX_QUEUES] = { 0 };
-	struct timespec tick = { .tv_sec = 1 };
+	uint64_t beats[XDPSERVE_MAX_QUEUES] = {0};
+	struct timespec tick = {.tv_sec = 1};
 
 	if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec) {
 		tick.tv_sec = (time_t)(watchdog_usec / 2 / 1000000);
@@ -257,8 +259,8 @@ static void daemon_wait(struct daemon *d, const sigset_t *set)
 		bool alive = true;
 
 		if (sig == SIGTERM || sig == SIGINT) {
-			pr_info("%s: draining connections, then detaching from %s",
-				strsignal(sig), d->cfg->ifname);
+			pr_info("%s: draining connections, then detaching from %s", strsignal(sig),
+				d->cfg->ifname);
 			return;
 		}
 		if (sig == SIGUSR1)
@@ -280,7 +282,7 @@ static void daemon_wait(struct daemon *d, const sigset_t *set)
 
 int daemon_run(const struct xdpserve_config *cfg)
 {
-	struct daemon d = { .cfg = cfg, .root_fd = -1 };
+	struct daemon d = {.cfg = cfg, .root_fd = -1};
 	int status = EXIT_SUCCESS;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t set;

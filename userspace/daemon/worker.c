@@ -122,10 +122,9 @@ static void worker_dump(struct worker *w)
 	cache_stats(w->cache, &c);
 	pr_info("queue %u cache: objects %u, bytes %llu, hits %llu, misses %llu, loads %llu, "
 		"load errors %llu, evictions %llu",
-		w->index, c.objects, (unsigned long long)c.bytes_used,
-		(unsigned long long)c.hits, (unsigned long long)c.misses,
-		(unsigned long long)c.loads, (unsigned long long)c.load_errors,
-		(unsigned long long)c.evictions);
+		w->index, c.objects, (unsigned long long)c.bytes_used, (unsigned long long)c.hits,
+		(unsigned long long)c.misses, (unsigned long long)c.loads,
+		(unsigned long long)c.load_errors, (unsigned long long)c.evictions);
 	if (!xsk_queue_stats(w->q, &x))
 		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
 			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
@@ -166,9 +165,9 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct xsk_rx_desc rx[XSK_RX_BATCH_MAX];
 	struct pollfd pfd[3] = {
-		{ .fd = xsk_queue_fd(w->q), .events = POLLIN },
-		{ .fd = io_reader_fd(w->io), .events = POLLIN },
-		{ .fd = w->wake_fd, .events = POLLIN },
+		{.fd = xsk_queue_fd(w->q), .events = POLLIN},
+		{.fd = io_reader_fd(w->io), .events = POLLIN},
+		{.fd = w->wake_fd, .events = POLLIN},
 	};
 
 	for (;;) {
@@ -178,7 +177,8 @@ static void *worker_main(void *arg)
 		int timeout;
 
 		atomic_fetch_add_explicit(&w->heartbeat, 1, memory_order_relaxed);
-		http_server_set_time(w->http, (time_t)(clock_ns(CLOCK_REALTIME_COARSE) / 1000000000ull));
+		http_server_set_time(w->http,
+				     (time_t)(clock_ns(CLOCK_REALTIME_COARSE) / 1000000000ull));
 
 		n = xsk_queue_rx_batch(w->q, rx, XSK_RX_BATCH_MAX);
 		for (uint32_t i = 0; i < n; i++)
@@ -325,8 +325,8 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	w->stack = tcp_stack__create(&tc, xsk_queue_nic(w->q), &http_server_tcp_ops, w->http);
 	if (!w->stack) {
 		err = -errno;
-		pr_err("queue %u: TCP stack setup failed (%u connections): %s", index,
-		       tc.max_conns, strerror(errno));
+		pr_err("queue %u: TCP stack setup failed (%u connections): %s", index, tc.max_conns,
+		       strerror(errno));
 		goto err_free;
 	}
 	*out = w;

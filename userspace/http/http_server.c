@@ -98,8 +98,7 @@ int http_server__create(const struct http_server_config *cfg, struct cache *cach
 		h->free_list = &h->conns[i];
 	}
 	http_clock_init(&h->clock, time(NULL));
-	h->rl_client_error =
-		(struct log_ratelimit)LOG_RATELIMIT_INIT(1000000000ull /* 1 s */, 10);
+	h->rl_client_error = (struct log_ratelimit)LOG_RATELIMIT_INIT(1000000000ull /* 1 s */, 10);
 	*out = h;
 	return 0;
 }
@@ -211,7 +210,7 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 	struct http_server *h = hc->srv;
 	struct http_obj_meta *m = http_obj_meta(obj);
 	struct http_validators v;
-	struct http_ranges ranges = { 0 };
+	struct http_ranges ranges = {0};
 	struct http_response r = {
 		.status = 200,
 		.keep_alive = req->keep_alive && !h->draining,
@@ -463,7 +462,8 @@ static void http_conn_process(struct http_conn *hc)
 			hc->parsed_len = len;
 			if (tcp_conn_rx_eof(c)) {
 				http_send_error(hc, NULL, 400, false, NULL);
-				http_log_client_error(hc, 400, "connection closed inside a request");
+				http_log_client_error(hc, 400,
+						      "connection closed inside a request");
 			}
 			break;
 		}

@@ -38,14 +38,14 @@ struct http_server_config {
 void http_server_config_default(struct http_server_config *cfg, uint32_t max_conns);
 
 struct http_stats {
-	uint64_t requests;     /* request heads answered */
+	uint64_t requests; /* request heads answered */
 	uint64_t status_2xx;
 	uint64_t status_3xx;
 	uint64_t status_4xx;
 	uint64_t status_5xx;
-	uint64_t body_bytes;   /* body bytes queued (headers excluded) */
-	uint64_t cache_waits;  /* requests that waited for a load */
-	uint64_t refused;      /* connections refused: no connection state left */
+	uint64_t body_bytes;  /* body bytes queued (headers excluded) */
+	uint64_t cache_waits; /* requests that waited for a load */
+	uint64_t refused;     /* connections refused: no connection state left */
 };
 
 /* The TCP callbacks; their `app` argument is the struct http_server. */

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests for daemon/conf.c: xdpserved's command line. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "daemon/conf.h"
+
+#define ARGV(...)	((char *[]){"xdpserved", __VA_ARGS__, NULL})
+#define ARGC(...)	((int)(sizeof((char *[]){"xdpserved", __VA_ARGS__}) / sizeof(char *)))
+#define PARSE(cfg, ...) conf_parse_args((cfg), ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+static struct xdpserve_config cfg;
+
+static void quiet(void)
+{
+	cr_redirect_stderr();
+	cr_redirect_stdout();
+}
+
+Test(conf, minimal_command_line_and_defaults, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "--iface", "veth0", "--addr", "198.18.0.1:80", "--root", "/srv"),
+		     0);
+	cr_assert_str_eq(cfg.ifname, "veth0");
+	cr_assert_str_eq(cfg.root, "/srv");
+	cr_assert_eq(cfg.nendpoints, 1);
+	cr_assert_eq(cfg.endpoints[0].family, 4);
+	cr_assert_eq(cfg.queues, 0, "every queue by default");
+	cr_assert_eq(cfg.cache_bytes, 256ull << 20);
+	cr_assert_eq(cfg.xdp_mode, STEER_MODE_AUTO);
+	cr_assert_eq(cfg.bind_mode, XSK_BIND_AUTO);
+	cr_assert(!cfg.no_sg);
+}
+
+Test(conf, every_option, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "-i", "eth1", "-a", "198.18.0.0/24:8080", "-a", "[fd00::1]:80",
+			   "-r", "/var/www", "-q", "2", "-c", "1G", "--max-conns", "100",
+			   "--drain-ms", "0", "--mode", "skb", "--bind-mode", "copy", "--no-sg",
+			   "--bpf-obj", "/x.o", "-l", "debug"),
+		     0);
+	cr_assert_eq(cfg.nendpoints, 2);
+	cr_assert_eq(cfg.endpoints[1].family, 6);
+	cr_assert_eq(cfg.queues, 2);
+	cr_assert_eq(cfg.cache_bytes, 1ull << 30);
+	cr_assert_eq(cfg.max_conns, 100);
+	cr_assert_eq(cfg.drain_ms, 0);
+	cr_assert_eq(cfg.xdp_mode, STEER_MODE_SKB);
+	cr_assert_eq(cfg.bind_mode, XSK_BIND_COPY);
+	cr_assert(cfg.no_sg);
+	cr_assert_str_eq(cfg.bpf_obj, "/x.o");
+	cr_assert_eq(cfg.log_level, LOG_LEVEL_DEBUG);
+}
+
+Test(conf, help_and_version_answer_and_stop, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "--help"), 1);
+	cr_assert_eq(PARSE(&cfg, "-V"), 1);
+}
+
+Test(conf, refuses_bad_input, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "--iface", "veth0"), -EINVAL, "root and addr missing");
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1"), -EINVAL, "no port");
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "x:80"), -EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "-q", "0"), -EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "-q", "65"), -EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "-c", "10K"), -EINVAL,
+		     "a cache under 1M");
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--mode", "x"),
+		     -EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "extra"), -EINVAL);
+	cr_assert_eq(
+		PARSE(&cfg, "-i", "an-interface-name-too-long", "-r", "/", "-a", "198.18.0.1:80"),
+		-EINVAL);
+}
+
+Test(conf, sizes)
+{
+	uint64_t v;
+
+	cr_assert_eq(conf_parse_size("4096", &v), 0);
+	cr_assert_eq(v, 4096);
+	cr_assert_eq(conf_parse_size("512K", &v), 0);
+	cr_assert_eq(v, 512 << 10);
+	cr_assert_eq(conf_parse_size("64m", &v), 0);
+	cr_assert_eq(v, 64 << 20);
+	cr_assert_eq(conf_parse_size("2G", &v), 0);
+	cr_assert_eq(v, 2ull << 30);
+	cr_assert_eq(conf_parse_size("", &v), -EINVAL);
+	cr_assert_eq(conf_parse_size("12X", &v), -EINVAL);
+	cr_assert_eq(conf_parse_size("1GB", &v), -EINVAL);
+	cr_assert_eq(conf_parse_size("99999999999999999999G", &v), -EINVAL);
+}
