@@ -8,6 +8,7 @@
 #   tb_require_cmd CMD...   skip unless every command is installed
 #   tb_require_file PATH... bail out (a build problem, not a skip) when missing
 #   tb_setup                namespaces, veth, addresses, private bpffs
+#                           (TB_QUEUES=N before it: N RX and TX queues per veth)
 #   tb_srv CMD... / tb_cli CMD...     run in the server / client namespace
 #   tb_bg_srv NAME CMD... / tb_bg_cli NAME CMD...
 #                           start CMD in the background in that namespace,
@@ -141,8 +142,10 @@ tb_setup() {
 	TB_NAMESPACES+=("$TB_NS_SRV")
 	ip netns add "$TB_NS_CLI" || tap_bail "cannot create namespace $TB_NS_CLI"
 	TB_NAMESPACES+=("$TB_NS_CLI")
-	ip link add name "$TB_SRV_IF" netns "$TB_NS_SRV" type veth \
-		peer name "$TB_CLI_IF" netns "$TB_NS_CLI" ||
+	local q=()
+	[ -n "${TB_QUEUES:-}" ] && q=(numtxqueues "$TB_QUEUES" numrxqueues "$TB_QUEUES")
+	ip link add name "$TB_SRV_IF" netns "$TB_NS_SRV" "${q[@]}" type veth \
+		peer name "$TB_CLI_IF" netns "$TB_NS_CLI" "${q[@]}" ||
 		tap_bail "cannot create the veth pair"
 	tb_srv ip link set dev lo up &&
 		tb_cli ip link set dev lo up &&

@@ -276,9 +276,9 @@ int xsk_queue__create(struct umem *umem, const char *ifname, uint32_t queue_id,
 	};
 	xsk_queue_refill(q);
 	q->st.fill_ring_empty = 0; /* the ring starts empty: not a drought */
-	pr_info("%s queue %u: AF_XDP %s, multi-buffer TX %s, partition %u (%u frames)", ifname,
+	pr_info("%s queue %u: AF_XDP %s, multi-buffer TX %s, partition %u (%u frames)%s", ifname,
 		queue_id, xsk_queue_mode(q), q->sg ? "on" : "off (one copy)", o.partition,
-		frame_pool_nframes(q->pool));
+		frame_pool_nframes(q->pool), first ? "" : ", UMEM shared (XDP_SHARED_UMEM)");
 	*out = q;
 	q = NULL;
 	err = 0;
