@@ -158,6 +158,18 @@ no_conns_left() {
 }
 tap_check "after the load the daemon holds no connections" tb_wait 10 no_conns_left
 
+# Idle, the workers sleep in poll(): far below a spinning CPU's 3 s in 3 s.
+idle_sleeps() {
+	local t0 t1 hz
+	hz=$(getconf CLK_TCK)
+	t0=$(awk '{print $14 + $15}' "/proc/$DAEMON/stat")
+	sleep 3
+	t1=$(awk '{print $14 + $15}' "/proc/$DAEMON/stat")
+	echo "CPU while idle: $((t1 - t0)) ticks of $((3 * hz))"
+	[ $((t1 - t0)) -lt $((hz / 2)) ]
+}
+tap_check "an idle daemon sleeps instead of spinning" idle_sleeps
+
 tap_check "a kernel listener on another port still answers" \
 	tb_cli socat -T 3 - "TCP:$TB_SRV_IP4:8080"
 tap_check "ICMP echo still answers" tb_cli ping -c 2 -W 2 "$TB_SRV_IP4"
@@ -184,4 +196,23 @@ kernel_again() {
 	[ "$out" = kernel80 ]
 }
 tap_check "after the daemon stops the kernel answers port 80 again" tb_wait 5 kernel_again
+
+# The one-copy TX fallback: payload copied into each frame instead of
+# descriptors pointing at the cached frames.
+start_nosg() {
+	tb_bg_srv xdpserved-nosg "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
+		--addr "$TB_SRV_IP4:80" --addr "[$TB_SRV_IP6]:80" --root "$ROOT" --no-sg \
+		--cache-size 256M --max-conns 1024 --bpf-obj "$TB_BPF_OBJ"
+	DAEMON=$TB_LAST_PID
+	LOG=$TB_DIR/xdpserved-nosg.log
+	tb_wait_log "$LOG" 'ready:' 15 && grep -q 'multi-buffer TX off' "$LOG"
+}
+tap_check "with --no-sg the daemon uses the one-copy TX path" start_nosg
+for s in 1449 1048576 52428800; do
+	tap_check "one-copy path: IPv4 GET of $s bytes is byte-exact" \
+		fetch_same "$(url4 f$s.bin)" "$ROOT/f$s.bin"
+	tap_check "one-copy path: IPv6 GET of $s bytes is byte-exact" \
+		fetch_same "$(url6 f$s.bin)" "$ROOT/f$s.bin"
+done
+tap_check "one-copy path: SIGTERM, every frame back with its owner" stop_clean
 tap_done
