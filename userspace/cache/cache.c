@@ -242,7 +242,12 @@ out:
 	return err;
 }
 
-/* Wake the waiters of finished loads; free the failed ones. */
+/*
+ * Wake the waiters of finished loads; free the failed ones. The waiters
+ * move to a local list first and the object is never touched after the
+ * first done(): a done() may look up again, answer, release its reference
+ * and start another load whose room-making evicts this very object.
+ */
 static int cache_announce(struct cache *c)
 {
 	int woken = 0;
@@ -250,20 +255,27 @@ static int cache_announce(struct cache *c)
 	while (!list_empty(&c->done)) {
 		struct cache_obj *o = list_first(&c->done, struct cache_obj, done);
 		int err = o->state == CACHE_OBJ_READY ? 0 : (o->load_err ? o->load_err : -EIO);
+		struct list_node waiters;
 
 		list_del(&o->done);
-		/* Pop one at a time: a done() may look up, or cancel another waiter. */
-		while (!list_empty(&o->waiters)) {
-			struct cache_waiter *w = list_first(&o->waiters, struct cache_waiter, node);
+		list_move_all(&waiters, &o->waiters);
+		if (o->state == CACHE_OBJ_FAILED)
+			cache_obj_free(c, o);
+		/* Pop one at a time: a done() may cancel another waiter of this list. */
+		while (!list_empty(&waiters)) {
+			struct cache_waiter *w = list_first(&waiters, struct cache_waiter, node);
 
 			list_del(&w->node);
 			w->done(w, err);
 			woken++;
 		}
-		if (o->state == CACHE_OBJ_FAILED)
-			cache_obj_free(c, o);
 	}
 	return woken;
+}
+
+bool cache_needs_poll(const struct cache *c)
+{
+	return !list_empty(&c->done) || !list_empty(&c->zombies) || io_reader_pending(c->io);
 }
 
 int cache_poll(struct cache *c)

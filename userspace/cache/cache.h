@@ -171,6 +171,13 @@ static inline void cache_obj_put(struct cache_obj *o)
 int cache_poll(struct cache *c);
 
 /*
+ * Whether cache_poll() has anything to do besides a readable io_reader_fd():
+ * reads in flight, loads to announce, or unlinked objects waiting for TX
+ * completions. Lets the worker skip the eventfd read when idle.
+ */
+bool cache_needs_poll(const struct cache *c);
+
+/*
  * Drop every object: unreferenced ones are freed now, referenced ones
  * leave the index and go with their last reference. Loads under way are
  * kept. Returns the number of objects dropped from the index.

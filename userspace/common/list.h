@@ -52,6 +52,19 @@ static inline void list_del(struct list_node *n)
 	n->next = n->prev = n;
 }
 
+/* Move every node of `from` onto the empty head `to`; `from` is left empty. */
+static inline void list_move_all(struct list_node *to, struct list_node *from)
+{
+	list_init(to);
+	if (list_empty(from))
+		return;
+	to->next = from->next;
+	to->prev = from->prev;
+	to->next->prev = to;
+	to->prev->next = to;
+	list_init(from);
+}
+
 static inline bool list_linked(const struct list_node *n)
 {
 	return n->next != n;

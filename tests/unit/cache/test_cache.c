@@ -338,6 +338,55 @@ ParameterizedTest(struct refusal *tc, cache, refusals, .init = setup, .fini = te
 	cache__destroy(c);
 }
 
+/*
+ * A woken waiter that answers at once (takes and drops its reference) and
+ * then misses on something big enough to evict the object it was woken
+ * for: the wake-up must not touch that object again, and every other
+ * waiter of the same load is still woken exactly once.
+ */
+struct evicting_waiter {
+	struct cache_waiter w;
+	struct cache *c;
+	int calls;
+};
+
+static void on_done_evict(struct cache_waiter *w, int err)
+{
+	struct evicting_waiter *x = (struct evicting_waiter *)w;
+	struct cache_obj *o;
+
+	x->calls++;
+	cr_assert_eq(err, 0);
+	cr_assert_eq(cache_lookup(x->c, "four.bin", NOW, NULL, &o), 0);
+	cache_obj_put(o);
+	/* 7 frames of 8: room only by evicting four.bin. */
+	cr_assert_eq(cache_lookup(x->c, "seven.bin", NOW, NULL, &o), -EINPROGRESS);
+}
+
+Test(cache, waking_waiters_survives_eviction_of_their_object, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct evicting_waiter first = { .c = c };
+	struct waiter second = { 0 };
+	struct cache_obj *o;
+	struct cache_stats st;
+
+	make_file("seven.bin", 7 * FRAME_SIZE, 9);
+	cache_waiter_init(&first.w, on_done_evict);
+	cache_waiter_init(&second.w, on_done);
+	cr_assert_eq(cache_lookup(c, "four.bin", NOW, &first.w, &o), -EINPROGRESS);
+	cr_assert_eq(cache_lookup(c, "four.bin", NOW, &second.w, &o), -EINPROGRESS);
+	wait_for(c, &second);
+	cr_assert_eq(first.calls, 1);
+	cr_assert_eq(second.err, 0);
+	cache_stats(c, &st);
+	cr_assert_eq(st.evictions, 1, "four.bin made room for seven.bin");
+	cr_assert_eq(get(c, "seven.bin", NOW, &o), 0);
+	assert_content(o, 7 * FRAME_SIZE, 9);
+	cache_obj_put(o);
+	cache__destroy(c);
+}
+
 Test(cache, empty_file_is_ready_at_once, .init = setup, .fini = teardown)
 {
 	struct cache *c = new_cache(8, 0);
