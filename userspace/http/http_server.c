@@ -12,9 +12,11 @@
  */
 #include "http/http_server.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "cache/cache.h"
 #include "common/list.h"
@@ -26,11 +28,17 @@
 #include "http/http_response.h"
 #include "http/mime.h"
 
-/* Copied bytes one answer may need at most: a head with a long Location plus an error body. */
+/*
+ * Scratch for one answer's copied bytes: a head with a long Location plus
+ * an error body. An answer is rendered first and queued only if it fits
+ * the connection's copy space; otherwise the request waits for writable().
+ */
 #define HTTP_ANSWER_MAX	  6144
 #define HTTP_LOCATION_MAX 4096
-/* Send-queue pieces one answer may need: multipart head + per range (part head, body) + tail. */
-#define HTTP_PIECES_MAX (2 + 2 * HTTP_RANGES_MAX)
+/* Copy space to even try a request: a typical head is 250-400 bytes. */
+#define HTTP_ANSWER_MIN 512
+/* Copied bytes per multipart part head, and for the tail. */
+#define HTTP_PART_HEAD_MAX 256
 
 /*
  * What the server keeps per cached object, in the object's head slot:
@@ -49,6 +57,7 @@ struct http_conn {
 	struct cache_waiter waiter;
 	bool waiting;	     /* a load for the head request is under way */
 	bool closing;	     /* the last answer is queued; read and discard the rest */
+	bool continue_sent;  /* "100 Continue" queued for the head request */
 	int load_err;	     /* the load we waited for failed with this */
 	uint32_t parsed_len; /* bytes the last incomplete parse saw (resume) */
 	uint64_t skip;	     /* request body bytes still to discard */
@@ -64,6 +73,8 @@ struct http_server {
 	struct http_conn *free_list;
 	struct http_stats stats;
 	struct log_ratelimit rl_client_error;
+	uint64_t boundary_key; /* random: multipart boundaries reveal nothing */
+	uint64_t boundaries;
 	char path[HTTP_PATH_MAX];
 	char location[HTTP_LOCATION_MAX];
 	char answer[HTTP_ANSWER_MAX];
@@ -97,6 +108,11 @@ int http_server__create(const struct http_server_config *cfg, struct cache *cach
 		h->conns[i].next_free = h->free_list;
 		h->free_list = &h->conns[i];
 	}
+	if (getrandom(&h->boundary_key, sizeof(h->boundary_key), 0) != sizeof(h->boundary_key)) {
+		free(h->conns);
+		free(h);
+		return -EIO;
+	}
 	http_clock_init(&h->clock, time(NULL));
 	h->rl_client_error = (struct log_ratelimit)LOG_RATELIMIT_INIT(1000000000ull /* 1 s */, 10);
 	*out = h;
@@ -119,6 +135,25 @@ void http_server_set_time(struct http_server *h, time_t now)
 void http_server_set_draining(struct http_server *h, bool draining)
 {
 	h->draining = draining;
+	if (!draining)
+		return;
+	/*
+	 * Idle keep-alive connections would hold the drain for its whole
+	 * length: close those with nothing buffered, awaited or unsent now;
+	 * busy ones close after their current answer.
+	 */
+	for (uint32_t i = 0; i < h->cfg.max_conns; i++) {
+		struct http_conn *hc = &h->conns[i];
+		uint32_t len;
+
+		if (!hc->tcp || hc->closing || hc->waiting)
+			continue;
+		tcp_conn_rx_peek(hc->tcp, &len);
+		if (!len && !tcp_conn_tx_queued(hc->tcp)) {
+			tcp_conn_shutdown(hc->tcp);
+			hc->closing = true;
+		}
+	}
 }
 
 const struct http_stats *http_server_stats(const struct http_server *h)
@@ -144,22 +179,43 @@ static void http_log_client_error(struct http_conn *hc, int status, const char *
 	struct http_server *h = hc->srv;
 	uint64_t now = tcp_stack__now(tcp_conn_stack(hc->tcp));
 	struct tcp_conn_info info;
+	char addr[INET6_ADDRSTRLEN];
 
-	if (!log_ratelimit_allow(&h->rl_client_error, now) || log_level_current < LOG_LEVEL_INFO)
+	if (log_level_current < LOG_LEVEL_INFO || !log_ratelimit_allow(&h->rl_client_error, now))
 		return;
 	tcp_conn_get_info(hc->tcp, &info);
-	if (info.family == 4)
-		pr_info("client %u.%u.%u.%u:%u: %d %s", info.remote_addr[0], info.remote_addr[1],
-			info.remote_addr[2], info.remote_addr[3], info.remote_port, status, why);
-	else
-		pr_info("client [%02x%02x:...:%02x%02x]:%u: %d %s", info.remote_addr[0],
-			info.remote_addr[1], info.remote_addr[14], info.remote_addr[15],
-			info.remote_port, status, why);
+	inet_ntop(info.family == 4 ? AF_INET : AF_INET6, info.remote_addr, addr, sizeof(addr));
+	pr_info(info.family == 4 ? "client %s:%u: %d %s" : "client [%s]:%u: %d %s", addr,
+		info.remote_port, status, why);
 }
 
-/* Queue an error (or redirect) answer, head and small body together. */
-static void http_send_error(struct http_conn *hc, const struct http_request *req, int status,
-			    bool keep_alive, const char *location)
+/*
+ * Queue `len` rendered bytes as one copied piece. 0, -EAGAIN when the
+ * connection has no room now (nothing queued: try again on writable()),
+ * or -EPIPE when the connection cannot take it at all.
+ */
+static int http_queue(struct http_conn *hc, const char *buf, int len)
+{
+	if (len < 0)
+		return -EPIPE;
+	if ((uint32_t)len > tcp_conn_tx_copy_space(hc->tcp) || !tcp_conn_tx_pieces_free(hc->tcp))
+		return -EAGAIN;
+	return tcp_conn_send_copy(hc->tcp, buf, (uint32_t)len) ? -EPIPE : 0;
+}
+
+/* After the last answer of a connection is queued: FIN, and discard what follows. */
+static void http_conn_finish(struct http_conn *hc)
+{
+	tcp_conn_shutdown(hc->tcp);
+	hc->closing = true;
+}
+
+/*
+ * Queue an error (or redirect) answer, head and small body together.
+ * 0, -EAGAIN (nothing queued) or -EPIPE.
+ */
+static int http_send_error(struct http_conn *hc, const struct http_request *req, int status,
+			   bool keep_alive, const char *location)
 {
 	struct http_server *h = hc->srv;
 	struct http_response r = {
@@ -169,23 +225,20 @@ static void http_send_error(struct http_conn *hc, const struct http_request *req
 		.date = h->clock.date,
 	};
 	bool head_only = req && req->method == HTTP_METHOD_HEAD;
-	int len;
+	int err;
 
 	if (location) {
 		r.location.p = location;
 		r.location.len = strlen(location);
 	}
-	len = http_response_error(h->answer, sizeof(h->answer), &r, head_only);
-	if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len)) {
-		tcp_conn_abort(hc->tcp);
-		hc->closing = true;
-		return;
-	}
+	err = http_queue(hc, h->answer,
+			 http_response_error(h->answer, sizeof(h->answer), &r, head_only));
+	if (err)
+		return err;
 	http_count_status(h, status);
-	if (!r.keep_alive) {
-		tcp_conn_shutdown(hc->tcp);
-		hc->closing = true;
-	}
+	if (!r.keep_alive)
+		http_conn_finish(hc);
+	return 0;
 }
 
 /* Render the object's constant header block once; it lives in the object's head slot. */
@@ -203,7 +256,64 @@ static struct http_obj_meta *http_obj_meta(struct cache_obj *obj)
 	return m;
 }
 
-/* Queue the answer for a found object: 200, 206 (single or multipart), 304, 412 or 416. */
+/*
+ * multipart/byteranges: one head, then per range a part head and the
+ * bytes, then the tail. Room for all of it is checked first, so it is
+ * queued whole or not at all. 0, -EAGAIN, -EPIPE or an error status.
+ */
+static int http_send_multipart(struct http_conn *hc, const struct http_request *req,
+			       struct cache_obj *obj, const struct http_ranges *ranges,
+			       struct http_response *r)
+{
+	struct http_server *h = hc->srv;
+	const char *ctype = mime_type_for_path(obj->path, strlen(obj->path));
+	char boundary[HTTP_BOUNDARY_MAX];
+	char mtype[HTTP_BOUNDARY_MAX + 64];
+	bool body = req->method == HTTP_METHOD_GET;
+	uint32_t pieces = 1 + (body ? 2 * ranges->n + 1 : 0);
+	int64_t total;
+	int len;
+
+	if (tcp_conn_tx_pieces_free(hc->tcp) < pieces ||
+	    tcp_conn_tx_copy_space(hc->tcp) <
+		    HTTP_ANSWER_MIN + HTTP_PART_HEAD_MAX * (ranges->n + 1))
+		return -EAGAIN;
+	http_multipart_boundary(boundary, http_mix64(h->boundary_key + h->boundaries++));
+	if (http_multipart_content_type(mtype, sizeof(mtype), boundary) < 0)
+		return 500;
+	total = http_multipart_length(ranges, boundary, ctype, obj->size);
+	if (total < 0)
+		return 500;
+	r->status = 206;
+	r->content_type = mtype;
+	r->content_length = (uint64_t)total;
+	len = http_response_head(h->answer, sizeof(h->answer), r);
+	if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len))
+		return -EPIPE;
+	http_count_status(h, 206);
+	if (!body)
+		return 0;
+	for (unsigned int i = 0; i < ranges->n; i++) {
+		const struct http_byte_range *br = &ranges->r[i];
+
+		len = http_multipart_part_head(h->answer, sizeof(h->answer), boundary, ctype, br,
+					       obj->size);
+		if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len) ||
+		    tcp_conn_send_blob(hc->tcp, &obj->blob, br->first, br->last - br->first + 1))
+			return -EPIPE;
+	}
+	len = http_multipart_tail(h->answer, sizeof(h->answer), boundary);
+	if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len))
+		return -EPIPE;
+	h->stats.body_bytes += r->content_length;
+	return 0;
+}
+
+/*
+ * Queue the answer for a found object: 200, 206 (single or multipart), 304
+ * or 416. Returns 0, -EAGAIN (nothing queued), -EPIPE (the stream cannot
+ * be mended), or a status (412, 500) to answer as an error instead.
+ */
 static int http_send_object(struct http_conn *hc, const struct http_request *req,
 			    struct cache_obj *obj)
 {
@@ -220,7 +330,7 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 		.total = obj->size,
 	};
 	bool body = req->method == HTTP_METHOD_GET;
-	int len, cond;
+	int len, cond, err;
 
 	if (!m)
 		return 500;
@@ -237,33 +347,36 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 		body = false;
 	} else if (cond) {
 		return cond; /* 412: an error answer */
-	} else if (http_str_present(&req->range) &&
+	} else if (req->method == HTTP_METHOD_GET && http_str_present(&req->range) &&
 		   (!http_str_present(&req->cond.if_range) ||
 		    http_if_range_matches(&req->cond.if_range, &v, h->clock.sec))) {
+		/* Range is for GET only (RFC 9110 §14.2); HEAD and others get the whole. */
 		int rs = http_range_parse(req->range.p, req->range.len, obj->size, &ranges);
 
 		if (rs == 416) {
 			r.status = 416;
 			r.object = NULL;
-			len = http_response_error(h->answer, sizeof(h->answer), &r,
-						  req->method == HTTP_METHOD_HEAD);
-			if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len))
-				return 500;
-			http_count_status(h, 416);
-			return 0;
+			err = http_queue(
+				hc, h->answer,
+				http_response_error(h->answer, sizeof(h->answer), &r, false));
+			if (!err)
+				http_count_status(h, 416);
+			return err;
 		}
-		if (rs == 206 && ranges.n == 1) {
+		if (rs == 206 && ranges.n > 1)
+			return http_send_multipart(hc, req, obj, &ranges, &r);
+		if (rs == 206) {
 			r.status = 206;
 			r.range = &ranges.r[0];
 			r.content_length = ranges.r[0].last - ranges.r[0].first + 1;
-		} else if (rs == 206) {
-			return -EMLINK; /* multipart: the caller's next step */
 		}
 	}
 
 	len = http_response_head(h->answer, sizeof(h->answer), &r);
-	if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len))
-		return 500;
+	err = http_queue(hc, h->answer, len);
+	if (err)
+		return err;
+	http_count_status(h, r.status);
 	if (body && r.content_length) {
 		uint64_t off = r.range ? r.range->first : 0;
 
@@ -271,94 +384,65 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 			return -EPIPE;
 		h->stats.body_bytes += r.content_length;
 	}
-	http_count_status(h, r.status);
 	return 0;
 }
 
-/* multipart/byteranges: one head, then per range a part head and the bytes, then the tail. */
-static int http_send_multipart(struct http_conn *hc, const struct http_request *req,
-			       struct cache_obj *obj, const struct http_ranges *ranges)
+/* The status to answer a failed lookup with. */
+static int http_lookup_status(int err)
 {
-	struct http_server *h = hc->srv;
-	struct http_obj_meta *m = (struct http_obj_meta *)obj->head;
-	const char *ctype = mime_type_for_path(obj->path, strlen(obj->path));
-	char boundary[HTTP_BOUNDARY_MAX];
-	char mtype[HTTP_BOUNDARY_MAX + 64];
-	struct http_response r = {
-		.status = 206,
-		.keep_alive = req->keep_alive && !h->draining,
-		.version_minor = req->version_minor,
-		.date = h->clock.date,
-		.object = &m->oh,
-		.content_type = mtype,
-	};
-	int64_t total;
-	int len;
-
-	http_multipart_boundary(boundary, obj->ino ^ obj->mtime_ns ^ (uint64_t)(uintptr_t)hc);
-	if (http_multipart_content_type(mtype, sizeof(mtype), boundary) < 0)
+	switch (err) {
+	case -ENOENT:
+	case -ENOTDIR:
+	case -ELOOP: /* a symlink leaving the root */
+	case -EXDEV:
+	case -ENAMETOOLONG:
+		return 404;
+	case -EACCES:
+	case -EPERM:
+	case -EISDIR: /* the index name is itself a directory */
+		return 403;
+	case -EFBIG:
+	case -ENOMEM:
+		return 503;
+	default:
 		return 500;
-	total = http_multipart_length(ranges, boundary, ctype, obj->size);
-	if (total < 0)
-		return 500;
-	r.content_length = (uint64_t)total;
-	len = http_response_head(h->answer, sizeof(h->answer), &r);
-	if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len))
-		return 500;
-	http_count_status(h, 206);
-	if (req->method != HTTP_METHOD_GET)
-		return 0;
-	for (unsigned int i = 0; i < ranges->n; i++) {
-		const struct http_byte_range *br = &ranges->r[i];
-
-		len = http_multipart_part_head(h->answer, sizeof(h->answer), boundary, ctype, br,
-					       obj->size);
-		if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len) ||
-		    tcp_conn_send_blob(hc->tcp, &obj->blob, br->first, br->last - br->first + 1))
-			return -EPIPE;
 	}
-	len = http_multipart_tail(h->answer, sizeof(h->answer), boundary);
-	if (len < 0 || tcp_conn_send_copy(hc->tcp, h->answer, (uint32_t)len))
-		return -EPIPE;
-	h->stats.body_bytes += r.content_length;
-	return 0;
 }
 
 /*
- * Answer one parsed request. 0 when an answer is queued (or the
- * connection is being torn down), -EINPROGRESS when it waits for a load.
+ * Answer one parsed request. 0 when its answer is queued (or the
+ * connection is being torn down), -EINPROGRESS when it waits for a load,
+ * -EAGAIN when the answer does not fit the send queue yet.
  */
 static int http_respond(struct http_conn *hc, const struct http_request *req)
 {
 	struct http_server *h = hc->srv;
 	struct http_path pres;
 	struct cache_obj *obj;
+	bool index = false;
 	size_t plen;
 	int err, ret;
 
 	if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
 		int status = req->method == HTTP_METHOD_UNKNOWN ? 501 : 405;
 
-		http_send_error(hc, req, status, req->keep_alive, NULL);
-		return 0;
+		return http_send_error(hc, req, status, req->keep_alive, NULL);
 	}
 	if (http_path_from_target(req->target.p, req->target.len, h->path, sizeof(h->path),
 				  &pres)) {
 		http_log_client_error(hc, pres.status, "bad request-target");
-		http_send_error(hc, req, pres.status, false, NULL);
-		return 0;
+		return http_send_error(hc, req, pres.status, false, NULL);
 	}
 	plen = pres.len;
 	if (pres.dir || plen == 0) {
 		size_t ilen = strlen(h->cfg.index_name);
 
-		if (plen + 1 + ilen + 1 > sizeof(h->path)) {
-			http_send_error(hc, req, 414, false, NULL);
-			return 0;
-		}
+		if (plen + 1 + ilen + 1 > sizeof(h->path))
+			return http_send_error(hc, req, 414, false, NULL);
 		if (plen)
 			h->path[plen++] = '/';
 		memcpy(h->path + plen, h->cfg.index_name, ilen + 1);
+		index = true;
 	}
 
 	if (hc->load_err) {
@@ -368,59 +452,43 @@ static int http_respond(struct http_conn *hc, const struct http_request *req)
 		err = cache_lookup(h->cache, h->path, tcp_stack__now(tcp_conn_stack(hc->tcp)),
 				   &hc->waiter, &obj);
 	}
-	switch (err) {
-	case 0:
-		break;
-	case -EINPROGRESS:
+	if (err == -EINPROGRESS) {
 		h->stats.cache_waits++;
 		return -EINPROGRESS;
-	case -EISDIR: {
+	}
+	if (err == -EISDIR && !index) {
+		/* A directory named without its slash: send the client to "/path/". */
 		int l = http_path_redirect_location(h->location, sizeof(h->location), h->path,
 						    pres.len, &pres.query);
 
-		http_send_error(hc, req, l < 0 ? 414 : 301, req->keep_alive,
-				l < 0 ? NULL : h->location);
-		return 0;
+		return http_send_error(hc, req, l < 0 ? 414 : 301, req->keep_alive,
+				       l < 0 ? NULL : h->location);
 	}
-	case -ENOENT:
-	case -ENOTDIR:
-	case -ELOOP:
-	case -EXDEV:
-	case -ENAMETOOLONG:
-		http_send_error(hc, req, 404, req->keep_alive, NULL);
-		return 0;
-	case -EACCES:
-	case -EPERM:
-		http_send_error(hc, req, 403, req->keep_alive, NULL);
-		return 0;
-	case -EFBIG:
-	case -ENOMEM:
-		http_send_error(hc, req, 503, req->keep_alive, NULL);
-		return 0;
-	default:
-		http_send_error(hc, req, 500, req->keep_alive, NULL);
-		return 0;
-	}
+	if (err)
+		return http_send_error(hc, req, http_lookup_status(err), req->keep_alive, NULL);
 
 	ret = http_send_object(hc, req, obj);
-	if (ret == -EMLINK) {
-		struct http_ranges ranges;
-
-		http_range_parse(req->range.p, req->range.len, obj->size, &ranges);
-		ret = http_send_multipart(hc, req, obj, &ranges);
-	}
 	cache_obj_put(obj);
-	if (ret > 0) {
-		http_send_error(hc, req, ret, req->keep_alive, NULL);
-	} else if (ret < 0) {
-		/* Part of an answer is queued: the stream cannot be mended. */
+	if (ret > 0)
+		return http_send_error(hc, req, ret, req->keep_alive, NULL);
+	if (ret == -EAGAIN)
+		return -EAGAIN;
+	if (ret < 0) {
+		/* Part of an answer may be queued: the stream cannot be mended. */
 		tcp_conn_abort(hc->tcp);
 		hc->closing = true;
-	} else if (!req->keep_alive || h->draining) {
-		tcp_conn_shutdown(hc->tcp);
-		hc->closing = true;
+		return 0;
 	}
+	if (!req->keep_alive || h->draining)
+		http_conn_finish(hc);
 	return 0;
+}
+
+/* An answer that cannot be queued at all (not for lack of room): give up on the connection. */
+static void http_conn_fail(struct http_conn *hc)
+{
+	tcp_conn_abort(hc->tcp);
+	hc->closing = true;
 }
 
 static void http_conn_process(struct http_conn *hc)
@@ -432,57 +500,65 @@ static void http_conn_process(struct http_conn *hc)
 		struct http_request req;
 		uint32_t len;
 		const char *data = (const char *)tcp_conn_rx_peek(c, &len);
-		int n;
+		int n, ret;
 
 		if (hc->closing || hc->skip) {
 			/* Discard a request body, or whatever follows the last answer. */
 			uint32_t n_skip = hc->closing || hc->skip > len ? len : (uint32_t)hc->skip;
 
-			if (!n_skip)
+			if (!n_skip) {
+				/* The peer half-closed inside a body: nothing more will come. */
+				if (!hc->closing && tcp_conn_rx_eof(c))
+					http_conn_finish(hc);
 				break;
+			}
 			tcp_conn_rx_consume(c, n_skip);
 			if (!hc->closing)
 				hc->skip -= n_skip;
 			continue;
 		}
 		if (!len) {
-			if (tcp_conn_rx_eof(c)) {
-				tcp_conn_shutdown(c);
-				hc->closing = true;
-			}
+			if (tcp_conn_rx_eof(c))
+				http_conn_finish(hc);
 			break;
 		}
-		/* Only start an answer that surely fits; writable() brings us back. */
-		if (tcp_conn_tx_copy_space(c) < HTTP_ANSWER_MAX ||
-		    tcp_conn_tx_pieces_free(c) < HTTP_PIECES_MAX)
+		/* Only start when a typical answer fits; writable() brings us back. */
+		if (tcp_conn_tx_copy_space(c) < HTTP_ANSWER_MIN || tcp_conn_tx_pieces_free(c) < 2)
 			break;
 
 		n = http_parse_request_resume(data, len, hc->parsed_len, &req, &h->cfg.limits);
 		if (n == -2) {
 			hc->parsed_len = len;
 			if (tcp_conn_rx_eof(c)) {
-				http_send_error(hc, NULL, 400, false, NULL);
 				http_log_client_error(hc, 400,
 						      "connection closed inside a request");
+				if (http_send_error(hc, NULL, 400, false, NULL))
+					http_conn_fail(hc);
 			}
 			break;
 		}
-		hc->parsed_len = 0;
+		hc->parsed_len = 0; /* a complete head: parse it whole if it must wait */
 		if (n < 0) {
 			http_log_client_error(hc, req.status, "malformed request head");
-			http_send_error(hc, NULL, req.status, false, NULL);
+			if (http_send_error(hc, NULL, req.status, false, NULL))
+				http_conn_fail(hc);
 			break;
 		}
-		if (req.expect_continue && req.content_length &&
-		    tcp_conn_send_copy(c, HTTP_100_CONTINUE, sizeof(HTTP_100_CONTINUE) - 1)) {
-			tcp_conn_abort(c);
-			hc->closing = true;
-			break;
+		if (req.expect_continue && req.content_length && !hc->continue_sent) {
+			if (http_queue(hc, HTTP_100_CONTINUE, sizeof(HTTP_100_CONTINUE) - 1))
+				break;
+			hc->continue_sent = true;
 		}
-		if (http_respond(hc, &req) == -EINPROGRESS) {
+		ret = http_respond(hc, &req);
+		if (ret == -EINPROGRESS) {
 			hc->waiting = true;
 			break;
 		}
+		if (ret == -EAGAIN)
+			break; /* parsed again when writable() says there is room */
+		if (ret < 0)
+			http_conn_fail(hc);
+		hc->continue_sent = false;
 		tcp_conn_rx_consume(c, (uint32_t)n);
 		hc->skip = req.content_length;
 	}
