@@ -186,16 +186,22 @@ static void *worker_main(void *arg)
 		xsk_queue_rx_release(w->q, rx, n);
 
 		xsk_queue_complete(w->q);
-		cache_poll(w->cache);
+		/* Only with disk work: an idle cache would cost an eventfd read per loop. */
+		if ((pfd[1].revents & POLLIN) || cache_needs_poll(w->cache))
+			cache_poll(w->cache);
 		deadline = tcp_stack__poll(w->stack, now);
 		xsk_queue_tx_flush(w->q);
 
-		cmd = atomic_exchange(&w->cmd, 0);
-		if (cmd) {
+		/* Drain the wake eventfd whenever it fired, or poll() would never sleep again. */
+		if (pfd[2].revents & POLLIN) {
 			uint64_t v;
 
 			if (read(w->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 				pr_debug("queue %u: wake eventfd: %s", w->index, strerror(errno));
+		}
+		pfd[1].revents = pfd[2].revents = 0;
+		cmd = atomic_exchange(&w->cmd, 0);
+		if (cmd) {
 			worker_handle_cmd(w, cmd);
 			if (cmd & WORKER_CMD_STOP)
 				break;
@@ -207,12 +213,25 @@ static void *worker_main(void *arg)
 		if (n == XSK_RX_BATCH_MAX)
 			continue; /* more may be waiting: no sleep */
 		timeout = worker_timeout_ms(now, deadline);
+		if (deadline <= now) {
+			/*
+			 * Output waits for TX frames or ring slots. In copy mode
+			 * the kick above often completed them already: go again
+			 * at once then; otherwise wait a little, never spin.
+			 */
+			if (xsk_queue_complete(w->q))
+				continue;
+			timeout = 1;
+		}
 		if (xsk_queue_tx_outstanding(w->q) && timeout > 1)
 			timeout = 1; /* completions are not signalled through poll() */
 		if (n && timeout)
 			timeout = 0;
-		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
-			pr_warn("queue %u: poll: %s", w->index, strerror(errno));
+		if (poll(pfd, 3, timeout) < 0) {
+			if (errno != EINTR)
+				pr_warn("queue %u: poll: %s", w->index, strerror(errno));
+			pfd[1].revents = pfd[2].revents = 0;
+		}
 	}
 	return NULL;
 }
@@ -227,9 +246,20 @@ int worker_start(struct worker *w, int cpu)
 	if (cpu >= 0) {
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
-		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+		err = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+		if (err)
+			pr_warn("queue %u: cannot pin to CPU %d (%s); running unpinned", w->index,
+				cpu, strerror(err));
 	}
 	err = pthread_create(&w->thread, &attr, worker_main, w);
+	if (err == EINVAL && cpu >= 0) {
+		pr_warn("queue %u: CPU %d is not allowed here (cpuset or affinity); running "
+			"unpinned",
+			w->index, cpu);
+		pthread_attr_destroy(&attr);
+		pthread_attr_init(&attr);
+		err = pthread_create(&w->thread, &attr, worker_main, w);
+	}
 	pthread_attr_destroy(&attr);
 	if (err) {
 		pr_err("queue %u: cannot start the worker thread: %s", w->index, strerror(err));
@@ -288,6 +318,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (w->wake_fd < 0) {
 		err = -errno;
+		pr_err("queue %u: eventfd: %s", index, strerror(errno));
 		goto err_free;
 	}
 
@@ -312,8 +343,11 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	if (hcfg.limits.head >= tc.rx_buf_size)
 		hcfg.limits.head = tc.rx_buf_size - 1;
 	err = http_server__create(&hcfg, w->cache, &w->http);
-	if (err)
+	if (err) {
+		pr_err("queue %u: HTTP server setup failed (%u connections): %s", index,
+		       hcfg.max_conns, strerror(-err));
 		goto err_free;
+	}
 
 	if (getrandom(tc.syncookie_key, sizeof(tc.syncookie_key), 0) !=
 	    (ssize_t)sizeof(tc.syncookie_key)) {
