@@ -20,7 +20,7 @@ expect_fail() {
 	out=$(tb_srv timeout 20 "$XDPSERVE_BUILDDIR/xdpserved" --bpf-obj "$TB_BPF_OBJ" "$@" 2>&1)
 	status=$?
 	echo "exit $status: $out"
-	[ "$status" -ne 0 ] && [ "$status" -ne 124 ] && grep -Eq "$want" <<<"$out"
+	[ "$status" -ne 0 ] && [ "$status" -ne 124 ] && grep -Eq -- "$want" <<<"$out"
 }
 base=(--addr "$TB_SRV_IP4:80")
 
@@ -32,6 +32,9 @@ tap_check "missing document root" \
 tap_check "a bad endpoint" \
 	expect_fail 'is not an endpoint' --iface "$TB_SRV_IF" --addr 198.18.0.1 --root "$ROOT"
 tap_check "missing required options" expect_fail 'are needed' --iface "$TB_SRV_IF"
+tap_check "a cache bigger than the machine's memory" \
+	expect_fail "--cache-size .* is more than half of this machine's memory" \
+	--iface "$TB_SRV_IF" "${base[@]}" --root "$ROOT" --cache-size 100000G
 tap_check "more queues than the interface has" \
 	expect_fail 'RX queue.* but --queues asks for 4' \
 	--iface "$TB_SRV_IF" "${base[@]}" --root "$ROOT" --queues 4

@@ -51,6 +51,8 @@ int conf_parse_size(const char *text, uint64_t *out)
 	unsigned long long v;
 	unsigned int shift = 0;
 
+	if (*text < '0' || *text > '9') /* strtoull would take "-1" and " 1" */
+		return -EINVAL;
 	errno = 0;
 	v = strtoull(text, &end, 10);
 	if (errno || end == text)

@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -22,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +45,7 @@
 struct daemon {
 	const struct xdpserve_config *cfg;
 	int root_fd;
+	int lock_fd;
 	uint32_t nqueues;
 	uint32_t mtu;
 	struct steer *steer;
@@ -81,7 +86,9 @@ static int daemon_check_iface(struct daemon *d)
 	const struct xdpserve_config *cfg = d->cfg;
 	struct ifreq ifr = {0};
 	uint32_t have;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t allowed;
+	long cpus = sched_getaffinity(0, sizeof(allowed), &allowed) ? sysconf(_SC_NPROCESSORS_ONLN)
+								    : CPU_COUNT(&allowed);
 
 	if (!if_nametoindex(cfg->ifname)) {
 		pr_err("no such interface %s (see: ip link show)", cfg->ifname);
@@ -115,7 +122,41 @@ static int daemon_check_iface(struct daemon *d)
 			cfg->ifname, have, d->nqueues, d->nqueues, have - 1, have, cfg->ifname,
 			d->nqueues);
 	if (cpus > 0 && d->nqueues > (uint32_t)cpus)
-		pr_warn("%u workers on %ld CPUs: workers will share CPUs", d->nqueues, cpus);
+		pr_warn("%u workers but only %ld CPUs to run on: workers will share CPUs; "
+			"use --queues %ld",
+			d->nqueues, cpus, cpus);
+	return 0;
+}
+
+/*
+ * One daemon per interface: a second one would take over the first one's
+ * XSKMAP slots. The lock is per network namespace (interfaces in different
+ * namespaces may share a name) and goes with the process.
+ */
+static int daemon_lock_iface(struct daemon *d)
+{
+	const char *dir = "/run/xdpserve";
+	char path[PATH_MAX];
+	struct stat ns;
+
+	if (stat("/proc/self/ns/net", &ns))
+		ns.st_ino = 0;
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		pr_err("cannot create %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	snprintf(path, sizeof(path), "%s/%llu-%s.lock", dir, (unsigned long long)ns.st_ino,
+		 d->cfg->ifname);
+	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->lock_fd < 0) {
+		pr_err("cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
+		pr_err("another xdpserved already serves %s (it holds %s); stop it first",
+		       d->cfg->ifname, path);
+		return -EBUSY;
+	}
 	return 0;
 }
 
@@ -123,6 +164,7 @@ static int daemon_setup(struct daemon *d)
 {
 	const struct xdpserve_config *cfg = d->cfg;
 	struct umem_config ucfg = {0};
+	uint64_t mem_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t cache_frames;
 	int err;
 
@@ -136,6 +178,17 @@ static int daemon_setup(struct daemon *d)
 	err = daemon_check_iface(d);
 	if (err)
 		return err;
+	err = daemon_lock_iface(d);
+	if (err)
+		return err;
+	/* The cache is pinned memory: refuse what the machine cannot hold before attaching. */
+	if (cfg->cache_bytes > mem_bytes / 2) {
+		pr_err("--cache-size %llu MiB is more than half of this machine's memory "
+		       "(%llu MiB), and the cache is pinned: give a smaller size",
+		       (unsigned long long)(cfg->cache_bytes >> 20),
+		       (unsigned long long)(mem_bytes >> 20));
+		return -EINVAL;
+	}
 
 	err = steer__attach(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer);
 	if (err == -EEXIST) {
@@ -206,6 +259,8 @@ static void daemon_teardown(struct daemon *d, int *status)
 	}
 	if (d->root_fd >= 0)
 		close(d->root_fd);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
 }
 
 static uint64_t mono_ms(void)
@@ -216,8 +271,56 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * Every worker polls at least once a second (WORKER_MAX_SLEEP_MS), so its
+ * heartbeat moves; a worker whose heartbeat stood still for three seconds
+ * is stuck, and the systemd watchdog is no longer fed.
+ */
+#define DAEMON_STUCK_MS 3000
+
+struct daemon_watchdog {
+	uint64_t usec; /* WatchdogSec, 0 when off */
+	uint64_t last_ping_ms;
+	uint64_t beats[XDPSERVE_MAX_QUEUES];
+	uint64_t moved_ms[XDPSERVE_MAX_QUEUES];
+};
+
+static void daemon_watchdog_init(struct daemon_watchdog *wd)
+{
+	uint64_t now = mono_ms();
+
+	memset(wd, 0, sizeof(*wd));
+	if (sd_watchdog_enabled(0, &wd->usec) <= 0)
+		wd->usec = 0;
+	for (uint32_t i = 0; i < XDPSERVE_MAX_QUEUES; i++)
+		wd->moved_ms[i] = now;
+}
+
+/* Feed the watchdog if every worker is alive and half the period passed. */
+static void daemon_watchdog_feed(struct daemon *d, struct daemon_watchdog *wd)
+{
+	uint64_t now = mono_ms();
+	bool alive = true;
+
+	if (!wd->usec)
+		return;
+	for (uint32_t i = 0; i < d->nqueues; i++) {
+		uint64_t b = worker_heartbeat(d->workers[i]);
+
+		if (b != wd->beats[i]) {
+			wd->beats[i] = b;
+			wd->moved_ms[i] = now;
+		}
+		alive &= now - wd->moved_ms[i] < DAEMON_STUCK_MS;
+	}
+	if (alive && now - wd->last_ping_ms >= wd->usec / 2000) {
+		sd_notify(0, "WATCHDOG=1");
+		wd->last_ping_ms = now;
+	}
+}
+
 /* Stop accepting, wait for connections to finish (bounded), then give the port back. */
-static void daemon_drain(struct daemon *d)
+static void daemon_drain(struct daemon *d, struct daemon_watchdog *wd)
 {
 	uint64_t until = mono_ms() + d->cfg->drain_ms;
 	bool all;
@@ -230,6 +333,7 @@ static void daemon_drain(struct daemon *d)
 			all &= worker_drained(d->workers[i]);
 		if (all)
 			break;
+		daemon_watchdog_feed(d, wd);
 		usleep(10000);
 	} while (mono_ms() < until);
 	if (!all)
@@ -244,19 +348,12 @@ static void daemon_drain(struct daemon *d)
 }
 
 /* The main thread's loop: signals and the systemd watchdog. */
-static void daemon_wait(struct daemon *d, const sigset_t *set)
+static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_watchdog *wd)
 {
-	uint64_t watchdog_usec = 0;
-	uint64_t beats[XDPSERVE_MAX_QUEUES] = {0};
-	struct timespec tick = {.tv_sec = 1};
+	struct timespec tick = {.tv_nsec = 250 * 1000000};
 
-	if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec) {
-		tick.tv_sec = (time_t)(watchdog_usec / 2 / 1000000);
-		tick.tv_nsec = (long)(watchdog_usec / 2 % 1000000) * 1000;
-	}
 	for (;;) {
 		int sig = sigtimedwait(set, NULL, &tick);
-		bool alive = true;
 
 		if (sig == SIGTERM || sig == SIGINT) {
 			pr_info("%s: draining connections, then detaching from %s", strsignal(sig),
@@ -266,25 +363,38 @@ static void daemon_wait(struct daemon *d, const sigset_t *set)
 		if (sig == SIGUSR1)
 			for (uint32_t i = 0; i < d->nqueues; i++)
 				worker_request(d->workers[i], WORKER_CMD_DUMP);
-		if (!watchdog_usec)
-			continue;
-		/* Every worker polls at least once a second, so its heartbeat moves. */
-		for (uint32_t i = 0; i < d->nqueues; i++) {
-			uint64_t b = worker_heartbeat(d->workers[i]);
-
-			alive &= b != beats[i];
-			beats[i] = b;
-		}
-		if (alive)
-			sd_notify(0, "WATCHDOG=1");
+		if (sig == SIGHUP)
+			pr_warn("SIGHUP: reloading is not implemented yet; restart xdpserved to "
+				"apply a new configuration");
+		daemon_watchdog_feed(d, wd);
 	}
+}
+
+/* The i-th CPU this process may run on (cpuset, taskset, CPUAffinity=), round robin. */
+static int daemon_worker_cpu(uint32_t i)
+{
+	cpu_set_t allowed;
+	int n, seen = 0;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return -1;
+	n = CPU_COUNT(&allowed);
+	if (n <= 0)
+		return -1;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed))
+			continue;
+		if (seen++ == (int)(i % (uint32_t)n))
+			return cpu;
+	}
+	return -1;
 }
 
 int daemon_run(const struct xdpserve_config *cfg)
 {
-	struct daemon d = {.cfg = cfg, .root_fd = -1};
+	struct daemon d = {.cfg = cfg, .root_fd = -1, .lock_fd = -1};
+	struct daemon_watchdog wd;
 	int status = EXIT_SUCCESS;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t set;
 
 	/* Workers inherit this mask: only the main thread takes signals. */
@@ -300,7 +410,7 @@ int daemon_run(const struct xdpserve_config *cfg)
 		goto out;
 	}
 	for (uint32_t i = 0; i < d.nqueues; i++) {
-		if (worker_start(d.workers[i], cpus > 0 ? (int)(i % (uint32_t)cpus) : -1)) {
+		if (worker_start(d.workers[i], daemon_worker_cpu(i))) {
 			status = EXIT_FAILURE;
 			goto out;
 		}
@@ -309,9 +419,10 @@ int daemon_run(const struct xdpserve_config *cfg)
 		   d.nqueues == 1 ? "" : "s");
 	pr_info("ready: %u worker%s on %s", d.nqueues, d.nqueues == 1 ? "" : "s", cfg->ifname);
 
-	daemon_wait(&d, &set);
+	daemon_watchdog_init(&wd);
+	daemon_wait(&d, &set, &wd);
 	sd_notify(0, "STOPPING=1");
-	daemon_drain(&d);
+	daemon_drain(&d, &wd);
 	for (uint32_t i = 0; i < d.nqueues; i++)
 		worker_request(d.workers[i], WORKER_CMD_DUMP);
 out:

@@ -91,6 +91,8 @@ Test(conf, sizes)
 	cr_assert_eq(conf_parse_size("2G", &v), 0);
 	cr_assert_eq(v, 2ull << 30);
 	cr_assert_eq(conf_parse_size("", &v), -EINVAL);
+	cr_assert_eq(conf_parse_size("-1", &v), -EINVAL, "strtoull would wrap it around");
+	cr_assert_eq(conf_parse_size(" 1M", &v), -EINVAL);
 	cr_assert_eq(conf_parse_size("12X", &v), -EINVAL);
 	cr_assert_eq(conf_parse_size("1GB", &v), -EINVAL);
 	cr_assert_eq(conf_parse_size("99999999999999999999G", &v), -EINVAL);
