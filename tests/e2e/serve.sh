@@ -32,12 +32,13 @@ tb_wait_listen "$TB_NS_SRV" 8080 || tap_bail "socat on port 8080 did not start"
 start_daemon() {
 	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
 		--addr "$TB_SRV_IP4:80" --addr "[$TB_SRV_IP6]:80" --root "$ROOT" \
-		--cache-size 256M --max-conns 1024 --bpf-obj "$TB_BPF_OBJ" --drain-ms 2000
+		--cache-size 256M --max-conns 1024 --bpf-obj "$TB_BPF_OBJ" --drain-ms 2000 \
+		--tx-path sg
 	DAEMON=$TB_LAST_PID
 	LOG=$TB_DIR/xdpserved.log
-	tb_wait_log "$LOG" 'ready:' 15
+	tb_wait_log "$LOG" 'ready:' 15 && grep -q 'TX payload by reference' "$LOG"
 }
-tap_check "xdpserved starts and reports ready" start_daemon
+tap_check "xdpserved starts, sending payload by reference (multi-buffer TX)" start_daemon
 
 url4() { echo "http://$TB_SRV_IP4/$1"; }
 url6() { echo "http://[$TB_SRV_IP6]/$1"; }
@@ -197,17 +198,17 @@ kernel_again() {
 }
 tap_check "after the daemon stops the kernel answers port 80 again" tb_wait 5 kernel_again
 
-# The one-copy TX fallback: payload copied into each frame instead of
-# descriptors pointing at the cached frames.
+# The one-copy TX path (the default in copy mode): payload copied into
+# each frame instead of descriptors pointing at the cached frames.
 start_nosg() {
 	tb_bg_srv xdpserved-nosg "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --addr "[$TB_SRV_IP6]:80" --root "$ROOT" --no-sg \
+		--addr "$TB_SRV_IP4:80" --addr "[$TB_SRV_IP6]:80" --root "$ROOT" \
 		--cache-size 256M --max-conns 1024 --bpf-obj "$TB_BPF_OBJ"
 	DAEMON=$TB_LAST_PID
 	LOG=$TB_DIR/xdpserved-nosg.log
-	tb_wait_log "$LOG" 'ready:' 15 && grep -q 'multi-buffer TX off' "$LOG"
+	tb_wait_log "$LOG" 'ready:' 15 && grep -q 'TX payload copied into each frame' "$LOG"
 }
-tap_check "with --no-sg the daemon uses the one-copy TX path" start_nosg
+tap_check "by default in copy mode the daemon copies payload once" start_nosg
 for s in 1449 1048576 52428800; do
 	tap_check "one-copy path: IPv4 GET of $s bytes is byte-exact" \
 		fetch_same "$(url4 f$s.bin)" "$ROOT/f$s.bin"

@@ -35,7 +35,9 @@ static void conf_usage(FILE *out)
 		"%u)\n"
 		"      --mode MODE         XDP attach mode: auto, native or skb (default auto)\n"
 		"      --bind-mode MODE    auto, copy or zerocopy AF_XDP binding (default auto)\n"
-		"      --no-sg             no multi-buffer TX: copy payload into each frame\n"
+		"      --tx-path PATH      cached payload in TX frames: sg (by reference,\n"
+		"                          multi-buffer), copy (copied once), or auto: by\n"
+		"                          reference with zero-copy, copied in copy mode\n"
 		"      --bpf-obj PATH      steering program object (default %s)\n"
 		"  -l, --log-level LEVEL   err, warn, info or debug (default info)\n"
 		"  -h, --help              this text\n"
@@ -118,7 +120,7 @@ enum {
 	OPT_DRAIN_MS,
 	OPT_XDP_MODE,
 	OPT_BIND_MODE,
-	OPT_NO_SG,
+	OPT_TX_PATH,
 	OPT_BPF_OBJ,
 };
 
@@ -145,6 +147,19 @@ static int parse_bind_mode(const char *text, enum xsk_bind_mode *out)
 	return 0;
 }
 
+static int parse_tx_path(const char *text, enum xsk_tx_path *out)
+{
+	if (!strcmp(text, "auto"))
+		*out = XSK_TX_AUTO;
+	else if (!strcmp(text, "sg"))
+		*out = XSK_TX_SG;
+	else if (!strcmp(text, "copy"))
+		*out = XSK_TX_COPY;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -157,7 +172,7 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"drain-ms", required_argument, NULL, OPT_DRAIN_MS},
 		{"mode", required_argument, NULL, OPT_XDP_MODE},
 		{"bind-mode", required_argument, NULL, OPT_BIND_MODE},
-		{"no-sg", no_argument, NULL, OPT_NO_SG},
+		{"tx-path", required_argument, NULL, OPT_TX_PATH},
 		{"bpf-obj", required_argument, NULL, OPT_BPF_OBJ},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
@@ -228,8 +243,11 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 				return -EINVAL;
 			}
 			break;
-		case OPT_NO_SG:
-			cfg->no_sg = true;
+		case OPT_TX_PATH:
+			if (parse_tx_path(optarg, &cfg->tx_path)) {
+				fprintf(stderr, "xdpserved: --tx-path is auto, sg or copy\n");
+				return -EINVAL;
+			}
 			break;
 		case OPT_BPF_OBJ:
 			if (copy_string("--bpf-obj", cfg->bpf_obj, sizeof(cfg->bpf_obj), optarg))

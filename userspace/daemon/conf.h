@@ -33,7 +33,7 @@ struct xdpserve_config {
 	uint32_t drain_ms;    /* on SIGTERM: how long connections may finish */
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;
-	bool no_sg; /* force the one-copy TX fallback */
+	enum xsk_tx_path tx_path; /* payload by reference or copied */
 	enum log_level log_level;
 };
 

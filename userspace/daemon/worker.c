@@ -301,7 +301,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	struct xsk_queue_opts qopts = {
 		.partition = index,
 		.bind_mode = cfg->bind_mode,
-		.no_sg = cfg->no_sg,
+		.tx_path = cfg->tx_path,
 	};
 	struct http_server_config hcfg;
 	struct cache_config ccfg;

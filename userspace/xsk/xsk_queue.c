@@ -6,7 +6,7 @@
  *
  * The first socket on a UMEM negotiates the mode, in this order:
  * zero-copy with SG, zero-copy, copy with SG, copy (XSK_BIND_* narrows the
- * list, no_sg drops the SG tries). A failed bind() leaves the socket ready
+ * list, XSK_TX_COPY drops the SG tries). A failed bind() leaves the socket ready
  * for another try (the kernel undoes it), and libxdp reuses the UMEM's
  * socket for every try of the first queue. Later sockets share the UMEM
  * and the kernel gives them the first one's mode.
@@ -133,7 +133,7 @@ static int xsk_bind_first(struct xsk_queue *q, const char *ifname, const struct 
 		if ((zc && o->bind_mode == XSK_BIND_COPY) ||
 		    (!zc && o->bind_mode == XSK_BIND_ZEROCOPY))
 			continue;
-		for (int sg = !o->no_sg; sg >= 0; sg--) {
+		for (int sg = o->tx_path != XSK_TX_COPY; sg >= 0; sg--) {
 			cfg->bind_flags = (uint16_t)((zc ? XDP_ZEROCOPY : XDP_COPY) |
 						     XDP_USE_NEED_WAKEUP | (sg ? XDP_USE_SG : 0));
 			err = xsk_socket__create_shared(&q->xsk, ifname, q->queue_id,
@@ -170,7 +170,7 @@ bound:
 			"copy mode",
 			ifname, q->queue_id, drv, strerror(-zc_err));
 	}
-	if (!q->sg && !o->no_sg && sg_err)
+	if (!q->sg && o->tx_path != XSK_TX_COPY && sg_err)
 		pr_info("%s queue %u: multi-buffer TX (XDP_USE_SG) refused (%s); payload is "
 			"copied into each frame",
 			ifname, q->queue_id, strerror(-sg_err));
@@ -252,6 +252,8 @@ int xsk_queue__create(struct umem *umem, const char *ifname, uint32_t queue_id,
 	q->fd = xsk_socket__fd(q->xsk);
 	xsk_check_zerocopy(q);
 	umem_bound(umem, q->zerocopy, q->sg);
+	/* Bound with SG or not, the TX path decides whether payload goes by reference. */
+	q->sg = q->sg && (o.tx_path == XSK_TX_SG || (o.tx_path == XSK_TX_AUTO && q->zerocopy));
 
 	if (!q->zerocopy) {
 		/* Let one sendto() turn the whole TX ring into skbs (6.17+; else 32). */
@@ -276,8 +278,9 @@ int xsk_queue__create(struct umem *umem, const char *ifname, uint32_t queue_id,
 	};
 	xsk_queue_refill(q);
 	q->st.fill_ring_empty = 0; /* the ring starts empty: not a drought */
-	pr_info("%s queue %u: AF_XDP %s, multi-buffer TX %s, partition %u (%u frames)%s", ifname,
-		queue_id, xsk_queue_mode(q), q->sg ? "on" : "off (one copy)", o.partition,
+	pr_info("%s queue %u: AF_XDP %s, TX payload %s, partition %u (%u frames)%s", ifname,
+		queue_id, xsk_queue_mode(q),
+		q->sg ? "by reference (multi-buffer)" : "copied into each frame", o.partition,
 		frame_pool_nframes(q->pool), first ? "" : ", UMEM shared (XDP_SHARED_UMEM)");
 	*out = q;
 	q = NULL;

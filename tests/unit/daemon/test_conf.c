@@ -32,15 +32,15 @@ Test(conf, minimal_command_line_and_defaults, .init = quiet)
 	cr_assert_eq(cfg.cache_bytes, 256ull << 20);
 	cr_assert_eq(cfg.xdp_mode, STEER_MODE_AUTO);
 	cr_assert_eq(cfg.bind_mode, XSK_BIND_AUTO);
-	cr_assert(!cfg.no_sg);
+	cr_assert_eq(cfg.tx_path, XSK_TX_AUTO);
 }
 
 Test(conf, every_option, .init = quiet)
 {
 	cr_assert_eq(PARSE(&cfg, "-i", "eth1", "-a", "198.18.0.0/24:8080", "-a", "[fd00::1]:80",
 			   "-r", "/var/www", "-q", "2", "-c", "1G", "--max-conns", "100",
-			   "--drain-ms", "0", "--mode", "skb", "--bind-mode", "copy", "--no-sg",
-			   "--bpf-obj", "/x.o", "-l", "debug"),
+			   "--drain-ms", "0", "--mode", "skb", "--bind-mode", "copy", "--tx-path",
+			   "copy", "--bpf-obj", "/x.o", "-l", "debug"),
 		     0);
 	cr_assert_eq(cfg.nendpoints, 2);
 	cr_assert_eq(cfg.endpoints[1].family, 6);
@@ -50,7 +50,7 @@ Test(conf, every_option, .init = quiet)
 	cr_assert_eq(cfg.drain_ms, 0);
 	cr_assert_eq(cfg.xdp_mode, STEER_MODE_SKB);
 	cr_assert_eq(cfg.bind_mode, XSK_BIND_COPY);
-	cr_assert(cfg.no_sg);
+	cr_assert_eq(cfg.tx_path, XSK_TX_COPY);
 	cr_assert_str_eq(cfg.bpf_obj, "/x.o");
 	cr_assert_eq(cfg.log_level, LOG_LEVEL_DEBUG);
 }

@@ -239,7 +239,8 @@ static const struct umem_config ucfg = {
 
 Test(xsk_veth, tx_multibuffer_on_shared_umem_reaches_the_peer)
 {
-	struct xsk_queue_opts o0 = {.partition = 0}, o1 = {.partition = 1};
+	struct xsk_queue_opts o0 = {.partition = 0, .tx_path = XSK_TX_SG},
+			      o1 = {.partition = 1, .tx_path = XSK_TX_SG};
 	struct xsk_queue *q0, *q1, *dup;
 	struct xsk_queue_stats st;
 	uint64_t c0, c1;
@@ -278,9 +279,33 @@ Test(xsk_veth, tx_multibuffer_on_shared_umem_reaches_the_peer)
 	cr_assert_eq(umem__destroy(u), 0);
 }
 
+/* AUTO in copy mode binds with SG but copies payload: faster there (see xsk_queue.h). */
+Test(xsk_veth, auto_tx_path_copies_in_copy_mode)
+{
+	struct xsk_queue_opts o = {.partition = 0, .bind_mode = XSK_BIND_COPY};
+	struct xsk_queue *q;
+	struct umem *u;
+	uint64_t c;
+
+	enter_netns_with_veth(1);
+	cr_assert_eq(umem__create(&ucfg, &u), 0);
+	cr_assert_eq(xsk_queue__create(u, "xa", 0, &o, &q), 0);
+	cr_assert_str_eq(xsk_queue_mode(q), "copy");
+	cr_assert_not(xsk_queue_sg(q));
+	cr_assert_not(xsk_queue_nic(q)->sg);
+
+	c = make_content(xsk_queue_pool(q), 3);
+	send_and_compare(q, NULL, c, 0, true);
+
+	assert_clean(q, c, 3);
+	xsk_queue__destroy(q);
+	cr_assert_eq(umem__destroy(u), 0);
+}
+
 Test(xsk_veth, tx_copy_fallback_reaches_the_peer)
 {
-	struct xsk_queue_opts o = {.partition = 0, .bind_mode = XSK_BIND_COPY, .no_sg = true};
+	struct xsk_queue_opts o = {
+		.partition = 0, .bind_mode = XSK_BIND_COPY, .tx_path = XSK_TX_COPY};
 	struct xsk_queue_stats st;
 	struct xsk_queue *q;
 	struct umem *u;
@@ -307,7 +332,7 @@ Test(xsk_veth, tx_copy_fallback_reaches_the_peer)
 
 Test(xsk_veth, tx_begin_stops_at_the_header_quota)
 {
-	struct xsk_queue_opts o = {.partition = 0, .bind_mode = XSK_BIND_COPY};
+	struct xsk_queue_opts o = {.partition = 0, .bind_mode = XSK_BIND_COPY, .tx_path = XSK_TX_SG};
 	struct xsk_queue_stats st;
 	struct xsk_queue *q;
 	struct umem *u;
@@ -477,7 +502,8 @@ static void on_loaded(struct cache_waiter *w, int err)
  */
 Test(xsk_veth, cached_file_goes_out_by_reference)
 {
-	struct xsk_queue_opts o = {.partition = 1, .bind_mode = XSK_BIND_COPY};
+	struct xsk_queue_opts o = {
+		.partition = 1, .bind_mode = XSK_BIND_COPY, .tx_path = XSK_TX_SG};
 	struct cache_config ccfg = {.budget_bytes = 64 * FRAME_SIZE};
 	struct load_wait wait = {.state = 0};
 	char dir[] = "/tmp/xdpserve-veth-XXXXXX", path[64], cmd[96];
