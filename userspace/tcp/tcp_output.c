@@ -293,17 +293,19 @@ again:
 	tcp_sendq_seek(&c->q, qoff, &it);
 	while (pos < n && tcp_sendq_next(&c->q, &it, n - pos, &sl)) {
 		uint32_t ncopy = pos < copy_end ? min_u32(sl.len, copy_end - pos) : 0;
-		uint32_t part = sl.blob ? blob_csum(sl.blob, sl.off, sl.len)
-					: tcp_sendq_ring_csum(&c->q, sl.off, sl.len);
+		uint32_t part;
 
-		/* TCP header length is even: payload parity is the position's. */
-		sum = csum_block_add(sum, part, pos);
+		/* Copy first: the checksum's edge bytes are then read from cache. */
 		if (ncopy) {
 			if (sl.blob)
 				blob_copy(sl.blob, sl.off, ncopy, payload + pos);
 			else
 				tcp_sendq_ring_read(&c->q, sl.off, ncopy, payload + pos);
 		}
+		part = sl.blob ? blob_csum(sl.blob, sl.off, sl.len)
+			       : tcp_sendq_ring_csum(&c->q, sl.off, sl.len);
+		/* TCP header length is even: payload parity is the position's. */
+		sum = csum_block_add(sum, part, pos);
 		for (uint32_t r = ncopy; r < sl.len;) {
 			uint32_t contig;
 			uint64_t addr = blob_addr(sl.blob, sl.off + r, &contig);
