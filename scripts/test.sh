@@ -1,24 +1,54 @@
 #!/bin/sh
-# Build xdpserve and run the whole test suite (unit, BPF and end-to-end).
-# Installs missing build and test dependencies first (Debian 12, as root).
+# Build xdpserve and run the whole test suite (unit, BPF and end-to-end)
+# twice: a normal build, then one with AddressSanitizer and
+# UndefinedBehaviorSanitizer, where any memory error or leak fails its
+# test. Installs missing build and test dependencies first (Debian 12, as
+# root).
 #
-# Prints every case and ends with a line "N passed, N failed, N skipped".
+# Prints every case and ends with "N passed, N failed, N skipped".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh" test || exit 1
-"$top/scripts/build.sh" || exit 1
-cd "$top/_build"
-make -j"$(nproc)" --no-print-directory check >check.out 2>&1
-status=$?
-# Every case, as the TAP driver reported it.
-grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' check.out || true
-if [ "$status" -ne 0 ]; then
-	echo "--- test-suite.log ---"
-	head -c 200000 test-suite.log 2>/dev/null || tail -50 check.out
-fi
-sum() { sed -n "s/^# $1: *//p" test-suite.log | head -1; }
-pass=$(sum PASS); fail=$(sum FAIL); err=$(sum ERROR); skip=$(sum SKIP); xpass=$(sum XPASS)
-pass=${pass:-0}; fail=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} )); skip=${skip:-0}
-[ -f test-suite.log ] || fail=$((fail + 1))
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$status" -eq 0 ] && [ "$fail" -eq 0 ]
+
+SAN_FLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+total_pass=0 total_fail=0 total_skip=0 status=0
+
+# run_pass NAME BUILDDIR CONFIGURE-ARGS...
+run_pass() {
+	name=$1 dir=$2
+	shift 2
+	echo "== $name"
+	if ! "$top/scripts/build.sh" "$dir" "$@"; then
+		echo "$name: build failed"
+		total_fail=$((total_fail + 1)) status=1
+		return
+	fi
+	cd "$top/$dir" || return
+	make -j"$(nproc)" --no-print-directory check >check.out 2>&1 || status=1
+	# Every case, as the TAP driver reported it.
+	grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' check.out | sed "s/^/$name /"
+	if [ ! -f test-suite.log ]; then
+		tail -40 check.out
+		total_fail=$((total_fail + 1)) status=1
+		return
+	fi
+	if grep -qE '^# (FAIL|ERROR|XPASS): *[1-9]' test-suite.log; then
+		echo "--- $name: test-suite.log ---"
+		head -c 200000 test-suite.log
+	fi
+	p=$(sed -n 's/^# PASS: *//p' test-suite.log)
+	f=$(sed -n 's/^# FAIL: *//p' test-suite.log)
+	e=$(sed -n 's/^# ERROR: *//p' test-suite.log)
+	x=$(sed -n 's/^# XPASS: *//p' test-suite.log)
+	s=$(sed -n 's/^# SKIP: *//p' test-suite.log)
+	echo "$name: ${p:-0} passed, $((${f:-0} + ${e:-0} + ${x:-0})) failed, ${s:-0} skipped"
+	total_pass=$((total_pass + ${p:-0}))
+	total_fail=$((total_fail + ${f:-0} + ${e:-0} + ${x:-0}))
+	total_skip=$((total_skip + ${s:-0}))
+}
+
+run_pass build _build
+run_pass sanitizers _build-sanitize CFLAGS="$SAN_FLAGS" LDFLAGS="-fsanitize=address,undefined"
+
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$status" -eq 0 ] && [ "$total_fail" -eq 0 ]
