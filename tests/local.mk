@@ -3,11 +3,8 @@
 
 # The steering program on crafted frames (root; skips otherwise) and the
 # endpoint text parser.
-check_PROGRAMS += tests/bpf/test_steer
-TESTS += tests/bpf/test_steer
+UNIT_TESTS += tests/bpf/test_steer
 tests_bpf_test_steer_SOURCES = tests/bpf/test_steer.c tests/bpf/frames.c tests/bpf/frames.h
-tests_bpf_test_steer_CFLAGS = $(UNIT_CFLAGS)
-tests_bpf_test_steer_LDADD = $(UNIT_LDADD)
 EXTRA_tests_bpf_test_steer_DEPENDENCIES = $(BPF_OBJ)
 
 # End-to-end tests: two namespaces joined by veth (tests/helpers/testbed.sh);

@@ -7,14 +7,6 @@ libxdpserve_a_SOURCES += \
 	%reldir%/cache_int.h \
 	%reldir%/cache_load.c
 
-check_PROGRAMS += tests/unit/cache/test_blob
-TESTS += tests/unit/cache/test_blob
-tests_unit_cache_test_blob_SOURCES = tests/unit/cache/test_blob.c
-tests_unit_cache_test_blob_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_cache_test_blob_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/cache/test_blob
 
-check_PROGRAMS += tests/unit/cache/test_cache
-TESTS += tests/unit/cache/test_cache
-tests_unit_cache_test_cache_SOURCES = tests/unit/cache/test_cache.c
-tests_unit_cache_test_cache_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_cache_test_cache_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/cache/test_cache

@@ -3,8 +3,4 @@ libxdpserve_a_SOURCES += \
 	%reldir%/io_reader.c \
 	%reldir%/io_reader.h
 
-check_PROGRAMS += tests/unit/io/test_io_reader
-TESTS += tests/unit/io/test_io_reader
-tests_unit_io_test_io_reader_SOURCES = tests/unit/io/test_io_reader.c
-tests_unit_io_test_io_reader_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_io_test_io_reader_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/io/test_io_reader

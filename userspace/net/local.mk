@@ -10,15 +10,6 @@ libxdpserve_a_SOURCES += \
 	%reldir%/ipv4.c \
 	%reldir%/ipv6.c
 
-check_PROGRAMS += tests/unit/net/test_checksum
-TESTS += tests/unit/net/test_checksum
-tests_unit_net_test_checksum_SOURCES = tests/unit/net/test_checksum.c
-tests_unit_net_test_checksum_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_net_test_checksum_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/net/test_checksum
 
-check_PROGRAMS += tests/unit/net/test_net
-TESTS += tests/unit/net/test_net
-tests_unit_net_test_net_SOURCES = tests/unit/net/test_net.c
-tests_unit_net_test_net_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
-tests_unit_net_test_net_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_net_test_net_LDADD = tests/helpers/libtesthelpers.a $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/net/test_net

@@ -11,21 +11,9 @@ libxdpserve_a_SOURCES += \
 	%reldir%/xsk_rx.c \
 	%reldir%/xsk_tx.c
 
-check_PROGRAMS += tests/unit/xsk/test_frame
-TESTS += tests/unit/xsk/test_frame
-tests_unit_xsk_test_frame_SOURCES = tests/unit/xsk/test_frame.c
-tests_unit_xsk_test_frame_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_xsk_test_frame_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/xsk/test_frame
 
-check_PROGRAMS += tests/unit/xsk/test_umem
-TESTS += tests/unit/xsk/test_umem
-tests_unit_xsk_test_umem_SOURCES = tests/unit/xsk/test_umem.c
-tests_unit_xsk_test_umem_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_xsk_test_umem_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/xsk/test_umem
 
 # Needs root: skips (Criterion cr_skip_test) otherwise.
-check_PROGRAMS += tests/unit/xsk/test_xsk_veth
-TESTS += tests/unit/xsk/test_xsk_veth
-tests_unit_xsk_test_xsk_veth_SOURCES = tests/unit/xsk/test_xsk_veth.c
-tests_unit_xsk_test_xsk_veth_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_xsk_test_xsk_veth_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/xsk/test_xsk_veth
