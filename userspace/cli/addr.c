@@ -6,15 +6,15 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h> /* optind */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "steer/steer.h"
 
-static int cli_addr_list(struct steer *s, int json)
+static int cli_addr_list(struct steer *s, bool json)
 {
 	struct xdpserve_endpoint_key *keys;
 	char text[STEER_ENDPOINT_STRLEN];
@@ -56,29 +56,15 @@ static int cli_addr_list(struct steer *s, int json)
 
 static int cli_addr(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct xdpserve_endpoint_key key;
 	const char *verb, *ifname;
 	struct steer *s = NULL;
-	int c, json = 0, ret;
+	bool json = false;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			cli_cmd_usage(cmd, stdout);
-			return CLI_EXIT_OK;
-		default:
-			cli_cmd_usage(cmd, stderr);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	ret = cli_parse_common(cmd, argc, argv, &json);
+	if (ret >= 0)
+		return ret;
 	if (argc - optind < 2)
 		return cli_usage_error(cmd, "expected add, del or list and an interface");
 	verb = argv[optind];

@@ -10,6 +10,7 @@
 #ifndef XDPSERVE_CLI_H
 #define XDPSERVE_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit statuses of xdpservectl. */
@@ -36,6 +37,13 @@ void cli_cmd_usage(const struct cli_cmd *cmd, FILE *out);
 /* Print "xdpservectl NAME: <message>" and the usage; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Parse the options query commands share: --help, and --json when `json`
+ * is not NULL. Returns -1 to go on (optind at the first operand), else the
+ * CLI_EXIT_* status to return at once.
+ */
+int cli_parse_common(const struct cli_cmd *cmd, int argc, char **argv, bool *json);
 
 /* Write `s` as a JSON string, quotes included. */
 void cli_json_string(FILE *out, const char *s);

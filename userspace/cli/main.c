@@ -43,6 +43,27 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+int cli_parse_common(const struct cli_cmd *cmd, int argc, char **argv, bool *json)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, json ? "jh" : "h", json ? opts : opts + 1, NULL)) !=
+	       -1) {
+		if (c == 'j') {
+			*json = true;
+			continue;
+		}
+		cli_cmd_usage(cmd, c == 'h' ? stdout : stderr);
+		return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	}
+	return -1;
+}
+
 void cli_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);

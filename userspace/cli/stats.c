@@ -6,9 +6,9 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <unistd.h> /* optind */
 
 #include "cli/cli.h"
 #include "steer/steer.h"
@@ -37,28 +37,14 @@ static void cli_stats_json(struct steer *s, const struct xdpserve_stat_val *v)
 
 static int cli_stats(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct xdpserve_stat_val v[XDPSERVE_STAT__MAX];
 	struct steer *s = NULL;
-	int c, json = 0, err;
+	bool json = false;
+	int err;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			cli_cmd_usage(cmd, stdout);
-			return CLI_EXIT_OK;
-		default:
-			cli_cmd_usage(cmd, stderr);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	err = cli_parse_common(cmd, argc, argv, &json);
+	if (err >= 0)
+		return err;
 	if (argc - optind != 1)
 		return cli_usage_error(cmd, "expected one interface");
 	if (steer__open(argv[optind], &s))

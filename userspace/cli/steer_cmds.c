@@ -59,21 +59,12 @@ static int cli_attach(const struct cli_cmd *cmd, int argc, char **argv)
 
 static int cli_detach(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct steer *s = NULL;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			cli_cmd_usage(cmd, stdout);
-			return CLI_EXIT_OK;
-		}
-		cli_cmd_usage(cmd, stderr);
-		return CLI_EXIT_USAGE;
-	}
+	err = cli_parse_common(cmd, argc, argv, NULL);
+	if (err >= 0)
+		return err;
 	if (argc - optind != 1)
 		return cli_usage_error(cmd, "expected one interface");
 	if (steer__open(argv[optind], &s))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cache/blob.h"
+#include "helpers/pkt.h"
 #include "net/checksum.h"
 
 #define FRAME_SHIFT 12
@@ -39,17 +40,6 @@ static void make_blob(struct blob *b, uint64_t size)
 		       size - f * FRAME_SIZE < FRAME_SIZE ? size - f * FRAME_SIZE : FRAME_SIZE);
 	}
 	blob_csum_build(b);
-}
-
-static uint16_t ref_sum(const uint8_t *p, size_t len)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i < len; i++)
-		s += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
 }
 
 Test(blob, addr_and_contig_follow_frames)
@@ -91,7 +81,7 @@ Test(blob, range_checksums_match_reference)
 			if (off + len > size)
 				continue;
 			cr_assert_eq(ntohs(csum_fold(blob_csum(&b, off, len))),
-				     ref_sum(flat + off, len), "off %lu len %lu",
+				     pkt_ref_sum(flat + off, len, 0), "off %lu len %lu",
 				     (unsigned long)off, (unsigned long)len);
 		}
 	}
@@ -103,7 +93,7 @@ Test(blob, whole_blob_checksum_and_tail)
 
 	for (uint64_t size = 1; size < 300; size += 37) {
 		make_blob(&b, size);
-		cr_assert_eq(ntohs(csum_fold(blob_csum(&b, 0, size))), ref_sum(flat, size));
+		cr_assert_eq(ntohs(csum_fold(blob_csum(&b, 0, size))), pkt_ref_sum(flat, size, 0));
 	}
 }
 

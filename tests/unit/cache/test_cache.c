@@ -24,6 +24,7 @@
 
 #include "cache/cache.h"
 #include "io/io_reader.h"
+#include "helpers/pkt.h"
 #include "net/checksum.h"
 #include "xsk/frame.h"
 
@@ -184,17 +185,6 @@ static void assert_content(const struct cache_obj *o, size_t len, unsigned int s
 	free(got);
 }
 
-static uint16_t ref_sum(const uint8_t *p, size_t len)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i < len; i++)
-		s += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 Test(cache, load_then_hit, .init = setup, .fini = teardown)
 {
 	struct cache *c = new_cache(16, 0);
@@ -249,11 +239,11 @@ Test(cache, multi_frame_content_and_checksums, .init = setup, .fini = teardown)
 			if (off + lens[i] > len)
 				continue;
 			cr_assert_eq(ntohs(csum_fold(blob_csum(&o->blob, off, lens[i]))),
-				     ref_sum(flat + off, lens[i]), "off %lu len %lu",
+				     pkt_ref_sum(flat + off, lens[i], 0), "off %lu len %lu",
 				     (unsigned long)off, (unsigned long)lens[i]);
 		}
 	}
-	cr_assert_eq(ntohs(csum_fold(blob_csum(&o->blob, 0, len))), ref_sum(flat, len));
+	cr_assert_eq(ntohs(csum_fold(blob_csum(&o->blob, 0, len))), pkt_ref_sum(flat, len, 0));
 	free(flat);
 	cache_obj_put(o);
 	cache__destroy(c);
@@ -366,8 +356,8 @@ static void on_done_evict(struct cache_waiter *w, int err)
 Test(cache, waking_waiters_survives_eviction_of_their_object, .init = setup, .fini = teardown)
 {
 	struct cache *c = new_cache(8, 0);
-	struct evicting_waiter first = { .c = c };
-	struct waiter second = { 0 };
+	struct evicting_waiter first = {.c = c};
+	struct waiter second = {0};
 	struct cache_obj *o;
 	struct cache_stats st;
 
