@@ -418,6 +418,17 @@ static bool steer_native_may_fall_back(int err)
 	       err != -ENOMEM && err != -ENOENT;
 }
 
+/* Remove the pins in pin_dir and open the object afresh, its maps to be pinned there. */
+static struct xdp_program *steer_prog_open_fresh(const char *obj_path, const char *pin_dir,
+						 int *err)
+{
+	steer_pins_remove(pin_dir, NULL);
+	*err = steer_pin_dir_create(pin_dir);
+	if (*err)
+		return NULL;
+	return steer_prog_open(obj_path, pin_dir, err);
+}
+
 int steer__attach(const char *ifname, const char *obj_path, enum steer_mode mode,
 		  struct steer **out)
 {
@@ -448,12 +459,7 @@ int steer__attach(const char *ifname, const char *obj_path, enum steer_mode mode
 		return err;
 	}
 	/* Nothing of ours is attached, so pins left here are stale: start afresh. */
-	steer_pins_remove(pin_dir, NULL);
-	err = steer_pin_dir_create(pin_dir);
-	if (err)
-		return err;
-
-	prog = steer_prog_open(obj_path, pin_dir, &err);
+	prog = steer_prog_open_fresh(obj_path, pin_dir, &err);
 	if (!prog)
 		goto out_pins;
 	xmode = mode == STEER_MODE_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE;
@@ -466,11 +472,7 @@ int steer__attach(const char *ifname, const char *obj_path, enum steer_mode mode
 			msg);
 		/* A fresh object: the failed attempt may have loaded this one. */
 		xdp_program__close(prog);
-		steer_pins_remove(pin_dir, NULL);
-		err = steer_pin_dir_create(pin_dir);
-		if (err)
-			return err;
-		prog = steer_prog_open(obj_path, pin_dir, &err);
+		prog = steer_prog_open_fresh(obj_path, pin_dir, &err);
 		if (!prog)
 			goto out_pins;
 		xmode = XDP_MODE_SKB;
