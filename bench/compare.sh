@@ -9,13 +9,13 @@
 # Scenarios: ka-1k (keep-alive, 1 KiB), close-1k (a new connection per
 # request), ka-64k (64 KiB), big-10m (10 MiB, throughput). Servers:
 # xdpserve, nginx, lighttpd. Defaults: 5 rounds of 10 s, 64 connections,
-# scenarios ka-1k close-1k ka-64k big-10m, servers xdpserve nginx.
+# scenarios ka-1k close-1k ka-64k big-10m, servers xdpserve nginx lighttpd.
 #
 # Set-up, as docs/performance.md explains: threaded NAPI on both veths,
 # each side's NAPI thread and process pinned to its own CPU (server CPU 0,
 # client CPU 1), a pfifo qdisc (limit 10000) on both veths, TX checksum
-# offload off on the client (so TSO is off too: nginx pays per packet like
-# everyone else). Server CPU per request = (server process + server NAPI
+# offload (and so TSO) off on both veths: nginx pays per packet like
+# everyone else. Server CPU per request = (server process + server NAPI
 # thread CPU time) / requests.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +35,7 @@ while getopts "r:d:c:s:S:h" o; do
 	esac
 done
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(ka-1k close-1k ka-64k big-10m)
-[ ${#SERVERS[@]} -gt 0 ] || SERVERS=(xdpserve nginx)
+[ ${#SERVERS[@]} -gt 0 ] || SERVERS=(xdpserve nginx lighttpd)
 
 "$top/scripts/install-deps.sh" bench || exit 1
 "$top/scripts/build.sh" || exit 1
@@ -54,8 +54,12 @@ for side in srv cli; do
 	ns=$TB_NS_SRV; dev=$TB_SRV_IF; cpu=$SRV_CPU
 	[ $side = cli ] && { ns=$TB_NS_CLI; dev=$TB_CLI_IF; cpu=$CLI_CPU; }
 	ip netns exec "$ns" tc qdisc replace dev "$dev" root pfifo limit 10000
-	# veth has NAPI (and so a NAPI thread) only with GRO or XDP on.
-	ip netns exec "$ns" ethtool -K "$dev" gro on >/dev/null
+	# veth has NAPI (and so a NAPI thread) only with GRO or XDP on. TX
+	# offload off on both sides: the client must send real checksums to an
+	# AF_XDP stack, and without TSO nginx pays per 1500-byte packet like
+	# everyone else; veth also hands a frame to the peer's NAPI thread
+	# only when the sender has no TSO, so each side's work stays on its CPU.
+	ip netns exec "$ns" ethtool -K "$dev" gro on tx off >/dev/null
 	ip netns exec "$ns" sh -c "echo 1 > /sys/class/net/$dev/threaded" ||
 		echo "warning: no threaded NAPI on $dev: server CPU will hide client work" >&2
 done
@@ -92,6 +96,7 @@ http {
 	sendfile on;
 	tcp_nopush on;
 	keepalive_requests 1000000;
+	open_file_cache max=1000 inactive=60s;
 	default_type application/octet-stream;
 	server {
 		listen $TB_SRV_IP4:$PORT_NGINX reuseport;
