@@ -332,7 +332,8 @@ Test(xsk_veth, tx_copy_fallback_reaches_the_peer)
 
 Test(xsk_veth, tx_begin_stops_at_the_header_quota)
 {
-	struct xsk_queue_opts o = {.partition = 0, .bind_mode = XSK_BIND_COPY, .tx_path = XSK_TX_SG};
+	struct xsk_queue_opts o = {
+		.partition = 0, .bind_mode = XSK_BIND_COPY, .tx_path = XSK_TX_SG};
 	struct xsk_queue_stats st;
 	struct xsk_queue *q;
 	struct umem *u;
