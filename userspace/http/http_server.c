@@ -529,7 +529,8 @@ static void http_conn_process(struct http_conn *hc)
 		n = http_parse_request_resume(data, len, hc->parsed_len, &req, &h->cfg.limits);
 		if (n == -2) {
 			hc->parsed_len = len;
-			if (tcp_conn_rx_eof(c)) {
+			/* Half-closed inside a head: it can never complete, answer now. */
+			if (tcp_conn_rx_fin(c)) {
 				http_log_client_error(hc, 400,
 						      "connection closed inside a request");
 				if (http_send_error(hc, NULL, 400, false, NULL))

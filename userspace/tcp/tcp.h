@@ -177,6 +177,11 @@ const uint8_t *tcp_conn_rx_peek(const struct tcp_conn *c, uint32_t *len);
 void tcp_conn_rx_consume(struct tcp_conn *c, uint32_t n);
 /* The peer sent FIN and every byte before it has been consumed. */
 bool tcp_conn_rx_eof(const struct tcp_conn *c);
+/*
+ * The peer sent FIN: nothing more will arrive, though bytes before it may
+ * still be buffered (a request cut short by a half-close).
+ */
+bool tcp_conn_rx_fin(const struct tcp_conn *c);
 
 /* Bytes tcp_conn_send_copy() would accept now (also limited by free pieces). */
 uint32_t tcp_conn_tx_copy_space(const struct tcp_conn *c);

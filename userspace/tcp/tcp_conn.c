@@ -219,6 +219,11 @@ bool tcp_conn_rx_eof(const struct tcp_conn *c)
 	return c->fin_rcvd && c->rx_len == 0;
 }
 
+bool tcp_conn_rx_fin(const struct tcp_conn *c)
+{
+	return c->fin_rcvd;
+}
+
 static bool tcp_conn_can_send(const struct tcp_conn *c)
 {
 	return !c->shutdown &&
