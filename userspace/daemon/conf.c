@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,12 @@
 #define DEFAULT_CACHE_BYTES (256ull << 20)
 #define DEFAULT_MAX_CONNS   4096
 #define DEFAULT_DRAIN_MS    5000
+/* Why these: docs/configuration.md, "Slow and idle clients". */
+#define DEFAULT_HEADER_TIMEOUT_S    20
+#define DEFAULT_KEEPALIVE_TIMEOUT_S 15
+#define DEFAULT_SEND_TIMEOUT_S	    20
+#define DEFAULT_MIN_SEND_RATE	    256
+#define DEFAULT_PERSIST_TIMEOUT_S   60
 
 static void conf_usage(FILE *out)
 {
@@ -33,6 +40,13 @@ static void conf_usage(FILE *out)
 		"      --max-conns N       connections per worker (default %u)\n"
 		"      --drain-ms MS       on SIGTERM, time connections get to finish (default "
 		"%u)\n"
+		"      --header-timeout S  a request head must arrive within S seconds of its\n"
+		"                          first byte (default %u)\n"
+		"      --keepalive-timeout S  close a connection idle between requests (default\n"
+		"                          %u)\n"
+		"      --send-timeout S    while an answer is being sent, every S seconds ...\n"
+		"      --min-send-rate B   ... the client must take B bytes/s (defaults %u, %u)\n"
+		"      --persist-timeout S longest the client's window may stay shut (default %u)\n"
 		"      --mode MODE         XDP attach mode: auto, native or skb (default auto)\n"
 		"      --bind-mode MODE    auto, copy or zerocopy AF_XDP binding (default auto)\n"
 		"      --tx-path PATH      cached payload in TX frames: sg (by reference,\n"
@@ -44,7 +58,9 @@ static void conf_usage(FILE *out)
 		"  -V, --version           the version\n"
 		"\n"
 		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
-		DEFAULT_MAX_CONNS, DEFAULT_DRAIN_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
+		DEFAULT_MAX_CONNS, DEFAULT_DRAIN_MS, DEFAULT_HEADER_TIMEOUT_S,
+		DEFAULT_KEEPALIVE_TIMEOUT_S, DEFAULT_SEND_TIMEOUT_S, DEFAULT_MIN_SEND_RATE,
+		DEFAULT_PERSIST_TIMEOUT_S, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
 int conf_parse_size(const char *text, uint64_t *out)
@@ -108,6 +124,11 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	cfg->cache_bytes = DEFAULT_CACHE_BYTES;
 	cfg->max_conns = DEFAULT_MAX_CONNS;
 	cfg->drain_ms = DEFAULT_DRAIN_MS;
+	cfg->header_timeout_s = DEFAULT_HEADER_TIMEOUT_S;
+	cfg->keepalive_timeout_s = DEFAULT_KEEPALIVE_TIMEOUT_S;
+	cfg->send_timeout_s = DEFAULT_SEND_TIMEOUT_S;
+	cfg->min_send_rate = DEFAULT_MIN_SEND_RATE;
+	cfg->persist_timeout_s = DEFAULT_PERSIST_TIMEOUT_S;
 	cfg->xdp_mode = STEER_MODE_AUTO;
 	cfg->bind_mode = XSK_BIND_AUTO;
 	cfg->log_level = LOG_LEVEL_INFO;
@@ -122,7 +143,44 @@ enum {
 	OPT_BIND_MODE,
 	OPT_TX_PATH,
 	OPT_BPF_OBJ,
+	OPT_HEADER_TIMEOUT,
+	OPT_KEEPALIVE_TIMEOUT,
+	OPT_SEND_TIMEOUT,
+	OPT_MIN_SEND_RATE,
+	OPT_PERSIST_TIMEOUT,
 };
+
+/* Numeric options: the flag, its field, its range. */
+static const struct conf_u32_option {
+	int id;
+	const char *name;
+	size_t off;
+	uint32_t min, max;
+} conf_u32_options[] = {
+	{OPT_HEADER_TIMEOUT, "--header-timeout", offsetof(struct xdpserve_config, header_timeout_s),
+	 1, 3600},
+	{OPT_KEEPALIVE_TIMEOUT, "--keepalive-timeout",
+	 offsetof(struct xdpserve_config, keepalive_timeout_s), 1, 3600},
+	{OPT_SEND_TIMEOUT, "--send-timeout", offsetof(struct xdpserve_config, send_timeout_s), 1,
+	 3600},
+	{OPT_MIN_SEND_RATE, "--min-send-rate", offsetof(struct xdpserve_config, min_send_rate), 0,
+	 1u << 30},
+	{OPT_PERSIST_TIMEOUT, "--persist-timeout",
+	 offsetof(struct xdpserve_config, persist_timeout_s), 1, 3600},
+};
+
+/* 1 if c is none of the table's options, else 0 or -EINVAL. */
+static int conf_parse_u32_option(struct xdpserve_config *cfg, int c, const char *text)
+{
+	for (size_t i = 0; i < sizeof(conf_u32_options) / sizeof(conf_u32_options[0]); i++) {
+		const struct conf_u32_option *o = &conf_u32_options[i];
+
+		if (o->id == c)
+			return parse_u32(o->name, text, o->min, o->max,
+					 (uint32_t *)((char *)cfg + o->off));
+	}
+	return 1;
+}
 
 static int copy_string(const char *opt, char *dst, size_t size, const char *src)
 {
@@ -174,12 +232,17 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"bind-mode", required_argument, NULL, OPT_BIND_MODE},
 		{"tx-path", required_argument, NULL, OPT_TX_PATH},
 		{"bpf-obj", required_argument, NULL, OPT_BPF_OBJ},
+		{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+		{"keepalive-timeout", required_argument, NULL, OPT_KEEPALIVE_TIMEOUT},
+		{"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
+		{"min-send-rate", required_argument, NULL, OPT_MIN_SEND_RATE},
+		{"persist-timeout", required_argument, NULL, OPT_PERSIST_TIMEOUT},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
 	};
-	int c;
+	int c, err;
 
 	conf_defaults(cfg);
 	optind = 1;
@@ -267,6 +330,11 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			printf("xdpserved %s\n", PACKAGE_VERSION);
 			return 1;
 		default:
+			err = conf_parse_u32_option(cfg, c, optarg);
+			if (err == 0)
+				break;
+			if (err < 0)
+				return err;
 			conf_usage(stderr);
 			return -EINVAL;
 		}

@@ -31,6 +31,12 @@ struct xdpserve_config {
 	uint64_t cache_bytes; /* content cache, split evenly over the workers */
 	uint32_t max_conns;   /* per worker */
 	uint32_t drain_ms;    /* on SIGTERM: how long connections may finish */
+	/* Limits on slow or idle clients (seconds; docs/configuration.md says why). */
+	uint32_t header_timeout_s;    /* a request head must be whole within this */
+	uint32_t keepalive_timeout_s; /* idle between requests, then FIN */
+	uint32_t send_timeout_s;      /* while an answer waits, every this long ... */
+	uint32_t min_send_rate;	      /* ... this many bytes/s must be acknowledged */
+	uint32_t persist_timeout_s;   /* longest zero window */
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */

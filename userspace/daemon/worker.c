@@ -100,7 +100,8 @@ static void worker_dump(struct worker *w)
 		"out-of-window %llu out-of-order %llu no-conn %llu; syn %llu, cookies sent %llu "
 		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
 		"refused %llu closed %llu reset %llu timed-out %llu; tx %llu frames %llu bytes, "
-		"retransmits %llu, rst %llu, no-frame %llu",
+		"retransmits %llu, rst %llu, no-frame %llu; timeouts idle %llu retransmit %llu "
+		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu",
 		w->index, (unsigned long long)t->rx_frames,
 		(unsigned long long)t->rx_drop_malformed, (unsigned long long)t->rx_drop_csum,
 		(unsigned long long)t->rx_drop_unsupported,
@@ -113,7 +114,11 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->conns_closed, (unsigned long long)t->conns_reset,
 		(unsigned long long)t->conns_timed_out, (unsigned long long)t->tx_frames,
 		(unsigned long long)t->tx_bytes, (unsigned long long)t->tx_retransmits,
-		(unsigned long long)t->tx_rst, (unsigned long long)t->tx_no_frame);
+		(unsigned long long)t->tx_rst, (unsigned long long)t->tx_no_frame,
+		(unsigned long long)t->timeout_idle, (unsigned long long)t->timeout_retransmit,
+		(unsigned long long)t->timeout_fin_wait, (unsigned long long)t->timeout_header,
+		(unsigned long long)t->timeout_keepalive, (unsigned long long)t->timeout_send,
+		(unsigned long long)t->timeout_persist);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
@@ -290,6 +295,11 @@ static void worker_tcp_config(const struct worker *w, uint32_t mtu, struct tcp_c
 	tcp_config_default(tc);
 	tc->max_conns = w->cfg->max_conns;
 	tc->max_time_wait = w->cfg->max_conns;
+	tc->header_timeout_ns = (uint64_t)w->cfg->header_timeout_s * 1000000000ull;
+	tc->keepalive_timeout_ns = (uint64_t)w->cfg->keepalive_timeout_s * 1000000000ull;
+	tc->send_timeout_ns = (uint64_t)w->cfg->send_timeout_s * 1000000000ull;
+	tc->min_send_rate = w->cfg->min_send_rate;
+	tc->persist_timeout_ns = (uint64_t)w->cfg->persist_timeout_s * 1000000000ull;
 	/* IPv4 MSS from the MTU; the stack takes 20 more off for IPv6. */
 	if (mtu > 40 && mtu - 40 < tc->mss)
 		tc->mss = (uint16_t)(mtu - 40);

@@ -45,4 +45,5 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_retransmit \
 	tests/unit/tcp/test_close \
 	tests/unit/tcp/test_transfer \
-	tests/unit/tcp/test_robustness
+	tests/unit/tcp/test_robustness \
+	tests/unit/tcp/test_limits

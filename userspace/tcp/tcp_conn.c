@@ -81,6 +81,8 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	tcp_ftimer_init(&c->life_timer);
 	tcp_ftimer_init(&c->delack_timer);
 	tcp_htimer_init(&c->rexmt_timer);
+	tcp_ftimer_init(&c->deadline_timer);
+	tcp_ftimer_init(&c->rate_timer);
 	c->tuple = *t;
 	c->rx_buf = s->rx_mem + (uint64_t)idx * s->cfg.rx_buf_size;
 	tcp_sendq_init(&c->q, s->piece_mem + (uint64_t)idx * s->cfg.tx_max_pieces,
@@ -107,6 +109,29 @@ void tcp_conn_touch(struct tcp_conn *c)
 	tcp_timer_fifo_arm(&c->s->idle_fifo, &c->life_timer, c->s->now);
 }
 
+void tcp_conn_rate_start(struct tcp_conn *c)
+{
+	if (tcp_ftimer_armed(&c->rate_timer))
+		return;
+	c->rate_mark = c->bytes_acked;
+	tcp_timer_fifo_arm(&c->s->rate_fifo, &c->rate_timer, c->s->now);
+}
+
+void tcp_conn_set_deadline(struct tcp_conn *c, enum tcp_deadline d)
+{
+	struct tcp_stack *s = c->s;
+
+	if (c->state == TCP_STATE_CLOSED || c->state == TCP_STATE_TIME_WAIT || c->deadline == d)
+		return;
+	c->deadline = (uint8_t)d;
+	if (d == TCP_DEADLINE_HEADER)
+		tcp_timer_fifo_arm(&s->header_fifo, &c->deadline_timer, s->now);
+	else if (d == TCP_DEADLINE_KEEPALIVE)
+		tcp_timer_fifo_arm(&s->keepalive_fifo, &c->deadline_timer, s->now);
+	else
+		tcp_ftimer_cancel(&c->deadline_timer);
+}
+
 void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst)
 {
 	struct tcp_stack *s = c->s;
@@ -123,6 +148,8 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst
 	list_del(&c->out_node);
 	tcp_ftimer_cancel(&c->life_timer);
 	tcp_ftimer_cancel(&c->delack_timer);
+	tcp_ftimer_cancel(&c->deadline_timer);
+	tcp_ftimer_cancel(&c->rate_timer);
 	tcp_timer_heap_cancel(&s->rexmt_heap, &c->rexmt_timer);
 	tcp_sendq_release(&c->q);
 	list_del(&c->list_node);
@@ -230,6 +257,11 @@ static bool tcp_conn_can_send(const struct tcp_conn *c)
 	       (c->state == TCP_STATE_ESTABLISHED || c->state == TCP_STATE_CLOSE_WAIT);
 }
 
+bool tcp_conn_tx_closed(const struct tcp_conn *c)
+{
+	return !tcp_conn_can_send(c);
+}
+
 uint32_t tcp_conn_tx_copy_space(const struct tcp_conn *c)
 {
 	return tcp_conn_can_send(c) ? tcp_sendq_copy_space(&c->q) : 0;
@@ -252,8 +284,10 @@ int tcp_conn_send_copy(struct tcp_conn *c, const void *data, uint32_t len)
 	if (!tcp_conn_can_send(c))
 		return -EPIPE;
 	err = tcp_sendq_copy(&c->q, data, len);
-	if (!err)
+	if (!err) {
+		tcp_conn_rate_start(c);
 		tcp_conn_want_output(c);
+	}
 	return err;
 }
 
@@ -264,8 +298,10 @@ int tcp_conn_send_blob(struct tcp_conn *c, struct blob *b, uint64_t off, uint64_
 	if (!tcp_conn_can_send(c))
 		return -EPIPE;
 	err = tcp_sendq_blob(&c->q, b, off, len);
-	if (!err)
+	if (!err) {
+		tcp_conn_rate_start(c);
 		tcp_conn_want_output(c);
+	}
 	return err;
 }
 

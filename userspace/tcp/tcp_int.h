@@ -123,7 +123,12 @@ struct tcp_conn {
 	struct list_node out_node;    /* stack->out_list while output may be possible */
 	struct tcp_ftimer life_timer; /* idle, or FIN_WAIT_2/LAST_ACK give-up */
 	struct tcp_ftimer delack_timer;
-	struct tcp_htimer rexmt_timer; /* RTO or persist */
+	struct tcp_htimer rexmt_timer;	  /* RTO or persist */
+	struct tcp_ftimer deadline_timer; /* enum tcp_deadline: header or keep-alive */
+	struct tcp_ftimer rate_timer;	  /* send-rate check while data is queued */
+	uint64_t rate_mark;		  /* bytes_acked when the rate interval began */
+	uint64_t persist_since_ns;	  /* when the persist timer took over */
+	uint8_t deadline;		  /* enum tcp_deadline */
 
 	struct tcp_tuple tuple;
 	struct net_path path;
@@ -245,6 +250,7 @@ struct tcp_stack {
 	/* Timers. */
 	struct tcp_timer_heap rexmt_heap;
 	struct tcp_timer_fifo delack_fifo, idle_fifo, finwait_fifo;
+	struct tcp_timer_fifo header_fifo, keepalive_fifo, rate_fifo;
 
 	struct tcp_conn tw_view; /* what for_each shows for a TIME_WAIT entry */
 	struct log_ratelimit rl_full;
@@ -298,6 +304,8 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst
 void tcp_conn_reap(struct tcp_stack *s);
 void tcp_conn_want_output(struct tcp_conn *c);
 void tcp_conn_touch(struct tcp_conn *c); /* progress: restart the idle timer */
+/* Data was queued: start the send-rate interval unless one runs. */
+void tcp_conn_rate_start(struct tcp_conn *c);
 const char *tcp_conn_state_name(uint8_t state);
 uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t);
 
@@ -321,6 +329,8 @@ void tcp_ack_enter_recovery(struct tcp_conn *c);
 uint64_t tcp_timer_rto(const struct tcp_conn *c);
 /* Data is outstanding: arm the reordering window, loss probe or RTO (restarting it). */
 void tcp_timer_arm_outstanding(struct tcp_conn *c);
+/* Close c for a timeout, counted under *reason (a tcp_stats field). */
+void tcp_timer_timeout(struct tcp_conn *c, uint64_t *reason);
 /* Arm the SACK reordering window if a hole calls for it; false leaves the timer alone. */
 bool tcp_timer_arm_reorder(struct tcp_conn *c);
 

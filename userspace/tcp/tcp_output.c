@@ -401,6 +401,7 @@ void tcp_output_rexmt_update(struct tcp_conn *c)
 	if (unsent && (!c->snd_wnd || !outstanding)) {
 		if (c->rexmt_mode != TCP_REXMT_PERSIST) {
 			c->rexmt_mode = TCP_REXMT_PERSIST;
+			c->persist_since_ns = s->now;
 			tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer,
 					   s->now + tcp_timer_rto(c));
 		}

@@ -32,6 +32,11 @@ void tcp_config_default(struct tcp_config *cfg)
 	cfg->rto_max_ns = 60 * NSEC_PER_SEC;
 	cfg->max_retransmits = 8;
 	cfg->idle_timeout_ns = 60 * NSEC_PER_SEC;
+	cfg->header_timeout_ns = 20 * NSEC_PER_SEC;
+	cfg->keepalive_timeout_ns = 15 * NSEC_PER_SEC;
+	cfg->send_timeout_ns = 20 * NSEC_PER_SEC;
+	cfg->min_send_rate = 256;
+	cfg->persist_timeout_ns = 60 * NSEC_PER_SEC;
 	cfg->time_wait_ns = 60 * NSEC_PER_SEC;
 	cfg->fin_wait_ns = 30 * NSEC_PER_SEC;
 	cfg->cc = NULL;
@@ -47,7 +52,9 @@ static bool tcp_config_valid(const struct tcp_config *cfg)
 	       cfg->init_cwnd_segs >= 1 && cfg->init_cwnd_segs <= 1000 && cfg->rto_min_ns &&
 	       cfg->rto_min_ns <= cfg->rto_initial_ns && cfg->rto_initial_ns <= cfg->rto_max_ns &&
 	       cfg->max_retransmits >= 1 && cfg->idle_timeout_ns && cfg->time_wait_ns &&
-	       cfg->fin_wait_ns && (!cfg->cc || (cfg->cc->ssthresh && cfg->cc->cong_avoid));
+	       cfg->fin_wait_ns && cfg->header_timeout_ns && cfg->keepalive_timeout_ns &&
+	       cfg->send_timeout_ns && cfg->persist_timeout_ns &&
+	       (!cfg->cc || (cfg->cc->ssthresh && cfg->cc->cong_avoid));
 }
 
 static uint32_t pow2_at_least(uint32_t n)
@@ -141,6 +148,9 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	tcp_timer_fifo_init(&s->idle_fifo, cfg->idle_timeout_ns);
 	tcp_timer_fifo_init(&s->finwait_fifo, cfg->fin_wait_ns);
 	tcp_timer_fifo_init(&s->tw_fifo, cfg->time_wait_ns);
+	tcp_timer_fifo_init(&s->header_fifo, cfg->header_timeout_ns);
+	tcp_timer_fifo_init(&s->keepalive_fifo, cfg->keepalive_timeout_ns);
+	tcp_timer_fifo_init(&s->rate_fifo, cfg->send_timeout_ns);
 
 	/* The table and timestamp-offset key is derived from the secret, never the secret itself.
 	 */

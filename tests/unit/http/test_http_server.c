@@ -92,3 +92,51 @@ Test(http_server, partial_head_and_fin_in_one_segment_is_answered_400)
 	h_poll(&H);
 	cr_assert_eq(h_stats(&H)->conns_active, 0);
 }
+
+Test(http_server, trickled_head_is_cut_at_the_header_timeout)
+{
+	uint64_t t0 = H.now;
+	char buf[2048];
+	bool fin, rst;
+
+	h_handshake(&H, &O);
+	/* slowloris: a header line every 5 s, never the empty line. */
+	for (int i = 0; i < 4; i++) {
+		h_advance(&H, t0 + (uint64_t)i * 5 * SEC);
+		h_data(&H, i ? "X-a: b\r\n" : "GET / HTTP/1.1\r\n", i ? 8 : 16, 0);
+		collect(buf, sizeof(buf), &fin, &rst);
+		cr_assert(!rst, "reset after %d s", i * 5);
+	}
+	h_advance(&H, t0 + H.cfg.header_timeout_ns);
+	collect(buf, sizeof(buf), &fin, &rst);
+	cr_assert(rst, "the head timed out");
+	cr_assert_eq(h_stats(&H)->timeout_header, 1);
+	cr_assert_eq(h_stats(&H)->conns_active, 0);
+}
+
+Test(http_server, idle_keepalive_connection_gets_fin_after_the_keepalive_timeout)
+{
+	static const char req[] = "POST / HTTP/1.1\r\nHost: a\r\n\r\n";
+	uint32_t n;
+	char buf[2048];
+	bool fin, rst;
+
+	h_handshake(&H, &O);
+	h_data(&H, req, sizeof(req) - 1, 0);
+	n = collect(buf, sizeof(buf), &fin, &rst);
+	cr_assert(!strncmp(buf, "HTTP/1.1 405 ", 13), "got \"%.40s\"", buf);
+	cr_assert(!fin);
+	/* All of it acknowledged: idle between requests from now. */
+	h_ack(&H, H.s_nxt + n, 65535u << H.c_ws);
+	h_advance(&H, H.now + H.cfg.keepalive_timeout_ns - 1);
+	collect(buf, sizeof(buf), &fin, &rst);
+	cr_assert(!fin && !rst);
+	h_advance(&H, H.now + 1);
+	collect(buf, sizeof(buf), &fin, &rst);
+	cr_assert(fin && !rst, "keep-alive idle ends with FIN");
+	cr_assert_eq(h_stats(&H)->timeout_keepalive, 1);
+	/* A request that crosses our FIN is discarded, not answered. */
+	h_data(&H, req, sizeof(req) - 1, 0);
+	n = collect(buf, sizeof(buf), &fin, &rst);
+	cr_assert_eq(n, 0);
+}

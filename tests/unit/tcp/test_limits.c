@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Limits that keep one client from hurting the others: the request-head
+ * and keep-alive deadlines, the minimum send rate (slow readers), the
+ * longest zero-window persist, each closing the connection and counted by
+ * reason.
+ */
+#include <criterion/criterion.h>
+
+#include <string.h>
+
+#include "harness.h"
+
+static struct harness H;
+static struct h_app *A;
+static const struct h_syn O = {1460, 7, true, true};
+
+static void teardown(void)
+{
+	h_fini(&H);
+}
+
+static void limits_config(struct tcp_config *cfg)
+{
+	h_default_config(cfg);
+	cfg->idle_timeout_ns = 600 * SEC; /* out of the way of the limits under test */
+	cfg->header_timeout_ns = 20 * SEC;
+	cfg->keepalive_timeout_ns = 15 * SEC;
+	cfg->send_timeout_ns = 10 * SEC;
+	cfg->min_send_rate = 1000;
+	cfg->persist_timeout_ns = 30 * SEC;
+}
+
+static void setup_cfg(const struct tcp_config *cfg)
+{
+	h_init(&H, cfg, 4, false, 0);
+	A = h_connect(&H, &O);
+	h_drain(&H);
+}
+
+static void setup(void)
+{
+	struct tcp_config cfg;
+
+	limits_config(&cfg);
+	setup_cfg(&cfg);
+}
+
+TestSuite(limits, .init = setup, .fini = teardown);
+
+/* Every frame sent so far; true if one was a RST (or a FIN, when fin). */
+static bool sent_flag(uint8_t flag)
+{
+	struct pkt_info pi;
+	bool seen = false;
+
+	while (h_recv(&H, &pi))
+		seen |= !!(pi.flags & flag);
+	return seen;
+}
+
+Test(limits, header_deadline_is_not_restarted_by_trickled_bytes)
+{
+	uint64_t t0 = H.now;
+
+	tcp_conn_set_deadline(A->c, TCP_DEADLINE_HEADER);
+	/* slowloris: a byte a second, and the deadline set again each time. */
+	for (int i = 1; i < 20; i++) {
+		h_advance(&H, t0 + (uint64_t)i * SEC);
+		h_data(&H, "x", 1, 0);
+		tcp_conn_set_deadline(A->c, TCP_DEADLINE_HEADER);
+		cr_assert(!A->closed, "closed after %d s", i);
+	}
+	h_drain(&H);
+	h_advance(&H, t0 + 20 * SEC);
+	cr_assert(A->closed);
+	cr_assert_eq(A->why, TCP_CLOSE_TIMEOUT);
+	cr_assert(sent_flag(PKT_RST), "the peer is told with a RST");
+	cr_assert_eq(h_stats(&H)->timeout_header, 1);
+	cr_assert_eq(h_stats(&H)->conns_timed_out, 1);
+	cr_assert_eq(h_stats(&H)->conns_active, 0);
+}
+
+Test(limits, cleared_header_deadline_does_not_fire)
+{
+	tcp_conn_set_deadline(A->c, TCP_DEADLINE_HEADER);
+	h_advance(&H, H.now + 10 * SEC);
+	tcp_conn_set_deadline(A->c, TCP_DEADLINE_NONE);
+	h_advance(&H, H.now + 100 * SEC);
+	cr_assert(!A->closed);
+	cr_assert_eq(h_stats(&H)->timeout_header, 0);
+}
+
+Test(limits, keepalive_deadline_closes_with_fin)
+{
+	uint64_t t0 = H.now;
+
+	tcp_conn_set_deadline(A->c, TCP_DEADLINE_KEEPALIVE);
+	h_advance(&H, t0 + 10 * SEC);
+	tcp_conn_set_deadline(A->c, TCP_DEADLINE_KEEPALIVE); /* keeps the first start */
+	h_advance(&H, t0 + 15 * SEC - 1);
+	cr_assert(!sent_flag(PKT_FIN));
+	cr_assert(!tcp_conn_tx_closed(A->c));
+	h_advance(&H, t0 + 15 * SEC);
+	cr_assert(sent_flag(PKT_FIN), "idle keep-alive ends with FIN");
+	cr_assert(tcp_conn_tx_closed(A->c));
+	cr_assert_eq(h_stats(&H)->timeout_keepalive, 1);
+	/* The client closes too: a normal end. */
+	h_data(&H, NULL, 0, PKT_FIN);
+	h_ack(&H, H.s_nxt + 1, 65535u << H.c_ws);
+	cr_assert(A->closed);
+	cr_assert_eq(A->why, TCP_CLOSE_NORMAL);
+}
+
+/*
+ * A reader that acknowledges `per_sec` bytes a second with a window of as
+ * much, for up to `secs` seconds; returns the seconds until it was closed,
+ * or 0 if it never was.
+ */
+static int slow_reader(uint32_t per_sec, int secs)
+{
+	struct blob *b = h_blob(&H, 1 << 20, 12, 7);
+	uint32_t acked = H.s_nxt, sent = H.s_nxt;
+	struct pkt_info pi;
+	int closed_at = 0;
+
+	/* The client's window is tiny from the start. */
+	h_ack(&H, acked, per_sec);
+	cr_assert_eq(tcp_conn_send_blob(A->c, b, 0, 1 << 20), 0);
+	for (int i = 1; i <= secs && !closed_at; i++) {
+		h_advance(&H, H.now + SEC);
+		while (h_recv(&H, &pi))
+			if (pi.len && (int32_t)(pi.seq + pi.len - sent) > 0)
+				sent = pi.seq + pi.len;
+		if (A->closed) {
+			closed_at = i;
+			break;
+		}
+		acked = sent - acked > per_sec ? acked + per_sec : sent;
+		h_ack(&H, acked, per_sec);
+	}
+	h_fini(&H);
+	h_blob_free(b);
+	/* teardown runs h_fini again: give it a fresh, empty stack. */
+	h_init(&H, NULL, 4, false, 0);
+	return closed_at;
+}
+
+Test(limits, slow_reader_is_closed_by_the_send_rate)
+{
+	int at = slow_reader(100, 60);
+
+	cr_assert(at >= 10 && at <= 11, "closed after %d s", at);
+}
+
+Test(limits, reader_above_the_send_rate_stays)
+{
+	cr_assert_eq(slow_reader(4000, 45), 0);
+}
+
+Test(limits, send_rate_is_counted_by_reason)
+{
+	struct blob *b = h_blob(&H, 100000, 12, 3);
+
+	/* Nothing is ever acknowledged, though the window is open. */
+	cr_assert_eq(tcp_conn_send_blob(A->c, b, 0, 100000), 0);
+	h_advance(&H, H.now + 10 * SEC);
+	cr_assert(A->closed);
+	cr_assert_eq(A->why, TCP_CLOSE_TIMEOUT);
+	/* The first RTOs came before; the rate check closed it. */
+	cr_assert_eq(h_stats(&H)->timeout_send, 1);
+	cr_assert_eq(h_stats(&H)->timeout_retransmit, 0);
+	h_fini(&H);
+	h_blob_free(b);
+	h_init(&H, NULL, 4, false, 0);
+}
+
+Test(limits, zero_window_is_closed_after_the_persist_timeout)
+{
+	struct tcp_config cfg;
+	struct pkt_info pi;
+	uint64_t t0;
+	int i;
+
+	h_fini(&H);
+	limits_config(&cfg);
+	cfg.send_timeout_ns = 1000 * SEC; /* only persist may close it */
+	cfg.max_retransmits = 100;
+	setup_cfg(&cfg);
+	h_ack(&H, H.s_nxt, 0);
+	cr_assert_eq(tcp_conn_send_copy(A->c, "hello", 5), 0);
+	t0 = H.now;
+	for (i = 1; i < 200 && !A->closed; i++) {
+		h_advance(&H, t0 + (uint64_t)i * SEC);
+		/* Every probe is answered, the window still shut. */
+		while (h_recv(&H, &pi))
+			;
+		if (!A->closed)
+			h_ack(&H, H.s_nxt, 0);
+	}
+	cr_assert(A->closed);
+	cr_assert(i - 1 >= 30 && i - 1 <= 30 + 64, "closed after %d s", i - 1);
+	cr_assert_eq(h_stats(&H)->timeout_persist, 1);
+	cr_assert_eq(h_stats(&H)->timeout_retransmit, 0);
+}
