@@ -16,11 +16,12 @@
 #define DEFAULT_MAX_CONNS   4096
 #define DEFAULT_DRAIN_MS    5000
 /* Why these: docs/configuration.md, "Slow and idle clients". */
-#define DEFAULT_HEADER_TIMEOUT_S    20
-#define DEFAULT_KEEPALIVE_TIMEOUT_S 15
-#define DEFAULT_SEND_TIMEOUT_S	    20
-#define DEFAULT_MIN_SEND_RATE	    256
-#define DEFAULT_PERSIST_TIMEOUT_S   60
+#define DEFAULT_HEADER_TIMEOUT_S     20
+#define DEFAULT_KEEPALIVE_TIMEOUT_S  15
+#define DEFAULT_SEND_TIMEOUT_S	     20
+#define DEFAULT_MIN_SEND_RATE	     256
+#define DEFAULT_PERSIST_TIMEOUT_S    60
+#define DEFAULT_MAX_CONNS_PER_SOURCE 256
 
 static void conf_usage(FILE *out)
 {
@@ -38,6 +39,8 @@ static void conf_usage(FILE *out)
 		"  -q, --queues N          workers for RX queues 0..N-1 (default: every queue)\n"
 		"  -c, --cache-size SIZE   content cache, split over the workers (default 256M)\n"
 		"      --max-conns N       connections per worker (default %u)\n"
+		"      --max-conns-per-source N  connections per worker from one IPv4\n"
+		"                          address or IPv6 /64; 0: no cap (default %u)\n"
 		"      --drain-ms MS       on SIGTERM, time connections get to finish (default "
 		"%u)\n"
 		"      --header-timeout S  a request head must arrive within S seconds of its\n"
@@ -58,9 +61,10 @@ static void conf_usage(FILE *out)
 		"  -V, --version           the version\n"
 		"\n"
 		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
-		DEFAULT_MAX_CONNS, DEFAULT_DRAIN_MS, DEFAULT_HEADER_TIMEOUT_S,
-		DEFAULT_KEEPALIVE_TIMEOUT_S, DEFAULT_SEND_TIMEOUT_S, DEFAULT_MIN_SEND_RATE,
-		DEFAULT_PERSIST_TIMEOUT_S, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
+		DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE, DEFAULT_DRAIN_MS,
+		DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S, DEFAULT_SEND_TIMEOUT_S,
+		DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S,
+		XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
 int conf_parse_size(const char *text, uint64_t *out)
@@ -123,6 +127,7 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->cache_bytes = DEFAULT_CACHE_BYTES;
 	cfg->max_conns = DEFAULT_MAX_CONNS;
+	cfg->max_conns_per_source = DEFAULT_MAX_CONNS_PER_SOURCE;
 	cfg->drain_ms = DEFAULT_DRAIN_MS;
 	cfg->header_timeout_s = DEFAULT_HEADER_TIMEOUT_S;
 	cfg->keepalive_timeout_s = DEFAULT_KEEPALIVE_TIMEOUT_S;
@@ -148,6 +153,7 @@ enum {
 	OPT_SEND_TIMEOUT,
 	OPT_MIN_SEND_RATE,
 	OPT_PERSIST_TIMEOUT,
+	OPT_MAX_CONNS_PER_SOURCE,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -167,6 +173,8 @@ static const struct conf_u32_option {
 	 1u << 30},
 	{OPT_PERSIST_TIMEOUT, "--persist-timeout",
 	 offsetof(struct xdpserve_config, persist_timeout_s), 1, 3600},
+	{OPT_MAX_CONNS_PER_SOURCE, "--max-conns-per-source",
+	 offsetof(struct xdpserve_config, max_conns_per_source), 0, 1u << 20},
 };
 
 /* 1 if c is none of the table's options, else 0 or -EINVAL. */
@@ -237,6 +245,7 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
 		{"min-send-rate", required_argument, NULL, OPT_MIN_SEND_RATE},
 		{"persist-timeout", required_argument, NULL, OPT_PERSIST_TIMEOUT},
+		{"max-conns-per-source", required_argument, NULL, OPT_MAX_CONNS_PER_SOURCE},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},

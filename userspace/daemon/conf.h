@@ -27,10 +27,11 @@ struct xdpserve_config {
 	char bpf_obj[PATH_MAX]; /* the steering program's object file */
 	struct xdpserve_endpoint_key endpoints[CONFIG_MAX_ENDPOINTS];
 	uint32_t nendpoints;
-	uint32_t queues;      /* workers, one per RX queue from 0; 0 = every queue */
-	uint64_t cache_bytes; /* content cache, split evenly over the workers */
-	uint32_t max_conns;   /* per worker */
-	uint32_t drain_ms;    /* on SIGTERM: how long connections may finish */
+	uint32_t queues;	       /* workers, one per RX queue from 0; 0 = every queue */
+	uint64_t cache_bytes;	       /* content cache, split evenly over the workers */
+	uint32_t max_conns;	       /* per worker */
+	uint32_t max_conns_per_source; /* per worker, per IPv4 address or IPv6 /64; 0: none */
+	uint32_t drain_ms;	       /* on SIGTERM: how long connections may finish */
 	/* Limits on slow or idle clients (seconds; docs/configuration.md says why). */
 	uint32_t header_timeout_s;    /* a request head must be whole within this */
 	uint32_t keepalive_timeout_s; /* idle between requests, then FIN */

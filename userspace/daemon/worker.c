@@ -99,7 +99,8 @@ static void worker_dump(struct worker *w)
 	pr_info("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
 		"out-of-window %llu out-of-order %llu no-conn %llu; syn %llu, cookies sent %llu "
 		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
-		"refused %llu closed %llu reset %llu timed-out %llu; tx %llu frames %llu bytes, "
+		"refused %llu (per-source %llu, full %llu) evicted %llu closed %llu reset %llu "
+		"timed-out %llu; tx %llu frames %llu bytes, "
 		"retransmits %llu, rst %llu, no-frame %llu; timeouts idle %llu retransmit %llu "
 		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu",
 		w->index, (unsigned long long)t->rx_frames,
@@ -111,6 +112,8 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->syncookies_accepted,
 		(unsigned long long)t->syncookies_rejected, t->conns_active, t->conns_time_wait,
 		(unsigned long long)t->conns_accepted, (unsigned long long)t->conns_refused,
+		(unsigned long long)t->conns_refused_source,
+		(unsigned long long)t->conns_refused_full, (unsigned long long)t->conns_evicted,
 		(unsigned long long)t->conns_closed, (unsigned long long)t->conns_reset,
 		(unsigned long long)t->conns_timed_out, (unsigned long long)t->tx_frames,
 		(unsigned long long)t->tx_bytes, (unsigned long long)t->tx_retransmits,
@@ -295,6 +298,7 @@ static void worker_tcp_config(const struct worker *w, uint32_t mtu, struct tcp_c
 	tcp_config_default(tc);
 	tc->max_conns = w->cfg->max_conns;
 	tc->max_time_wait = w->cfg->max_conns;
+	tc->max_conns_per_source = w->cfg->max_conns_per_source;
 	tc->header_timeout_ns = (uint64_t)w->cfg->header_timeout_s * 1000000000ull;
 	tc->keepalive_timeout_ns = (uint64_t)w->cfg->keepalive_timeout_s * 1000000000ull;
 	tc->send_timeout_ns = (uint64_t)w->cfg->send_timeout_s * 1000000000ull;

@@ -12,6 +12,7 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_timer.h \
 	%reldir%/tcp_conn.c \
 	%reldir%/tcp_time_wait.c \
+	%reldir%/tcp_source.c \
 	%reldir%/tcp_sendq.c \
 	%reldir%/tcp_sendq.h \
 	%reldir%/tcp_options.c \

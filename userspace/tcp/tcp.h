@@ -31,9 +31,10 @@ struct tcp_conn;
 struct tcp_cc_ops;
 
 struct tcp_config {
-	uint32_t max_conns;	/* connection table size (all states but TIME_WAIT) */
-	uint32_t max_time_wait; /* TIME_WAIT entries; the oldest is recycled when full */
-	uint32_t rx_buf_size;	/* request bytes buffered per connection = receive window */
+	uint32_t max_conns;	       /* connection table size (all states but TIME_WAIT) */
+	uint32_t max_time_wait;	       /* TIME_WAIT entries; the oldest is recycled when full */
+	uint32_t max_conns_per_source; /* per IPv4 address or IPv6 /64; 0: no cap */
+	uint32_t rx_buf_size;	       /* request bytes buffered per connection = receive window */
 	uint32_t tx_copy_size;	/* copied bytes (headers, small bodies) queued per connection */
 	uint32_t tx_max_pieces; /* send-queue pieces (copied runs and blob ranges) per connection */
 	uint16_t mss;		/* largest segment payload we send or accept (IPv4, from MTU) */
@@ -100,17 +101,20 @@ struct tcp_stats {
 	uint64_t syncookies_accepted;
 	uint64_t syncookies_rejected; /* stale or forged cookie ACKs */
 	uint64_t conns_accepted;
-	uint64_t conns_refused;	     /* table full or the application said no */
-	uint64_t conns_closed;	     /* all reasons, see tcp_close_reason */
-	uint64_t conns_reset;	     /* by the peer */
-	uint64_t conns_timed_out;    /* all timeouts; by reason: */
-	uint64_t timeout_idle;	     /* no progress for idle_timeout_ns */
-	uint64_t timeout_retransmit; /* max_retransmits RTOs or probes unanswered */
-	uint64_t timeout_fin_wait;   /* FIN_WAIT_2 / LAST_ACK give-up */
-	uint64_t timeout_header;     /* a request head took longer than header_timeout_ns */
-	uint64_t timeout_keepalive;  /* idle between requests: closed with FIN */
-	uint64_t timeout_send;	     /* acknowledged slower than min_send_rate (slow read) */
-	uint64_t timeout_persist;    /* zero window for persist_timeout_ns */
+	uint64_t conns_refused; /* all refusals (RST to the SYN or the cookie ACK); among them: */
+	uint64_t conns_refused_source; /* the source had max_conns_per_source already */
+	uint64_t conns_refused_full;   /* the table was full and nothing idle to evict */
+	uint64_t conns_evicted;	       /* idle keep-alive closed to make room (oldest first) */
+	uint64_t conns_closed;	       /* all reasons, see tcp_close_reason */
+	uint64_t conns_reset;	       /* by the peer */
+	uint64_t conns_timed_out;      /* all timeouts; by reason: */
+	uint64_t timeout_idle;	       /* no progress for idle_timeout_ns */
+	uint64_t timeout_retransmit;   /* max_retransmits RTOs or probes unanswered */
+	uint64_t timeout_fin_wait;     /* FIN_WAIT_2 / LAST_ACK give-up */
+	uint64_t timeout_header;       /* a request head took longer than header_timeout_ns */
+	uint64_t timeout_keepalive;    /* idle between requests: closed with FIN */
+	uint64_t timeout_send;	       /* acknowledged slower than min_send_rate (slow read) */
+	uint64_t timeout_persist;      /* zero window for persist_timeout_ns */
 	uint64_t tx_frames;
 	uint64_t tx_bytes;	 /* payload bytes, retransmissions included */
 	uint64_t tx_retransmits; /* segments sent again */

@@ -72,6 +72,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	if (!c)
 		return NULL;
 	list_del(&c->list_node);
+	s->nfree_conns--;
 	idx = (uint32_t)(c - s->conns);
 
 	memset(c, 0, sizeof(*c));
@@ -84,6 +85,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	tcp_ftimer_init(&c->deadline_timer);
 	tcp_ftimer_init(&c->rate_timer);
 	c->tuple = *t;
+	c->src = tcp_source_get(s, t);
 	c->rx_buf = s->rx_mem + (uint64_t)idx * s->cfg.rx_buf_size;
 	tcp_sendq_init(&c->q, s->piece_mem + (uint64_t)idx * s->cfg.tx_max_pieces,
 		       s->cfg.tx_max_pieces, s->tx_mem + (uint64_t)idx * s->cfg.tx_copy_size,
@@ -152,6 +154,7 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst
 	tcp_ftimer_cancel(&c->rate_timer);
 	tcp_timer_heap_cancel(&s->rexmt_heap, &c->rexmt_timer);
 	tcp_sendq_release(&c->q);
+	tcp_source_put(s, c->src);
 	list_del(&c->list_node);
 	list_add_tail(&s->reap, &c->list_node);
 	s->stats.conns_active--;
@@ -174,6 +177,7 @@ void tcp_conn_reap(struct tcp_stack *s)
 			s->app->closed(s->app_ctx, c, (enum tcp_close_reason)c->close_reason);
 		c->state = TCP_STATE_FREE;
 		list_add_head(&s->free_conns, &c->list_node);
+		s->nfree_conns++;
 	}
 }
 

@@ -12,6 +12,7 @@
  *   tcp_timer.c    RTO, loss probe, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
  *   tcp_time_wait.c the bounded TIME_WAIT table
+ *   tcp_source.c   connections per source address, admission of new ones
  *   tcp_sendq.c, tcp_options.c, syncookie.c, siphash.c, cc*.c: building blocks
  */
 #ifndef XDPSERVE_TCP_INT_H
@@ -132,10 +133,11 @@ struct tcp_conn {
 
 	struct tcp_tuple tuple;
 	struct net_path path;
-	uint8_t state;	      /* enum tcp_state */
-	uint8_t close_reason; /* enum tcp_close_reason, once CLOSED */
-	uint8_t rexmt_mode;   /* enum tcp_rexmt_mode */
-	bool refused;	      /* never accepted: no closed() callback */
+	struct tcp_source *src; /* counts this connection against its source */
+	uint8_t state;		/* enum tcp_state */
+	uint8_t close_reason;	/* enum tcp_close_reason, once CLOSED */
+	uint8_t rexmt_mode;	/* enum tcp_rexmt_mode */
+	bool refused;		/* never accepted: no closed() callback */
 
 	/* Options agreed in the handshake. */
 	bool ts_ok, sack_ok;
@@ -203,6 +205,25 @@ struct tcp_conn {
 	uint32_t total_retrans;
 };
 
+/* A source: IPv4 address or IPv6 /64, the rest zero. */
+struct tcp_source_key {
+	uint8_t family;
+	uint8_t addr[16];
+};
+
+/* Live connections of one source (tcp_source.c). */
+struct tcp_source {
+	struct list_node node; /* hash bucket, or the free list */
+	struct tcp_source_key key;
+	uint32_t count;
+};
+
+enum tcp_admit {
+	TCP_ADMIT_OK = 0,
+	TCP_ADMIT_SOURCE_FULL, /* the source has max_conns_per_source */
+	TCP_ADMIT_TABLE_FULL,  /* no slot, and no idle keep-alive connection to evict */
+};
+
 /* A TIME_WAIT entry: just enough to answer a retransmitted FIN. */
 struct tcp_tw {
 	struct list_node hash_node;
@@ -236,6 +257,10 @@ struct tcp_stack {
 	uint8_t *rx_mem, *tx_mem;
 	struct tcp_piece *piece_mem;
 	struct list_node free_conns, active, reap;
+	uint32_t nfree_conns;
+	struct tcp_source *srcs; /* max_conns entries, hashed like the connections */
+	struct list_node free_srcs;
+	struct list_node *src_buckets;
 	struct list_node *buckets;
 	uint32_t hash_mask;
 	struct list_node out_list;
@@ -368,6 +393,16 @@ int tcp_output_bare(struct tcp_stack *s, const struct net_path *p, uint16_t lpor
 /* The window field for a segment of c now (receiver SWS avoidance included). */
 uint16_t tcp_output_window(struct tcp_conn *c);
 void tcp_output_rexmt_update(struct tcp_conn *c);
+
+/* tcp_source.c */
+/*
+ * May a connection from t's source open now? With evict, an idle
+ * keep-alive connection may be closed to make room (the cookie ACK; a SYN
+ * only asks).
+ */
+enum tcp_admit tcp_source_admit(struct tcp_stack *s, const struct tcp_tuple *t, bool evict);
+struct tcp_source *tcp_source_get(struct tcp_stack *s, const struct tcp_tuple *t);
+void tcp_source_put(struct tcp_stack *s, struct tcp_source *src);
 
 /* tcp_time_wait.c */
 void tcp_time_wait_enter(struct tcp_conn *c);

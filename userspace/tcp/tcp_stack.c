@@ -19,6 +19,7 @@ void tcp_config_default(struct tcp_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_conns = 16384;
 	cfg->max_time_wait = 16384;
+	cfg->max_conns_per_source = 256;
 	cfg->rx_buf_size = 16384;
 	cfg->tx_copy_size = 8192;
 	cfg->tx_max_pieces = 64;
@@ -80,6 +81,8 @@ static void tcp_stack_free(struct tcp_stack *s)
 	free(s->tx_mem);
 	free(s->piece_mem);
 	free(s->buckets);
+	free(s->srcs);
+	free(s->src_buckets);
 	free(s->tws);
 	free(s->tw_buckets);
 	free(s->rexmt_heap.v);
@@ -118,14 +121,16 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	nb = pow2_at_least(cfg->max_conns);
 	s->buckets = calloc_checked(nb, sizeof(*s->buckets));
 	s->hash_mask = nb - 1;
+	s->srcs = calloc_checked(cfg->max_conns, sizeof(*s->srcs));
+	s->src_buckets = calloc_checked(nb, sizeof(*s->src_buckets));
 	s->rexmt_heap.v = calloc_checked(cfg->max_conns, sizeof(*s->rexmt_heap.v));
 	s->rexmt_heap.cap = cfg->max_conns;
 	nb = pow2_at_least(cfg->max_time_wait ? cfg->max_time_wait : 1);
 	s->tws = calloc_checked(cfg->max_time_wait, sizeof(*s->tws));
 	s->tw_buckets = calloc_checked(nb, sizeof(*s->tw_buckets));
 	s->tw_hash_mask = nb - 1;
-	if (!s->conns || !s->rx_mem || !s->tx_mem || !s->piece_mem || !s->buckets ||
-	    !s->rexmt_heap.v || !s->tws || !s->tw_buckets)
+	if (!s->conns || !s->rx_mem || !s->tx_mem || !s->piece_mem || !s->buckets || !s->srcs ||
+	    !s->src_buckets || !s->rexmt_heap.v || !s->tws || !s->tw_buckets)
 		goto out;
 
 	list_init(&s->free_conns);
@@ -133,13 +138,19 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	list_init(&s->reap);
 	list_init(&s->out_list);
 	list_init(&s->free_tws);
-	for (i = 0; i <= s->hash_mask; i++)
+	list_init(&s->free_srcs);
+	for (i = 0; i <= s->hash_mask; i++) {
 		list_init(&s->buckets[i]);
+		list_init(&s->src_buckets[i]);
+	}
 	for (i = 0; i <= s->tw_hash_mask; i++)
 		list_init(&s->tw_buckets[i]);
 	/* LIFO free lists: recently used (already touched) memory is reused first. */
-	for (i = cfg->max_conns; i-- > 0;)
+	for (i = cfg->max_conns; i-- > 0;) {
 		list_add_head(&s->free_conns, &s->conns[i].list_node);
+		list_add_head(&s->free_srcs, &s->srcs[i].node);
+	}
+	s->nfree_conns = cfg->max_conns;
 	for (i = cfg->max_time_wait; i-- > 0;) {
 		tcp_ftimer_init(&s->tws[i].timer);
 		list_add_head(&s->free_tws, &s->tws[i].hash_node);

@@ -203,3 +203,107 @@ Test(limits, zero_window_is_closed_after_the_persist_timeout)
 	cr_assert_eq(h_stats(&H)->timeout_persist, 1);
 	cr_assert_eq(h_stats(&H)->timeout_retransmit, 0);
 }
+
+/* A SYN from the current client address and port; true if it was refused (RST|ACK). */
+static bool syn_refused(void)
+{
+	struct pkt_info pi;
+
+	cr_assert(h_syn(&H, &O, &pi), "the SYN got no answer");
+	return pi.flags == (PKT_RST | PKT_ACK);
+}
+
+/* Frames for earlier ports (RSTs of closed connections) are not the new client's. */
+static void next_port(void)
+{
+	fake_nic_clear(&H.nic);
+	H.cl.sport++;
+}
+
+static void restart(uint32_t max_conns, uint32_t per_source, uint8_t family)
+{
+	struct tcp_config cfg;
+
+	h_fini(&H);
+	limits_config(&cfg);
+	cfg.max_conns = max_conns;
+	cfg.max_conns_per_source = per_source;
+	h_init(&H, &cfg, family, false, 0);
+}
+
+Test(limits, per_source_cap_refuses_that_source_only)
+{
+	struct h_app *first;
+
+	restart(64, 3, 4);
+	first = h_connect(&H, &O);
+	for (int i = 0; i < 2; i++) {
+		next_port();
+		h_connect(&H, &O);
+	}
+	next_port();
+	cr_assert(syn_refused(), "a fourth connection from one address is refused");
+	cr_assert_eq(h_stats(&H)->conns_refused_source, 1);
+	cr_assert_eq(h_stats(&H)->conns_active, 3);
+	/* Another address is served. */
+	H.cl.saddr[3] = 3;
+	h_connect(&H, &O);
+	cr_assert_eq(h_stats(&H)->conns_active, 4);
+	/* When one of the first address's connections ends, that address may open one again. */
+	H.cl.saddr[3] = 2;
+	tcp_conn_abort(first->c);
+	h_poll(&H);
+	cr_assert(first->closed);
+	next_port();
+	h_connect(&H, &O);
+	cr_assert_eq(h_stats(&H)->conns_refused_source, 1);
+}
+
+Test(limits, per_source_cap_counts_an_ipv6_slash_64_as_one_source)
+{
+	restart(64, 2, 6);
+	h_connect(&H, &O);
+	H.cl.saddr[15] = 3; /* same /64 */
+	next_port();
+	h_connect(&H, &O);
+	H.cl.saddr[15] = 4;
+	next_port();
+	cr_assert(syn_refused());
+	H.cl.saddr[7] = 1; /* another /64 */
+	cr_assert(!syn_refused());
+	cr_assert_eq(h_stats(&H)->conns_refused_source, 1);
+}
+
+Test(limits, nearly_full_table_evicts_idle_keepalive_oldest_first)
+{
+	struct h_app *c[3];
+
+	restart(4, 0, 4); /* a reserve of one slot */
+	for (int i = 0; i < 3; i++) {
+		next_port();
+		c[i] = h_connect(&H, &O);
+	}
+	/* c[1] went idle first, then c[0]; c[2] is busy. */
+	tcp_conn_set_deadline(c[1]->c, TCP_DEADLINE_KEEPALIVE);
+	h_advance(&H, H.now + SEC);
+	tcp_conn_set_deadline(c[0]->c, TCP_DEADLINE_KEEPALIVE);
+	h_drain(&H);
+	next_port();
+	h_connect(&H, &O);
+	cr_assert(c[1]->closed, "the oldest idle connection made room");
+	cr_assert_eq(c[1]->why, TCP_CLOSE_ABORTED);
+	cr_assert(!c[0]->closed);
+	cr_assert_eq(h_stats(&H)->conns_evicted, 1);
+	next_port();
+	h_connect(&H, &O);
+	cr_assert(c[0]->closed);
+	cr_assert(!c[2]->closed, "a busy connection is never evicted");
+	/* No idle one left: the reserve slot, then refusal. */
+	next_port();
+	h_connect(&H, &O);
+	cr_assert_eq(h_stats(&H)->conns_active, 4);
+	next_port();
+	cr_assert(syn_refused());
+	cr_assert_eq(h_stats(&H)->conns_refused_full, 1);
+	cr_assert_eq(h_stats(&H)->conns_evicted, 2);
+}
