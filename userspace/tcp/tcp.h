@@ -38,9 +38,11 @@ struct tcp_config {
 	uint32_t tx_copy_size;	/* copied bytes (headers, small bodies) queued per connection */
 	uint32_t tx_max_pieces; /* send-queue pieces (copied runs and blob ranges) per connection */
 	uint16_t mss;		/* largest segment payload we send or accept (IPv4, from MTU) */
-	bool timestamps;	/* agree to RFC 7323 timestamps */
-	bool sack;		/* agree to SACK-permitted (RFC 2018) */
-	bool window_scale;	/* agree to window scaling (RFC 7323) */
+	uint32_t tx_quantum_segs; /* data segments per connection per turn of the output rotation */
+	uint32_t tx_reserve_frames;    /* TX frames data never takes: kept for ACK, RST, SYN-ACK */
+	bool timestamps;	       /* agree to RFC 7323 timestamps */
+	bool sack;		       /* agree to SACK-permitted (RFC 2018) */
+	bool window_scale;	       /* agree to window scaling (RFC 7323) */
 	uint32_t init_cwnd_segs;       /* initial window in segments (RFC 6928: 10) */
 	uint64_t rto_initial_ns;       /* RFC 6298: 1 s */
 	uint64_t rto_min_ns;	       /* RFC 6298 says 1 s; Linux uses 200 ms */
@@ -121,6 +123,7 @@ struct tcp_stats {
 	uint64_t tx_rst;
 	uint64_t tx_challenge_acks; /* RFC 5961 */
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
+	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;
 	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
 	uint32_t conns_time_wait; /* gauge */

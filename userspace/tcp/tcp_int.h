@@ -245,6 +245,7 @@ struct tcp_stack {
 	const struct tcp_cc_ops *cc;
 	struct tcp_stats stats;
 	uint64_t now;
+	uint32_t turn_left; /* data segments the connection being output may still send */
 	bool accepting;
 	uint16_t ip_id;
 	uint8_t hash_key[16]; /* connection table and timestamp offsets */
@@ -375,7 +376,11 @@ uint32_t tcp_sack_pipe(const struct tcp_conn *c);
 uint32_t tcp_sack_skip(const struct tcp_conn *c, uint32_t seq);
 
 /* tcp_output.c */
-/* Send what windows allow; -ENOBUFS when the NIC had no frame. */
+/*
+ * Send what windows allow, at most stack->turn_left data segments: 0,
+ * -EAGAIN when that quantum ran out with more to send, -ENOBUFS when the
+ * NIC had no frame (or only the control reserve).
+ */
 int tcp_output(struct tcp_conn *c);
 /* A pure ACK now; -ENOBUFS when no frame (then ack_now stays set). */
 int tcp_output_ack(struct tcp_conn *c);

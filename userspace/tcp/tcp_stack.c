@@ -24,6 +24,8 @@ void tcp_config_default(struct tcp_config *cfg)
 	cfg->tx_copy_size = 8192;
 	cfg->tx_max_pieces = 64;
 	cfg->mss = 1460;
+	cfg->tx_quantum_segs = 16;
+	cfg->tx_reserve_frames = 16;
 	cfg->timestamps = true;
 	cfg->sack = true;
 	cfg->window_scale = true;
@@ -50,7 +52,8 @@ static bool tcp_config_valid(const struct tcp_config *cfg)
 	       cfg->rx_buf_size <= (1u << 30) && cfg->tx_copy_size >= 64 &&
 	       cfg->tx_copy_size <= (1u << 30) && cfg->tx_max_pieces >= 2 &&
 	       cfg->tx_max_pieces <= 65536 && cfg->mss >= 236 && cfg->mss <= 65495 &&
-	       cfg->init_cwnd_segs >= 1 && cfg->init_cwnd_segs <= 1000 && cfg->rto_min_ns &&
+	       cfg->tx_quantum_segs >= 1 && cfg->init_cwnd_segs >= 1 &&
+	       cfg->init_cwnd_segs <= 1000 && cfg->rto_min_ns &&
 	       cfg->rto_min_ns <= cfg->rto_initial_ns && cfg->rto_initial_ns <= cfg->rto_max_ns &&
 	       cfg->max_retransmits >= 1 && cfg->idle_timeout_ns && cfg->time_wait_ns &&
 	       cfg->fin_wait_ns && cfg->header_timeout_ns && cfg->keepalive_timeout_ns &&
@@ -231,23 +234,46 @@ void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, u
 	tcp_conn_reap(s);
 }
 
-uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns)
+/*
+ * One turn of the output rotation: every connection waiting to send gets
+ * up to tx_quantum_segs data segments, in order; one with more to send
+ * goes to the back for the next turn, so no connection takes every frame.
+ * Returns true when the NIC ran out of frames: the others still had their
+ * try, and control segments still go out from the reserve.
+ */
+static bool tcp_stack_output_turn(struct tcp_stack *s)
 {
+	struct list_node turn;
 	struct tcp_conn *c;
 	bool blocked = false;
+
+	list_move_all(&turn, &s->out_list);
+	while ((c = list_first(&turn, struct tcp_conn, out_node))) {
+		int err;
+
+		list_del(&c->out_node);
+		s->turn_left = s->cfg.tx_quantum_segs;
+		err = tcp_output(c);
+		if (err == -ENOBUFS) {
+			s->stats.tx_no_frame++;
+			blocked = true;
+		}
+		if (err)
+			tcp_conn_want_output(c);
+	}
+	return blocked;
+}
+
+uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns)
+{
+	bool blocked;
 	uint64_t next;
 
 	s->now = now_ns;
 	tcp_timer_run(s, now_ns);
-	while ((c = list_first(&s->out_list, struct tcp_conn, out_node))) {
-		if (tcp_output(c) == -ENOBUFS) {
-			/* The TX ring is full: this connection goes first next time. */
-			s->stats.tx_no_frame++;
-			blocked = true;
-			break;
-		}
-		list_del(&c->out_node);
-	}
+	do
+		blocked = tcp_stack_output_turn(s);
+	while (!blocked && !list_empty(&s->out_list));
 	tcp_conn_reap(s);
 	if (blocked || !list_empty(&s->out_list))
 		return now_ns;

@@ -307,3 +307,113 @@ Test(limits, nearly_full_table_evicts_idle_keepalive_oldest_first)
 	cr_assert_eq(h_stats(&H)->conns_refused_full, 1);
 	cr_assert_eq(h_stats(&H)->conns_evicted, 2);
 }
+
+/* The next frame sent, whoever it is for: its client port and payload length. */
+static bool take_any(uint16_t *dport, uint32_t *len, uint8_t *flags)
+{
+	const struct fake_frame *f = fake_nic_take(&H.nic);
+	struct pkt_info pi;
+
+	if (!f)
+		return false;
+	cr_assert_eq(pkt_parse(f->data, f->len, &pi), 0);
+	*dport = pi.dport;
+	*len = pi.len;
+	*flags = pi.flags;
+	return true;
+}
+
+/* Two connections on ports 40001 and 40002, each with 200 KB queued. */
+static void two_senders(struct blob **b, uint32_t quantum)
+{
+	struct tcp_config cfg;
+	struct h_app *c[2];
+
+	h_fini(&H);
+	limits_config(&cfg);
+	cfg.tx_quantum_segs = quantum;
+	h_init(&H, &cfg, 4, false, 0);
+	for (int i = 0; i < 2; i++) {
+		next_port();
+		c[i] = h_connect(&H, &O);
+	}
+	fake_nic_clear(&H.nic);
+	*b = h_blob(&H, 200000, 12, 11);
+	for (int i = 0; i < 2; i++)
+		cr_assert_eq(tcp_conn_send_blob(c[i]->c, *b, 0, 200000), 0);
+}
+
+Test(limits, output_rotates_between_connections_by_quantum)
+{
+	uint16_t want[] = {40001, 40001, 40002, 40002, 40001, 40001, 40002, 40002};
+	uint16_t port;
+	uint32_t len;
+	uint8_t flags;
+	struct blob *b;
+
+	two_senders(&b, 2);
+	h_poll(&H);
+	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cr_assert(take_any(&port, &len, &flags));
+		cr_assert_eq(port, want[i], "frame %u went to %u", i, port);
+		cr_assert_gt(len, 0);
+	}
+	h_fini(&H);
+	h_blob_free(b);
+	h_init(&H, NULL, 4, false, 0);
+}
+
+Test(limits, few_tx_frames_are_shared_not_taken_by_one)
+{
+	uint32_t n[2] = {0, 0}, len;
+	uint16_t port;
+	uint8_t flags;
+	struct blob *b;
+
+	two_senders(&b, 2);
+	H.nic.allow = 6; /* the ring takes six frames this round */
+	h_poll(&H);
+	while (take_any(&port, &len, &flags))
+		n[port - 40001]++;
+	cr_assert_eq(n[0] + n[1], 6);
+	cr_assert(n[0] >= 2 && n[1] >= 2, "frames %u and %u", n[0], n[1]);
+	h_fini(&H);
+	h_blob_free(b);
+	h_init(&H, NULL, 4, false, 0);
+}
+
+Test(limits, control_segments_go_out_from_the_reserve)
+{
+	struct pkt_info pi;
+	struct blob *b = h_blob(&H, 100000, 12, 5);
+	char seg[1448];
+
+	/* Only the reserve is left: data waits ... */
+	H.nic.room = (int64_t)H.cfg.tx_reserve_frames;
+	cr_assert_eq(tcp_conn_send_blob(A->c, b, 0, 100000), 0);
+	h_poll(&H);
+	cr_assert(!h_recv(&H, &pi), "data took a reserved frame");
+	cr_assert_gt(h_stats(&H)->tx_reserve_held, 0);
+	/* ... while the ACK of the client's data goes. */
+	memset(seg, 'a', sizeof(seg));
+	h_data(&H, seg, sizeof(seg), 0);
+	h_data(&H, seg, sizeof(seg), 0);
+	h_poll(&H);
+	cr_assert(h_recv(&H, &pi), "no ACK");
+	cr_assert_eq(pi.len, 0);
+	cr_assert_eq(pi.ack, H.c_nxt);
+	/* So does a SYN-ACK for a new client. */
+	next_port();
+	cr_assert(h_syn(&H, &O, &pi));
+	cr_assert_eq(pi.flags, PKT_SYN | PKT_ACK);
+	/* Frames free again: the data flows. */
+	H.nic.room = -1;
+	fake_nic_clear(&H.nic);
+	H.cl.sport--;
+	h_poll(&H);
+	cr_assert(h_recv(&H, &pi));
+	cr_assert_gt(pi.len, 0);
+	h_fini(&H);
+	h_blob_free(b);
+	h_init(&H, NULL, 4, false, 0);
+}
