@@ -23,6 +23,7 @@ endif
 # Limits that keep one client from hurting the others (half-closed heads,
 # per-source cap, full table; slowloris and slow read with slowhttptest).
 dist_check_SCRIPTS += tests/e2e/limits.sh tests/e2e/slow_clients.sh
+EXTRA_DIST += tests/helpers/daemon.sh
 if E2E_TESTS
 TESTS += tests/e2e/limits.sh tests/e2e/slow_clients.sh
 endif

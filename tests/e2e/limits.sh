@@ -6,6 +6,7 @@
 # handshakes refuses new clients cleanly and serves them again once the
 # load is gone.
 . "$(dirname "$0")/../helpers/testbed.sh"
+. "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
@@ -84,23 +85,6 @@ start_daemon() { # start_daemon NAME FLAGS...
 	tb_wait_log "$LOG" 'ready:' 15
 }
 
-# The last SIGUSR1 dump's value of a tcp counter ("conns active", "refused" ...).
-counter() {
-	grep 'tcp: ' "$LOG" | tail -1 | sed -n "s/.*$1 \([0-9]*\).*/\1/p"
-}
-no_conns_left() {
-	kill -USR1 "$DAEMON"
-	sleep 0.3
-	[ "$(counter 'conns active')" = 0 ]
-}
-stop_clean() {
-	kill -TERM "$DAEMON"
-	wait "$DAEMON"
-	local status=$?
-	tail -n 3 "$LOG"
-	[ "$status" -eq 0 ] && grep -q 'every frame is back with its owner' "$LOG"
-}
-
 fetch() { # fetch SRC: curl from that client address, must get the file
 	local out
 	out=$(tb_cli curl -sS --fail --max-time 5 --interface "$1" "http://$TB_SRV_IP4/hello.txt") ||
@@ -130,8 +114,8 @@ burst() {
 }
 tap_check "3000 half-closed partial heads in a burst: each gets its 400" burst
 tap_check "right after the burst a normal curl is served" fetch "$TB_CLI_IP4"
-tap_check "and the daemon holds no connection" tb_wait 10 no_conns_left
-tap_check "SIGTERM: clean exit, every frame back with its owner" stop_clean
+tap_check "and the daemon holds no connection" tb_wait 10 xd_no_conns_left
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 
 # --- 2. the per-source cap and a full table ---------------------------------
 # The held connections send no request: a long head timeout keeps them.
@@ -147,10 +131,9 @@ tap_check "8 connections from 198.18.0.2 are held" hold h2 198.18.0.2 8
 tap_check "the 9th from 198.18.0.2 is refused cleanly" refused 198.18.0.2
 tap_check "198.18.0.3 is still served" fetch 198.18.0.3
 per_source_counted() {
-	kill -USR1 "$DAEMON"
-	sleep 0.3
+	xd_dump
 	grep 'tcp: ' "$LOG" | tail -1
-	[ "$(counter 'per-source')" -ge 1 ] && [ "$(counter 'conns active')" -eq 8 ]
+	[ "$(xd_counter 'per-source')" -ge 1 ] && [ "$(xd_counter 'conns active')" -eq 8 ]
 }
 tap_check "the refusal is counted per source" tb_wait 5 per_source_counted
 
@@ -160,10 +143,9 @@ fill_table() {
 tap_check "three more sources fill the table (32 handshakes, no requests)" fill_table
 tap_check "a new client past the table size is refused cleanly" refused 198.18.0.6
 full_counted() {
-	kill -USR1 "$DAEMON"
-	sleep 0.3
+	xd_dump
 	grep 'tcp: ' "$LOG" | tail -1
-	[ "$(counter 'full')" -ge 1 ] && [ "$(counter 'conns active')" -eq 32 ]
+	[ "$(xd_counter 'full')" -ge 1 ] && [ "$(xd_counter 'conns active')" -eq 32 ]
 }
 tap_check "the refusal is counted as table full" tb_wait 5 full_counted
 release() {
@@ -174,6 +156,6 @@ release() {
 }
 tap_check "the load stops" release
 tap_check "new clients are served again" tb_wait 10 fetch 198.18.0.6
-tap_check "and the daemon holds no connection" tb_wait 10 no_conns_left
-tap_check "SIGTERM: clean exit, every frame back with its owner" stop_clean
+tap_check "and the daemon holds no connection" tb_wait 10 xd_no_conns_left
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done

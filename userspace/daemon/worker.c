@@ -101,7 +101,8 @@ static void worker_dump(struct worker *w)
 		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
 		"refused %llu (per-source %llu, full %llu) evicted %llu closed %llu reset %llu "
 		"timed-out %llu; tx %llu frames %llu bytes, "
-		"retransmits %llu, rst %llu, no-frame %llu; timeouts idle %llu retransmit %llu "
+		"retransmits %llu, rst %llu, no-frame %llu, reserve-held %llu; timeouts idle %llu "
+		"retransmit %llu "
 		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu",
 		w->index, (unsigned long long)t->rx_frames,
 		(unsigned long long)t->rx_drop_malformed, (unsigned long long)t->rx_drop_csum,
@@ -118,10 +119,10 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->conns_timed_out, (unsigned long long)t->tx_frames,
 		(unsigned long long)t->tx_bytes, (unsigned long long)t->tx_retransmits,
 		(unsigned long long)t->tx_rst, (unsigned long long)t->tx_no_frame,
-		(unsigned long long)t->timeout_idle, (unsigned long long)t->timeout_retransmit,
-		(unsigned long long)t->timeout_fin_wait, (unsigned long long)t->timeout_header,
-		(unsigned long long)t->timeout_keepalive, (unsigned long long)t->timeout_send,
-		(unsigned long long)t->timeout_persist);
+		(unsigned long long)t->tx_reserve_held, (unsigned long long)t->timeout_idle,
+		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
+		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
+		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,

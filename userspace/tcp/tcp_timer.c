@@ -309,21 +309,16 @@ void tcp_timer_run(struct tcp_stack *s, uint64_t now)
 
 uint64_t tcp_timer_next(const struct tcp_stack *s)
 {
+	const struct tcp_timer_fifo *const fifos[] = {
+		&s->delack_fifo,    &s->idle_fifo, &s->finwait_fifo, &s->header_fifo,
+		&s->keepalive_fifo, &s->rate_fifo, &s->tw_fifo,
+	};
 	uint64_t next = tcp_timer_heap_next(&s->rexmt_heap);
-	uint64_t t;
 
-	t = tcp_timer_fifo_next(&s->delack_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->idle_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->finwait_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->header_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->keepalive_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->rate_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->tw_fifo);
-	return t < next ? t : next;
+	for (size_t i = 0; i < sizeof(fifos) / sizeof(fifos[0]); i++) {
+		uint64_t t = tcp_timer_fifo_next(fifos[i]);
+
+		next = t < next ? t : next;
+	}
+	return next;
 }
