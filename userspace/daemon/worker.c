@@ -294,7 +294,8 @@ void worker_join(struct worker *w)
 	w->started = false;
 }
 
-static void worker_tcp_config(const struct worker *w, uint32_t mtu, struct tcp_config *tc)
+/* The MSS is the stack's to derive, from the NIC's MTU (tcp_stack__create). */
+static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 {
 	tcp_config_default(tc);
 	tc->max_conns = w->cfg->max_conns;
@@ -305,13 +306,10 @@ static void worker_tcp_config(const struct worker *w, uint32_t mtu, struct tcp_c
 	tc->send_timeout_ns = (uint64_t)w->cfg->send_timeout_s * 1000000000ull;
 	tc->min_send_rate = w->cfg->min_send_rate;
 	tc->persist_timeout_ns = (uint64_t)w->cfg->persist_timeout_s * 1000000000ull;
-	/* IPv4 MSS from the MTU; the stack takes 20 more off for IPv6. */
-	if (mtu > 40 && mtu - 40 < tc->mss)
-		tc->mss = (uint16_t)(mtu - 40);
 }
 
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, uint32_t mtu, struct worker **out)
+		   int root_fd, struct worker **out)
 {
 	struct xsk_queue_opts qopts = {
 		.partition = index,
@@ -352,7 +350,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 		pr_err("queue %u: content cache setup failed: %s", index, strerror(-err));
 		goto err_free;
 	}
-	worker_tcp_config(w, mtu, &tc);
+	worker_tcp_config(w, &tc);
 	/* A head must fit the receive buffer, or a full buffer would stall instead of a 431. */
 	http_server_config_default(&hcfg, tc.max_conns);
 	if (hcfg.limits.head >= tc.rx_buf_size)
