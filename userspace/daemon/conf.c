@@ -157,24 +157,26 @@ enum {
 };
 
 /* Numeric options: the flag, its field, its range. */
+#define U32_OPTION(id, name, field, min, max)                                                      \
+	{                                                                                          \
+		id, name, offsetof(struct xdpserve_config, field), min, max                        \
+	}
 static const struct conf_u32_option {
 	int id;
 	const char *name;
 	size_t off;
 	uint32_t min, max;
 } conf_u32_options[] = {
-	{OPT_HEADER_TIMEOUT, "--header-timeout", offsetof(struct xdpserve_config, header_timeout_s),
-	 1, 3600},
-	{OPT_KEEPALIVE_TIMEOUT, "--keepalive-timeout",
-	 offsetof(struct xdpserve_config, keepalive_timeout_s), 1, 3600},
-	{OPT_SEND_TIMEOUT, "--send-timeout", offsetof(struct xdpserve_config, send_timeout_s), 1,
-	 3600},
-	{OPT_MIN_SEND_RATE, "--min-send-rate", offsetof(struct xdpserve_config, min_send_rate), 0,
-	 1u << 30},
-	{OPT_PERSIST_TIMEOUT, "--persist-timeout",
-	 offsetof(struct xdpserve_config, persist_timeout_s), 1, 3600},
-	{OPT_MAX_CONNS_PER_SOURCE, "--max-conns-per-source",
-	 offsetof(struct xdpserve_config, max_conns_per_source), 0, 1u << 20},
+	U32_OPTION('q', "--queues", queues, 1, XDPSERVE_MAX_QUEUES),
+	U32_OPTION(OPT_MAX_CONNS, "--max-conns", max_conns, 1, 1u << 20),
+	U32_OPTION(OPT_MAX_CONNS_PER_SOURCE, "--max-conns-per-source", max_conns_per_source, 0,
+		   1u << 20),
+	U32_OPTION(OPT_DRAIN_MS, "--drain-ms", drain_ms, 0, 600000),
+	U32_OPTION(OPT_HEADER_TIMEOUT, "--header-timeout", header_timeout_s, 1, 3600),
+	U32_OPTION(OPT_KEEPALIVE_TIMEOUT, "--keepalive-timeout", keepalive_timeout_s, 1, 3600),
+	U32_OPTION(OPT_SEND_TIMEOUT, "--send-timeout", send_timeout_s, 1, 3600),
+	U32_OPTION(OPT_MIN_SEND_RATE, "--min-send-rate", min_send_rate, 0, 1u << 30),
+	U32_OPTION(OPT_PERSIST_TIMEOUT, "--persist-timeout", persist_timeout_s, 1, 3600),
 };
 
 /* 1 if c is none of the table's options, else 0 or -EINVAL. */
@@ -280,10 +282,6 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			if (copy_string("--root", cfg->root, sizeof(cfg->root), optarg))
 				return -EINVAL;
 			break;
-		case 'q':
-			if (parse_u32("--queues", optarg, 1, XDPSERVE_MAX_QUEUES, &cfg->queues))
-				return -EINVAL;
-			break;
 		case 'c':
 			if (conf_parse_size(optarg, &cfg->cache_bytes) ||
 			    cfg->cache_bytes < (1u << 20)) {
@@ -293,14 +291,6 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 					optarg);
 				return -EINVAL;
 			}
-			break;
-		case OPT_MAX_CONNS:
-			if (parse_u32("--max-conns", optarg, 1, 1u << 20, &cfg->max_conns))
-				return -EINVAL;
-			break;
-		case OPT_DRAIN_MS:
-			if (parse_u32("--drain-ms", optarg, 0, 600000, &cfg->drain_ms))
-				return -EINVAL;
 			break;
 		case OPT_XDP_MODE:
 			if (steer_mode_parse(optarg, &cfg->xdp_mode)) {
