@@ -2,9 +2,10 @@
 # limits.sh — no client hurts the others, against the real daemon on a real
 # veth: a head cut short by a half-close gets 400 at once (and a burst of
 # them does not fill the table), a source past its connection cap is
-# refused while another address is served, and a table full of idle
-# handshakes refuses new clients cleanly and serves them again once the
-# load is gone.
+# refused while another address is served, idle keep-alive connections
+# make room for new clients when the table is nearly full, and a table full
+# of idle handshakes refuses new clients cleanly and serves them again once
+# the load is gone.
 . "$(dirname "$0")/../helpers/testbed.sh"
 . "$(dirname "$0")/../helpers/daemon.sh"
 
@@ -69,8 +70,22 @@ def hold(dst, src, n):
     while True:
         time.sleep(1)
 
+def keepalive(dst, n):
+    """n keep-alive connections in a row, one request each, all kept open."""
+    socks, ok = [], 0
+    for _ in range(n):
+        s = socket.create_connection((dst, 80), timeout=10)
+        s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        ok += s.recv(4096).startswith(b"HTTP/1.1 200 ")
+        socks.append(s)
+        time.sleep(0.05)  # pacing: our ACK of the answer reaches the server first
+    print("served", ok, "of", n)
+    return ok == n
+
 if sys.argv[1] == "half":
     sys.exit(0 if half_closed(sys.argv[2], int(sys.argv[3])) else 1)
+if sys.argv[1] == "keepalive":
+    sys.exit(0 if keepalive(sys.argv[2], int(sys.argv[3])) else 1)
 hold(sys.argv[2], sys.argv[3], int(sys.argv[4]))
 PY
 
@@ -117,7 +132,25 @@ tap_check "right after the burst a normal curl is served" fetch "$TB_CLI_IP4"
 tap_check "and the daemon holds no connection" tb_wait 10 xd_no_conns_left
 tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 
-# --- 2. the per-source cap and a full table ---------------------------------
+# --- 2. idle keep-alive connections make room -------------------------------
+# 48 clients in a row through a 32-slot table, each keeping its connection
+# open after one answer: the oldest idle ones are closed to let the next in.
+tap_check "xdpserved starts (32 connections)" start_daemon xdpserved-ka \
+	--max-conns 32 --max-conns-per-source 0
+many_keepalive() {
+	tb_cli timeout 60 python3 "$CL" keepalive "$TB_SRV_IP4" 48
+}
+tap_check "48 keep-alive clients through 32 slots are all served" many_keepalive
+evicted_counted() {
+	xd_dump
+	grep 'tcp: ' "$LOG" | tail -1
+	[ "$(xd_counter evicted)" -ge 16 ] && [ "$(xd_counter full)" -eq 0 ]
+}
+tap_check "idle keep-alive connections were evicted to make room, none refused" \
+	tb_wait 5 evicted_counted
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
+
+# --- 3. the per-source cap and a full table ---------------------------------
 # The held connections send no request: a long head timeout keeps them.
 tap_check "xdpserved starts (32 connections, 8 per source)" start_daemon xdpserved-cap \
 	--max-conns 32 --max-conns-per-source 8 --header-timeout 120
