@@ -76,7 +76,6 @@ grep -ah 'Test ended\|Exit status' "$TB_DIR/slowloris.log" "$TB_DIR/slowread.log
 
 cut_by_reason() {
 	xd_dump
-	grep 'tcp: ' "$LOG" | tail -1
 	[ "$(xd_counter header)" -ge 100 ] &&
 		[ $(($(xd_counter send) + $(xd_counter persist))) -ge 100 ]
 }

@@ -2,7 +2,8 @@
 # daemon.sh — checks on a running xdpserved for end-to-end tests (sourced
 # after testbed.sh). They use $DAEMON (its pid) and $LOG (its log file).
 #
-#   xd_dump             SIGUSR1, then a moment for the counters to reach the log
+#   xd_dump             SIGUSR1, a moment for the counters to reach the log,
+#                       and the TCP line printed (diagnostics on failure)
 #   xd_counter NAME     the last dump's value of a tcp counter: "conns active",
 #                       "header", "send", "per-source", "full" ...
 #   xd_no_conns_left    dump; true when the daemon holds no connection
@@ -12,6 +13,7 @@
 xd_dump() {
 	kill -USR1 "$DAEMON"
 	sleep 0.3
+	grep 'tcp: ' "$LOG" | tail -1
 }
 
 xd_counter() {
