@@ -7,6 +7,7 @@
  * a SYN cookie and no state; an ACK whose cookie validates creates the
  * connection. Anything else gets a RST (RFC 9293 §3.10.7.1).
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "net/checksum.h"
@@ -75,14 +76,24 @@ malformed:
 	return false;
 }
 
-/* Count a refusal by its reason; true if refused. */
-static bool tcp_listen_refused(struct tcp_stack *s, enum tcp_admit why)
+/* Count a refusal by its reason, and say so (rate-limited); true if refused. */
+static bool tcp_listen_refused(struct tcp_stack *s, const struct tcp_tuple *t, enum tcp_admit why)
 {
+	char addr[INET6_ADDRSTRLEN];
+
 	if (why == TCP_ADMIT_OK)
 		return false;
 	s->stats.conns_refused++;
 	if (why == TCP_ADMIT_SOURCE_FULL) {
 		s->stats.conns_refused_source++;
+		if (log_level_current >= LOG_LEVEL_INFO &&
+		    log_ratelimit_allow(&s->rl_source, s->now))
+			pr_info("tcp: %s%s has %u connections: refusing more; raise "
+				"--max-conns-per-source if it is a NAT or a proxy",
+				inet_ntop(t->family == NET_FAMILY_INET ? AF_INET : AF_INET6,
+					  t->raddr, addr, sizeof(addr)),
+				t->family == NET_FAMILY_INET ? "" : " (its /64)",
+				s->cfg.max_conns_per_source);
 		return true;
 	}
 	s->stats.conns_refused_full++;
@@ -110,7 +121,7 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 	}
 	s->stats.syn_received++;
 	/* No room for this source (or anyone): refuse now, the client hears at once. */
-	if (tcp_listen_refused(s, tcp_source_admit(s, t, false))) {
+	if (tcp_listen_refused(s, t, tcp_source_admit(s, t, false))) {
 		tcp_output_reset_reply(s, seg);
 		return;
 	}
@@ -175,13 +186,13 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 		tcp_listen_refuse(s, seg);
 		return;
 	}
-	if (tcp_listen_refused(s, tcp_source_admit(s, t, true))) {
+	if (tcp_listen_refused(s, t, tcp_source_admit(s, t, true))) {
 		tcp_output_reset_reply(s, seg);
 		return;
 	}
 	c = tcp_conn_alloc(s, t);
 	if (!c) {
-		tcp_listen_refused(s, TCP_ADMIT_TABLE_FULL);
+		tcp_listen_refused(s, t, TCP_ADMIT_TABLE_FULL);
 		tcp_output_reset_reply(s, seg);
 		return;
 	}

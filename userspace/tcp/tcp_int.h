@@ -279,7 +279,7 @@ struct tcp_stack {
 	struct tcp_timer_fifo header_fifo, keepalive_fifo, rate_fifo;
 
 	struct tcp_conn tw_view; /* what for_each shows for a TIME_WAIT entry */
-	struct log_ratelimit rl_full;
+	struct log_ratelimit rl_full, rl_source;
 };
 
 /* Our millisecond timestamp clock (RFC 7323), before the per-peer offset. */

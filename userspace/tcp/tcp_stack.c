@@ -188,6 +188,7 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 			s->rcv_mss_v6 = (uint16_t)(mtu_mss > 216 ? mtu_mss : 216);
 	}
 	s->rl_full = (struct log_ratelimit)LOG_RATELIMIT_INIT(10 * NSEC_PER_SEC, 1);
+	s->rl_source = (struct log_ratelimit)LOG_RATELIMIT_INIT(10 * NSEC_PER_SEC, 1);
 	return s;
 out:
 	if (s)
