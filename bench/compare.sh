@@ -123,7 +123,8 @@ start_server() { # start_server NAME -> SERVER_PID, SERVER_URL
 	xdpserve)
 		tb_bg_srv xdpserved taskset -c $SRV_CPU "$XDPSERVE_BUILDDIR/xdpserved" \
 			--iface "$TB_SRV_IF" --addr "$TB_SRV_IP4:80" --root "$ROOT" \
-			--queues 1 --cache-size 128M --bpf-obj "$TB_BPF_OBJ" --log-level warn
+			--queues 1 --cache-size 128M --bpf-obj "$TB_BPF_OBJ" --log-level warn \
+			--max-conns-per-source 0
 		SERVER_PID=$TB_LAST_PID
 		SERVER_URL=http://$TB_SRV_IP4:80
 		sleep 1

@@ -19,3 +19,11 @@ EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
 if E2E_TESTS
 TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
 endif
+
+# Limits that keep one client from hurting the others (half-closed heads,
+# per-source cap, full table; slowloris and slow read with slowhttptest).
+dist_check_SCRIPTS += tests/e2e/limits.sh tests/e2e/slow_clients.sh
+EXTRA_DIST += tests/helpers/daemon.sh
+if E2E_TESTS
+TESTS += tests/e2e/limits.sh tests/e2e/slow_clients.sh
+endif

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,13 @@
 #define DEFAULT_CACHE_BYTES (256ull << 20)
 #define DEFAULT_MAX_CONNS   4096
 #define DEFAULT_DRAIN_MS    5000
+/* Why these: docs/configuration.md, "Slow and idle clients". */
+#define DEFAULT_HEADER_TIMEOUT_S     20
+#define DEFAULT_KEEPALIVE_TIMEOUT_S  15
+#define DEFAULT_SEND_TIMEOUT_S	     20
+#define DEFAULT_MIN_SEND_RATE	     256
+#define DEFAULT_PERSIST_TIMEOUT_S    60
+#define DEFAULT_MAX_CONNS_PER_SOURCE 256
 
 static void conf_usage(FILE *out)
 {
@@ -31,8 +39,17 @@ static void conf_usage(FILE *out)
 		"  -q, --queues N          workers for RX queues 0..N-1 (default: every queue)\n"
 		"  -c, --cache-size SIZE   content cache, split over the workers (default 256M)\n"
 		"      --max-conns N       connections per worker (default %u)\n"
+		"      --max-conns-per-source N  connections per worker from one IPv4\n"
+		"                          address or IPv6 /64; 0: no cap (default %u)\n"
 		"      --drain-ms MS       on SIGTERM, time connections get to finish (default "
 		"%u)\n"
+		"      --header-timeout S  a request head must arrive within S seconds of its\n"
+		"                          first byte (default %u)\n"
+		"      --keepalive-timeout S  close a connection idle between requests (default\n"
+		"                          %u)\n"
+		"      --send-timeout S    while an answer is being sent, every S seconds ...\n"
+		"      --min-send-rate B   ... the client must take B bytes/s (defaults %u, %u)\n"
+		"      --persist-timeout S longest the client's window may stay shut (default %u)\n"
 		"      --mode MODE         XDP attach mode: auto, native or skb (default auto)\n"
 		"      --bind-mode MODE    auto, copy or zerocopy AF_XDP binding (default auto)\n"
 		"      --tx-path PATH      cached payload in TX frames: sg (by reference,\n"
@@ -44,7 +61,10 @@ static void conf_usage(FILE *out)
 		"  -V, --version           the version\n"
 		"\n"
 		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
-		DEFAULT_MAX_CONNS, DEFAULT_DRAIN_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
+		DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE, DEFAULT_DRAIN_MS,
+		DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S, DEFAULT_SEND_TIMEOUT_S,
+		DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S,
+		XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
 int conf_parse_size(const char *text, uint64_t *out)
@@ -107,7 +127,13 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->cache_bytes = DEFAULT_CACHE_BYTES;
 	cfg->max_conns = DEFAULT_MAX_CONNS;
+	cfg->max_conns_per_source = DEFAULT_MAX_CONNS_PER_SOURCE;
 	cfg->drain_ms = DEFAULT_DRAIN_MS;
+	cfg->header_timeout_s = DEFAULT_HEADER_TIMEOUT_S;
+	cfg->keepalive_timeout_s = DEFAULT_KEEPALIVE_TIMEOUT_S;
+	cfg->send_timeout_s = DEFAULT_SEND_TIMEOUT_S;
+	cfg->min_send_rate = DEFAULT_MIN_SEND_RATE;
+	cfg->persist_timeout_s = DEFAULT_PERSIST_TIMEOUT_S;
 	cfg->xdp_mode = STEER_MODE_AUTO;
 	cfg->bind_mode = XSK_BIND_AUTO;
 	cfg->log_level = LOG_LEVEL_INFO;
@@ -122,7 +148,49 @@ enum {
 	OPT_BIND_MODE,
 	OPT_TX_PATH,
 	OPT_BPF_OBJ,
+	OPT_HEADER_TIMEOUT,
+	OPT_KEEPALIVE_TIMEOUT,
+	OPT_SEND_TIMEOUT,
+	OPT_MIN_SEND_RATE,
+	OPT_PERSIST_TIMEOUT,
+	OPT_MAX_CONNS_PER_SOURCE,
 };
+
+/* Numeric options: the flag, its field, its range. */
+#define U32_OPTION(id, name, field, min, max)                                                      \
+	{                                                                                          \
+		id, name, offsetof(struct xdpserve_config, field), min, max                        \
+	}
+static const struct conf_u32_option {
+	int id;
+	const char *name;
+	size_t off;
+	uint32_t min, max;
+} conf_u32_options[] = {
+	U32_OPTION('q', "--queues", queues, 1, XDPSERVE_MAX_QUEUES),
+	U32_OPTION(OPT_MAX_CONNS, "--max-conns", max_conns, 1, 1u << 20),
+	U32_OPTION(OPT_MAX_CONNS_PER_SOURCE, "--max-conns-per-source", max_conns_per_source, 0,
+		   1u << 20),
+	U32_OPTION(OPT_DRAIN_MS, "--drain-ms", drain_ms, 0, 600000),
+	U32_OPTION(OPT_HEADER_TIMEOUT, "--header-timeout", header_timeout_s, 1, 3600),
+	U32_OPTION(OPT_KEEPALIVE_TIMEOUT, "--keepalive-timeout", keepalive_timeout_s, 1, 3600),
+	U32_OPTION(OPT_SEND_TIMEOUT, "--send-timeout", send_timeout_s, 1, 3600),
+	U32_OPTION(OPT_MIN_SEND_RATE, "--min-send-rate", min_send_rate, 0, 1u << 30),
+	U32_OPTION(OPT_PERSIST_TIMEOUT, "--persist-timeout", persist_timeout_s, 1, 3600),
+};
+
+/* 1 if c is none of the table's options, else 0 or -EINVAL. */
+static int conf_parse_u32_option(struct xdpserve_config *cfg, int c, const char *text)
+{
+	for (size_t i = 0; i < sizeof(conf_u32_options) / sizeof(conf_u32_options[0]); i++) {
+		const struct conf_u32_option *o = &conf_u32_options[i];
+
+		if (o->id == c)
+			return parse_u32(o->name, text, o->min, o->max,
+					 (uint32_t *)((char *)cfg + o->off));
+	}
+	return 1;
+}
 
 static int copy_string(const char *opt, char *dst, size_t size, const char *src)
 {
@@ -174,12 +242,18 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"bind-mode", required_argument, NULL, OPT_BIND_MODE},
 		{"tx-path", required_argument, NULL, OPT_TX_PATH},
 		{"bpf-obj", required_argument, NULL, OPT_BPF_OBJ},
+		{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+		{"keepalive-timeout", required_argument, NULL, OPT_KEEPALIVE_TIMEOUT},
+		{"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
+		{"min-send-rate", required_argument, NULL, OPT_MIN_SEND_RATE},
+		{"persist-timeout", required_argument, NULL, OPT_PERSIST_TIMEOUT},
+		{"max-conns-per-source", required_argument, NULL, OPT_MAX_CONNS_PER_SOURCE},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
 	};
-	int c;
+	int c, err;
 
 	conf_defaults(cfg);
 	optind = 1;
@@ -208,10 +282,6 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			if (copy_string("--root", cfg->root, sizeof(cfg->root), optarg))
 				return -EINVAL;
 			break;
-		case 'q':
-			if (parse_u32("--queues", optarg, 1, XDPSERVE_MAX_QUEUES, &cfg->queues))
-				return -EINVAL;
-			break;
 		case 'c':
 			if (conf_parse_size(optarg, &cfg->cache_bytes) ||
 			    cfg->cache_bytes < (1u << 20)) {
@@ -221,14 +291,6 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 					optarg);
 				return -EINVAL;
 			}
-			break;
-		case OPT_MAX_CONNS:
-			if (parse_u32("--max-conns", optarg, 1, 1u << 20, &cfg->max_conns))
-				return -EINVAL;
-			break;
-		case OPT_DRAIN_MS:
-			if (parse_u32("--drain-ms", optarg, 0, 600000, &cfg->drain_ms))
-				return -EINVAL;
 			break;
 		case OPT_XDP_MODE:
 			if (steer_mode_parse(optarg, &cfg->xdp_mode)) {
@@ -267,6 +329,11 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			printf("xdpserved %s\n", PACKAGE_VERSION);
 			return 1;
 		default:
+			err = conf_parse_u32_option(cfg, c, optarg);
+			if (err == 0)
+				break;
+			if (err < 0)
+				return err;
 			conf_usage(stderr);
 			return -EINVAL;
 		}

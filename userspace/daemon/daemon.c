@@ -212,7 +212,7 @@ static int daemon_setup(struct daemon *d)
 		return err;
 
 	for (uint32_t i = 0; i < d->nqueues; i++) {
-		err = worker__create(cfg, d->umem, i, d->root_fd, d->mtu, &d->workers[i]);
+		err = worker__create(cfg, d->umem, i, d->root_fd, &d->workers[i]);
 		if (err)
 			return err;
 		err = steer_xsk_set(d->steer, i, worker_xsk_fd(d->workers[i]));

@@ -99,8 +99,11 @@ static void worker_dump(struct worker *w)
 	pr_info("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
 		"out-of-window %llu out-of-order %llu no-conn %llu; syn %llu, cookies sent %llu "
 		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
-		"refused %llu closed %llu reset %llu timed-out %llu; tx %llu frames %llu bytes, "
-		"retransmits %llu, rst %llu, no-frame %llu",
+		"refused %llu (per-source %llu, full %llu) evicted %llu closed %llu reset %llu "
+		"timed-out %llu; tx %llu frames %llu bytes, "
+		"retransmits %llu, rst %llu, no-frame %llu, reserve-held %llu; timeouts idle %llu "
+		"retransmit %llu "
+		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu",
 		w->index, (unsigned long long)t->rx_frames,
 		(unsigned long long)t->rx_drop_malformed, (unsigned long long)t->rx_drop_csum,
 		(unsigned long long)t->rx_drop_unsupported,
@@ -110,10 +113,16 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->syncookies_accepted,
 		(unsigned long long)t->syncookies_rejected, t->conns_active, t->conns_time_wait,
 		(unsigned long long)t->conns_accepted, (unsigned long long)t->conns_refused,
+		(unsigned long long)t->conns_refused_source,
+		(unsigned long long)t->conns_refused_full, (unsigned long long)t->conns_evicted,
 		(unsigned long long)t->conns_closed, (unsigned long long)t->conns_reset,
 		(unsigned long long)t->conns_timed_out, (unsigned long long)t->tx_frames,
 		(unsigned long long)t->tx_bytes, (unsigned long long)t->tx_retransmits,
-		(unsigned long long)t->tx_rst, (unsigned long long)t->tx_no_frame);
+		(unsigned long long)t->tx_rst, (unsigned long long)t->tx_no_frame,
+		(unsigned long long)t->tx_reserve_held, (unsigned long long)t->timeout_idle,
+		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
+		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
+		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
@@ -285,18 +294,22 @@ void worker_join(struct worker *w)
 	w->started = false;
 }
 
-static void worker_tcp_config(const struct worker *w, uint32_t mtu, struct tcp_config *tc)
+/* The MSS is the stack's to derive, from the NIC's MTU (tcp_stack__create). */
+static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 {
 	tcp_config_default(tc);
 	tc->max_conns = w->cfg->max_conns;
 	tc->max_time_wait = w->cfg->max_conns;
-	/* IPv4 MSS from the MTU; the stack takes 20 more off for IPv6. */
-	if (mtu > 40 && mtu - 40 < tc->mss)
-		tc->mss = (uint16_t)(mtu - 40);
+	tc->max_conns_per_source = w->cfg->max_conns_per_source;
+	tc->header_timeout_ns = (uint64_t)w->cfg->header_timeout_s * 1000000000ull;
+	tc->keepalive_timeout_ns = (uint64_t)w->cfg->keepalive_timeout_s * 1000000000ull;
+	tc->send_timeout_ns = (uint64_t)w->cfg->send_timeout_s * 1000000000ull;
+	tc->min_send_rate = w->cfg->min_send_rate;
+	tc->persist_timeout_ns = (uint64_t)w->cfg->persist_timeout_s * 1000000000ull;
 }
 
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, uint32_t mtu, struct worker **out)
+		   int root_fd, struct worker **out)
 {
 	struct xsk_queue_opts qopts = {
 		.partition = index,
@@ -337,7 +350,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 		pr_err("queue %u: content cache setup failed: %s", index, strerror(-err));
 		goto err_free;
 	}
-	worker_tcp_config(w, mtu, &tc);
+	worker_tcp_config(w, &tc);
 	/* A head must fit the receive buffer, or a full buffer would stall instead of a 431. */
 	http_server_config_default(&hcfg, tc.max_conns);
 	if (hcfg.limits.head >= tc.rx_buf_size)

@@ -58,6 +58,7 @@ struct http_conn {
 	bool waiting;	     /* a load for the head request is under way */
 	bool closing;	     /* the last answer is queued; read and discard the rest */
 	bool continue_sent;  /* "100 Continue" queued for the head request */
+	bool answered;	     /* an answer was queued: idle now is keep-alive idle */
 	int load_err;	     /* the load we waited for failed with this */
 	uint32_t parsed_len; /* bytes the last incomplete parse saw (resume) */
 	uint64_t skip;	     /* request body bytes still to discard */
@@ -207,7 +208,18 @@ static int http_queue(struct http_conn *hc, const char *buf, int len)
 static void http_conn_finish(struct http_conn *hc)
 {
 	tcp_conn_shutdown(hc->tcp);
+	tcp_conn_set_deadline(hc->tcp, TCP_DEADLINE_NONE);
 	hc->closing = true;
+}
+
+/*
+ * Nothing buffered: between requests. Keep-alive idle once the last answer
+ * is all acknowledged; a new connection keeps the head deadline it got.
+ */
+static void http_conn_idle(struct http_conn *hc)
+{
+	if (hc->answered && !tcp_conn_tx_queued(hc->tcp))
+		tcp_conn_set_deadline(hc->tcp, TCP_DEADLINE_KEEPALIVE);
 }
 
 /*
@@ -496,6 +508,9 @@ static void http_conn_process(struct http_conn *hc)
 	struct http_server *h = hc->srv;
 	struct tcp_conn *c = hc->tcp;
 
+	/* A deadline (keep-alive) shut the connection down: discard what comes. */
+	if (!hc->closing && tcp_conn_tx_closed(c))
+		hc->closing = true;
 	while (!hc->waiting) {
 		struct http_request req;
 		uint32_t len;
@@ -520,6 +535,8 @@ static void http_conn_process(struct http_conn *hc)
 		if (!len) {
 			if (tcp_conn_rx_eof(c))
 				http_conn_finish(hc);
+			else
+				http_conn_idle(hc);
 			break;
 		}
 		/* Only start when a typical answer fits; writable() brings us back. */
@@ -528,8 +545,11 @@ static void http_conn_process(struct http_conn *hc)
 
 		n = http_parse_request_resume(data, len, hc->parsed_len, &req, &h->cfg.limits);
 		if (n == -2) {
+			/* A head under way: its clock runs from the first byte seen (slowloris). */
+			tcp_conn_set_deadline(c, TCP_DEADLINE_HEADER);
 			hc->parsed_len = len;
-			if (tcp_conn_rx_eof(c)) {
+			/* Half-closed inside a head: it can never complete, answer now. */
+			if (tcp_conn_rx_fin(c)) {
 				http_log_client_error(hc, 400,
 						      "connection closed inside a request");
 				if (http_send_error(hc, NULL, 400, false, NULL))
@@ -538,6 +558,7 @@ static void http_conn_process(struct http_conn *hc)
 			break;
 		}
 		hc->parsed_len = 0; /* a complete head: parse it whole if it must wait */
+		tcp_conn_set_deadline(c, TCP_DEADLINE_NONE);
 		if (n < 0) {
 			http_log_client_error(hc, req.status, "malformed request head");
 			if (http_send_error(hc, NULL, req.status, false, NULL))
@@ -559,6 +580,7 @@ static void http_conn_process(struct http_conn *hc)
 		if (ret < 0)
 			http_conn_fail(hc);
 		hc->continue_sent = false;
+		hc->answered = true;
 		tcp_conn_rx_consume(c, (uint32_t)n);
 		hc->skip = req.content_length;
 	}
@@ -588,6 +610,8 @@ static void *http_accepted(void *app, struct tcp_conn *c)
 	hc->srv = h;
 	hc->tcp = c;
 	cache_waiter_init(&hc->waiter, http_conn_loaded);
+	/* The first request head is due within the head timeout of the handshake. */
+	tcp_conn_set_deadline(c, TCP_DEADLINE_HEADER);
 	return hc;
 }
 

@@ -53,3 +53,5 @@ UNIT_TESTS += tests/unit/http/test_http_response
 libxdpserve_a_SOURCES += \
 	%reldir%/http_server.c \
 	%reldir%/http_server.h
+
+UNIT_TESTS += tests/unit/http/test_http_server

@@ -97,3 +97,31 @@ Test(conf, sizes)
 	cr_assert_eq(conf_parse_size("1GB", &v), -EINVAL);
 	cr_assert_eq(conf_parse_size("99999999999999999999G", &v), -EINVAL);
 }
+
+Test(conf, client_limits, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80"), 0);
+	cr_assert_eq(cfg.header_timeout_s, 20);
+	cr_assert_eq(cfg.keepalive_timeout_s, 15);
+	cr_assert_eq(cfg.send_timeout_s, 20);
+	cr_assert_eq(cfg.min_send_rate, 256);
+	cr_assert_eq(cfg.persist_timeout_s, 60);
+	cr_assert_eq(cfg.max_conns_per_source, 256);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--header-timeout",
+			   "5", "--keepalive-timeout", "6", "--send-timeout", "7",
+			   "--min-send-rate", "0", "--persist-timeout", "8",
+			   "--max-conns-per-source", "0"),
+		     0);
+	cr_assert_eq(cfg.header_timeout_s, 5);
+	cr_assert_eq(cfg.keepalive_timeout_s, 6);
+	cr_assert_eq(cfg.send_timeout_s, 7);
+	cr_assert_eq(cfg.min_send_rate, 0);
+	cr_assert_eq(cfg.persist_timeout_s, 8);
+	cr_assert_eq(cfg.max_conns_per_source, 0);
+	cr_assert_eq(
+		PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--header-timeout", "0"),
+		-EINVAL, "a zero timeout");
+	cr_assert_eq(
+		PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--send-timeout", "x"),
+		-EINVAL);
+}
