@@ -12,7 +12,7 @@
  *   tcp_timer.c    RTO, loss probe, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
  *   tcp_time_wait.c the bounded TIME_WAIT table
- *   tcp_sendq.c, tcp_options.c, syncookie.c, siphash.c, cc*.c: building blocks
+ *   tcp_sendq.c, tcp_options.c, syncookie.c, cc*.c: building blocks
  */
 #ifndef XDPSERVE_TCP_INT_H
 #define XDPSERVE_TCP_INT_H
