@@ -242,13 +242,14 @@ static int http_send_error(struct http_conn *hc, const struct http_request *req,
 }
 
 /* Render the object's constant header block once; it lives in the object's head slot. */
-static struct http_obj_meta *http_obj_meta(struct cache_obj *obj)
+static struct http_obj_meta *http_obj_meta(const struct http_server *h, struct cache_obj *obj)
 {
 	struct http_obj_meta *m = (struct http_obj_meta *)obj->head;
+	const struct http_file_version fv = {obj->dev, obj->ino, obj->size, obj->mtime_ns};
 
 	if (obj->head_len)
 		return m;
-	m->etag_len = (uint8_t)http_etag_format(m->etag, obj->ino, obj->size, obj->mtime_ns);
+	m->etag_len = (uint8_t)http_etag_format(m->etag, h->cfg.etag_key, &fv);
 	if (http_object_head_build(&m->oh, mime_type_for_path(obj->path, strlen(obj->path)),
 				   (time_t)(obj->mtime_ns / 1000000000ull), m->etag))
 		return NULL;
@@ -318,7 +319,7 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 			    struct cache_obj *obj)
 {
 	struct http_server *h = hc->srv;
-	struct http_obj_meta *m = http_obj_meta(obj);
+	struct http_obj_meta *m = http_obj_meta(h, obj);
 	struct http_validators v;
 	struct http_ranges ranges = {0};
 	struct http_response r = {

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "http/http_cond.h"
 #include "http/http_parse.h"
 #include "tcp/tcp.h"
 
@@ -29,9 +30,10 @@ struct cache;
 struct http_server;
 
 struct http_server_config {
-	struct http_limits limits; /* request head limits */
-	uint32_t max_conns;	   /* connection states; the TCP stack's max_conns */
-	const char *index_name;	   /* served for a directory request: "index.html" */
+	struct http_limits limits;	     /* request head limits */
+	uint32_t max_conns;		     /* connection states; the TCP stack's max_conns */
+	const char *index_name;		     /* served for a directory request: "index.html" */
+	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* the daemon's, shared by every worker */
 };
 
 /* Defaults: HTTP_LIMITS_DEFAULT_INIT, "index.html", max_conns as given. */
