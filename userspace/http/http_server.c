@@ -75,7 +75,8 @@ struct http_server {
 	struct log_ratelimit rl_client_error;
 	uint64_t boundary_key; /* random: multipart boundaries reveal nothing */
 	uint64_t boundaries;
-	char path[HTTP_PATH_MAX];
+	char *path; /* scratch: the resolved path of the head request */
+	size_t path_size;
 	char location[HTTP_LOCATION_MAX];
 	char answer[HTTP_ANSWER_MAX];
 };
@@ -104,11 +105,24 @@ int http_server__create(const struct http_server_config *cfg, struct cache *cach
 		free(h);
 		return -ENOMEM;
 	}
+	/*
+	 * A decoded path is never longer than its target, and a target never
+	 * longer than the request line: with room for the index name too,
+	 * any request line the parser accepts resolves without a 414.
+	 */
+	h->path_size = (size_t)cfg->limits.request_line + 1 + strlen(cfg->index_name) + 1;
+	h->path = malloc(h->path_size);
+	if (!h->path) {
+		free(h->conns);
+		free(h);
+		return -ENOMEM;
+	}
 	for (uint32_t i = cfg->max_conns; i-- > 0;) {
 		h->conns[i].next_free = h->free_list;
 		h->free_list = &h->conns[i];
 	}
 	if (getrandom(&h->boundary_key, sizeof(h->boundary_key), 0) != sizeof(h->boundary_key)) {
+		free(h->path);
 		free(h->conns);
 		free(h);
 		return -EIO;
@@ -123,6 +137,7 @@ void http_server__destroy(struct http_server *h)
 {
 	if (!h)
 		return;
+	free(h->path);
 	free(h->conns);
 	free(h);
 }
@@ -429,8 +444,7 @@ static int http_respond(struct http_conn *hc, const struct http_request *req)
 
 		return http_send_error(hc, req, status, req->keep_alive, NULL);
 	}
-	if (http_path_from_target(req->target.p, req->target.len, h->path, sizeof(h->path),
-				  &pres)) {
+	if (http_path_from_target(req->target.p, req->target.len, h->path, h->path_size, &pres)) {
 		http_log_client_error(hc, pres.status, "bad request-target");
 		return http_send_error(hc, req, pres.status, false, NULL);
 	}
@@ -438,7 +452,7 @@ static int http_respond(struct http_conn *hc, const struct http_request *req)
 	if (pres.dir || plen == 0) {
 		size_t ilen = strlen(h->cfg.index_name);
 
-		if (plen + 1 + ilen + 1 > sizeof(h->path))
+		if (plen + 1 + ilen + 1 > h->path_size)
 			return http_send_error(hc, req, 414, false, NULL);
 		if (plen)
 			h->path[plen++] = '/';
