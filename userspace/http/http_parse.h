@@ -98,6 +98,8 @@ struct http_request {
 	/* Host value, or the target's authority in absolute-form. */
 	struct http_str host;
 	struct http_str range; /* Range value; see http_range_parse() */
+	/* Accept-Encoding, one entry per field line (see http_encoding.h); extra lines ignored. */
+	struct http_str_list accept_encoding;
 	struct http_cond_fields cond;
 };
 
