@@ -63,6 +63,24 @@ static long decode_segment(const char *raw, size_t n, char *dst, size_t room)
 	return (long)o;
 }
 
+/*
+ * A segment starting with '.' (".git", ".env", "a/.htpasswd"), other than
+ * a leading ".well-known" (RFC 8615), whose contents are meant for anyone.
+ */
+static bool has_hidden_segment(const char *p, size_t len)
+{
+	static const char wk[] = ".well-known";
+	size_t i = 0;
+
+	if (len >= sizeof(wk) - 1 && !memcmp(p, wk, sizeof(wk) - 1) &&
+	    (len == sizeof(wk) - 1 || p[sizeof(wk) - 1] == '/'))
+		i = sizeof(wk) - 1;
+	for (; i < len; i++)
+		if (p[i] == '.' && (i == 0 || p[i - 1] == '/'))
+			return true;
+	return false;
+}
+
 int http_path_from_target(const char *target, size_t len, char *out, size_t out_size,
 			  struct http_path *res)
 {
@@ -127,9 +145,7 @@ int http_path_from_target(const char *target, size_t len, char *out, size_t out_
 	}
 	out[w] = '\0';
 	res->len = w;
-	for (i = 0; i < w; i++)
-		if (out[i] == '.' && (i == 0 || out[i - 1] == '/'))
-			res->dotfile = true;
+	res->dotfile = has_hidden_segment(out, w);
 	return 0;
 }
 

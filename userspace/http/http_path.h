@@ -26,9 +26,13 @@
 #define HTTP_PATH_MAX 4096
 
 struct http_path {
-	size_t len;   /* bytes written to out, the NUL excluded */
-	bool dir;     /* the path ended in "/" ("/", "/a/", "/a/." ...): a directory request */
-	bool dotfile; /* a segment of the result starts with '.' (".git", "a/.env") */
+	size_t len; /* bytes written to out, the NUL excluded */
+	bool dir;   /* the path ended in "/" ("/", "/a/", "/a/." ...): a directory request */
+	/*
+	 * A segment of the result starts with '.' (".git", "a/.env", after
+	 * decoding: "%2egit" too), other than a leading ".well-known".
+	 */
+	bool dotfile;
 	struct http_str query; /* what follows '?', borrowed from the target; p NULL without '?' */
 	int status;	       /* after -1: 400 or 414 */
 };

@@ -158,6 +158,10 @@ Test(http_path, dotfile_flag)
 	} t[] = {
 		{"/.git/config", true}, {"/a/.env", true},   {"/a/b.c", false}, {"/a./b", false},
 		{"/.git/..", false},	{"/a/%2egit", true}, {"/", false},
+		{"/%2Egit/config", true}, {"/.well-known/acme-challenge/x", false},
+		{"/.well-known", false}, {"/.well-known/", false}, {"/.well-known/.x", true},
+		{"/a/.well-known/x", true}, {"/.well-knownx/y", true}, {"/.", false},
+		{"/.well-known/../.env", true}, {"/x/.%2e/.htpasswd", true},
 	};
 	char out[64];
 	struct http_path res;
