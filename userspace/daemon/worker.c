@@ -343,6 +343,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	if (hcfg.limits.head >= tc.rx_buf_size)
 		hcfg.limits.head = tc.rx_buf_size - 1;
 	memcpy(hcfg.etag_key, etag_key, sizeof(hcfg.etag_key));
+	hcfg.files = cfg->files;
 	err = http_server__create(&hcfg, w->cache, &w->http);
 	if (err) {
 		pr_err("queue %u: HTTP server setup failed (%u connections): %s", index,
