@@ -195,6 +195,7 @@ etags_agree() {
 			sed -n 's/^[Ee][Tt]ag: \(.*\)\r$/\1/p'
 	done >"$TB_DIR/etags"
 	tags=$(sort -u "$TB_DIR/etags")
+	echo "$tags" >"$TB_DIR/first-daemon-tag"
 	ino=$(stat -c %i "$ROOT/hello.txt")
 	echo "tags: $tags (inode $ino)"
 	[ "$(wc -l <"$TB_DIR/etags")" = 12 ] && [ "$(wc -l <<<"$tags")" = 1 ] &&
@@ -202,16 +203,7 @@ etags_agree() {
 		! grep -qi "$(printf '%x' "$ino")" <<<"$tags" && ! grep -q "$ino" <<<"$tags"
 }
 tap_check "every connection gets the same ETag, and it does not contain the inode" etags_agree
-both_workers() {
-	local q0 q1
-	kill -USR1 "$DAEMON"
-	sleep 0.5
-	q0=$(grep 'queue 0 http: ' "$LOG" | tail -1 | sed -n 's/.*requests \([0-9]*\),.*/\1/p')
-	q1=$(grep 'queue 1 http: ' "$LOG" | tail -1 | sed -n 's/.*requests \([0-9]*\),.*/\1/p')
-	echo "requests: queue 0 ${q0:-?}, queue 1 ${q1:-?}"
-	[ "${q0:-0}" -gt 0 ] && [ "${q1:-0}" -gt 0 ]
-}
-tap_check "both workers answered (so both agreed on the ETag)" both_workers
+tap_check "both workers answered (so both agreed on the ETag)" tb_queues_served "$DAEMON" "$LOG"
 
 tap_check "SIGTERM stops the daemon" stop_daemon
 tap_check "xdpserved starts with --serve-dotfiles --precompressed off" \
@@ -226,6 +218,14 @@ switches() {
 		[ "$(tb_cli curl -sS --fail "$URL/d1/")" = html ]
 }
 tap_check "the switches: dot files served, no variants and no Vary, index.html by default" switches
+new_key() {
+	local tag
+	tag=$(tb_cli curl -sS --fail -D - -o /dev/null "$URL/hello.txt" |
+		sed -n 's/^[Ee][Tt]ag: \(.*\)\r$/\1/p')
+	echo "first daemon $(cat "$TB_DIR/first-daemon-tag"), this one $tag"
+	[ -n "$tag" ] && [ "$tag" != "$(cat "$TB_DIR/first-daemon-tag")" ]
+}
+tap_check "another daemon draws another ETag key" new_key
 tap_check "SIGTERM stops the daemon again" stop_daemon
 
 tap_done
