@@ -43,23 +43,26 @@ stop_daemon() {
 	kill -TERM "$DAEMON" && wait "$DAEMON"
 }
 
-# status_of_line TARGET-LENGTH: the status of a GET whose request line is
-# "GET /aaa... HTTP/1.1" with a target of that many octets.
+# status_of_line TARGET-LENGTH [PREFIX]: the request-line length and the
+# status line (and Location, if any) of a GET whose target is PREFIX
+# (default "/") padded with 'a' to that many octets.
 status_of_line() {
-	tb_cli python3 - "$TB_SRV_IP4" "$1" <<'PY'
+	tb_cli python3 - "$TB_SRV_IP4" "$1" "${2:-/}" <<'PY'
 import socket, sys
-host, n = sys.argv[1], int(sys.argv[2])
-target = "/" + "a" * (n - 1)
+host, n, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+target = prefix + "a" * (n - len(prefix))
 req = ("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % target).encode()
 s = socket.create_connection((host, 80), timeout=10)
 s.sendall(req)
 data = b""
-while b"\r\n" not in data:
+while b"\r\n\r\n" not in data:
     chunk = s.recv(4096)
     if not chunk:
         break
     data += chunk
-print(len("GET  HTTP/1.1") + n, data.split(b"\r\n")[0].decode())
+lines = data.split(b"\r\n")
+loc = [l.decode() for l in lines if l.lower().startswith(b"location:")]
+print(len("GET  HTTP/1.1") + n, lines[0].decode(), *loc)
 PY
 }
 
@@ -79,6 +82,13 @@ long_line_refused() {
 	out=$(status_of_line 8180) && echo "$out" && grep -q '^8193 HTTP/1.1 414 ' <<<"$out"
 }
 tap_check "a request line one octet over the limit is 414" long_line_refused
+long_query_redirect() {
+	local out
+	out=$(status_of_line 8179 '/d2?') && echo "$out" &&
+		grep -q '^8192 HTTP/1.1 301 .* Location: /d2/$' <<<"$out"
+}
+tap_check "a directory's 301 drops a query too long for the Location instead of a 414" \
+	long_query_redirect
 long_existing_path() {
 	# A real file under a long path: 16 directories of 250 octets (4016 in all).
 	local d=$ROOT i t=""

@@ -233,13 +233,32 @@ static int resolve_found(struct http_resolver *r, void *ctx, const struct http_r
 	return 0;
 }
 
+/*
+ * A directory named without its slash: send the client to "/path/" with
+ * the query. A query too long for the Location is dropped (a static file
+ * does not depend on it) rather than answered 414; only a directory whose
+ * escaped path alone does not fit is.
+ */
+static int resolve_redirect(struct http_resolver *r, struct http_resolve_state *st,
+			    const struct http_path *pres, struct http_resolved *res)
+{
+	int l = http_path_redirect_location(r->location, sizeof(r->location), r->path, pres->len,
+					    &pres->query);
+
+	if (l < 0)
+		l = http_path_redirect_location(r->location, sizeof(r->location), r->path,
+						pres->len, NULL);
+	res->location = l < 0 ? NULL : r->location;
+	return resolve_answer(st, res, l < 0 ? 414 : 301, false, NULL);
+}
+
 int http_resolve(struct http_resolver *r, void *ctx, const struct http_request *req,
 		 struct http_resolve_state *st, struct http_resolved *res)
 {
 	struct http_path pres;
 	struct cache_obj *obj;
 	size_t len;
-	int err, l;
+	int err;
 
 	memset(res, 0, sizeof(*res));
 	res->vary = r->cfg.codings != 0;
@@ -252,13 +271,8 @@ int http_resolve(struct http_resolver *r, void *ctx, const struct http_request *
 		err = resolve_index(r, ctx, st, &len, &obj);
 	} else {
 		err = resolve_lookup(r, ctx, st, AWAIT_FILE, &obj);
-		if (err == -EISDIR) {
-			/* A directory named without its slash: send the client to "/path/". */
-			l = http_path_redirect_location(r->location, sizeof(r->location), r->path,
-							len, &pres.query);
-			res->location = l < 0 ? NULL : r->location;
-			return resolve_answer(st, res, l < 0 ? 414 : 301, false, NULL);
-		}
+		if (err == -EISDIR)
+			return resolve_redirect(r, st, &pres, res);
 	}
 	if (err == -EINPROGRESS)
 		return err;

@@ -286,6 +286,20 @@ Test(http_resolve, directory_without_slash_is_301)
 	cr_assert_str_eq(res.location, "/a%20b/?x=1");
 }
 
+Test(http_resolve, redirect_drops_a_query_too_long_for_the_location)
+{
+	static char target[8200];
+	struct http_resolved res;
+	size_t n;
+
+	ADD_FILES({"dir", -EISDIR});
+	n = (size_t)snprintf(target, sizeof(target), "/dir?");
+	memset(target + n, 'q', 8000);
+	cr_assert_eq(resolve(target, NULL, &res), 0);
+	cr_assert_eq(res.status, 301, "never 414 for a request line within the limit");
+	cr_assert_str_eq(res.location, "/dir/");
+}
+
 Test(http_resolve, the_best_accepted_variant)
 {
 	struct http_resolved res;
