@@ -14,10 +14,10 @@ check_PROGRAMS += tests/helpers/xsk_sink
 tests_helpers_xsk_sink_SOURCES = tests/helpers/xsk_sink.c
 tests_helpers_xsk_sink_LDADD = $(XDPSERVE_LIBS)
 
-dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
+dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh
 EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
 if E2E_TESTS
-TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
+TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh
 endif
 
 # Limits that keep one client from hurting the others (half-closed heads,

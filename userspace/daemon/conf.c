@@ -55,6 +55,14 @@ static void conf_usage(FILE *out)
 		"      --tx-path PATH      cached payload in TX frames: sg (by reference,\n"
 		"                          multi-buffer), copy (copied once), or auto: by\n"
 		"                          reference with zero-copy, copied in copy mode\n"
+		"      --index NAMES       index file names for a directory, tried in order;\n"
+		"                          repeatable or comma-separated (default index.html)\n"
+		"      --serve-dotfiles    serve names starting with '.' (.git/, .env ...);\n"
+		"                          by default they are 404, except /.well-known/\n"
+		"      --precompressed CODINGS\n"
+		"                          serve FILE.br, FILE.zst or FILE.gz beside FILE to\n"
+		"                          clients that accept them: on (br,zst,gz), off, or\n"
+		"                          a comma-separated list of br, zst, gz (default on)\n"
 		"      --bpf-obj PATH      steering program object (default %s)\n"
 		"  -l, --log-level LEVEL   err, warn, info or debug (default info)\n"
 		"  -h, --help              this text\n"
@@ -137,6 +145,7 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	cfg->xdp_mode = STEER_MODE_AUTO;
 	cfg->bind_mode = XSK_BIND_AUTO;
 	cfg->log_level = LOG_LEVEL_INFO;
+	http_resolve_config_default(&cfg->files);
 	snprintf(cfg->bpf_obj, sizeof(cfg->bpf_obj), "%s",
 		 obj && *obj ? obj : XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
@@ -154,6 +163,9 @@ enum {
 	OPT_MIN_SEND_RATE,
 	OPT_PERSIST_TIMEOUT,
 	OPT_MAX_CONNS_PER_SOURCE,
+	OPT_INDEX,
+	OPT_SERVE_DOTFILES,
+	OPT_PRECOMPRESSED,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -228,6 +240,20 @@ static int parse_tx_path(const char *text, enum xsk_tx_path *out)
 	return 0;
 }
 
+static int parse_index(const char *text, struct http_resolve_config *files)
+{
+	int err = http_resolve_config_add_index(files, text);
+
+	if (err == -E2BIG)
+		fprintf(stderr, "xdpserved: at most %d --index names\n", HTTP_INDEX_NAMES_MAX);
+	else if (err)
+		fprintf(stderr,
+			"xdpserved: --index \"%s\": each name must be a file name of 1 to %d "
+			"bytes, without '/', and not \".\" or \"..\"\n",
+			text, HTTP_INDEX_NAME_MAX);
+	return err;
+}
+
 int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -248,6 +274,9 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"min-send-rate", required_argument, NULL, OPT_MIN_SEND_RATE},
 		{"persist-timeout", required_argument, NULL, OPT_PERSIST_TIMEOUT},
 		{"max-conns-per-source", required_argument, NULL, OPT_MAX_CONNS_PER_SOURCE},
+		{"index", required_argument, NULL, OPT_INDEX},
+		{"serve-dotfiles", no_argument, NULL, OPT_SERVE_DOTFILES},
+		{"precompressed", required_argument, NULL, OPT_PRECOMPRESSED},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -314,6 +343,20 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		case OPT_BPF_OBJ:
 			if (copy_string("--bpf-obj", cfg->bpf_obj, sizeof(cfg->bpf_obj), optarg))
 				return -EINVAL;
+			break;
+		case OPT_INDEX:
+			if (parse_index(optarg, &cfg->files))
+				return -EINVAL;
+			break;
+		case OPT_SERVE_DOTFILES:
+			cfg->files.serve_dotfiles = true;
+			break;
+		case OPT_PRECOMPRESSED:
+			if (http_codings_parse(optarg, &cfg->files.codings)) {
+				fprintf(stderr, "xdpserved: --precompressed is on, off, or a "
+						"comma-separated list of br, zst and gz\n");
+				return -EINVAL;
+			}
 			break;
 		case 'l':
 			if (log_level_parse(optarg, &cfg->log_level)) {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "common/log.h"
+#include "http/http_resolve.h"
 #include "steer/steer.h"
 #include "xdpserve/shared.h"
 #include "xsk/xsk_queue.h"
@@ -42,6 +43,7 @@ struct xdpserve_config {
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */
 	enum log_level log_level;
+	struct http_resolve_config files; /* --index, --serve-dotfiles, --precompressed */
 };
 
 /*

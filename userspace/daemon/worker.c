@@ -309,7 +309,7 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 }
 
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, struct worker **out)
+		   int root_fd, const uint8_t *etag_key, struct worker **out)
 {
 	struct xsk_queue_opts qopts = {
 		.partition = index,
@@ -355,6 +355,8 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	http_server_config_default(&hcfg, tc.max_conns);
 	if (hcfg.limits.head >= tc.rx_buf_size)
 		hcfg.limits.head = tc.rx_buf_size - 1;
+	memcpy(hcfg.etag_key, etag_key, sizeof(hcfg.etag_key));
+	hcfg.files = cfg->files;
 	err = http_server__create(&hcfg, w->cache, &w->http);
 	if (err) {
 		pr_err("queue %u: HTTP server setup failed (%u connections): %s", index,

@@ -23,7 +23,7 @@
 #include "common/log.h"
 #include "http/http_cond.h"
 #include "http/http_date.h"
-#include "http/http_path.h"
+#include "http/http_resolve.h"
 #include "http/http_range.h"
 #include "http/http_response.h"
 #include "http/mime.h"
@@ -33,8 +33,7 @@
  * an error body. An answer is rendered first and queued only if it fits
  * the connection's copy space; otherwise the request waits for writable().
  */
-#define HTTP_ANSWER_MAX	  6144
-#define HTTP_LOCATION_MAX 4096
+#define HTTP_ANSWER_MAX 6144
 /* Copy space to even try a request: a typical head is 250-400 bytes. */
 #define HTTP_ANSWER_MIN 512
 /* Copied bytes per multipart part head, and for the tail. */
@@ -63,6 +62,8 @@ struct http_conn {
 	uint32_t parsed_len; /* bytes the last incomplete parse saw (resume) */
 	uint64_t skip;	     /* request body bytes still to discard */
 	struct http_conn *next_free;
+	/* Where the head request's resolution stands (index name, variant). */
+	struct http_resolve_state resolve;
 };
 
 struct http_server {
@@ -76,8 +77,7 @@ struct http_server {
 	struct log_ratelimit rl_client_error;
 	uint64_t boundary_key; /* random: multipart boundaries reveal nothing */
 	uint64_t boundaries;
-	char path[HTTP_PATH_MAX];
-	char location[HTTP_LOCATION_MAX];
+	struct http_resolver *resolver;
 	char answer[HTTP_ANSWER_MAX];
 };
 
@@ -88,42 +88,68 @@ void http_server_config_default(struct http_server_config *cfg, uint32_t max_con
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->limits = limits;
 	cfg->max_conns = max_conns;
-	cfg->index_name = "index.html";
+	http_resolve_config_default(&cfg->files);
 }
+
+/* The resolver's seam to the cache: ctx is the connection, whose waiter a miss queues. */
+static int http_cache_lookup(void *ctx, const char *path, struct cache_obj **out)
+{
+	struct http_conn *hc = ctx;
+
+	return cache_lookup(hc->srv->cache, path, tcp_stack__now(tcp_conn_stack(hc->tcp)),
+			    &hc->waiter, out);
+}
+
+static void http_cache_put(void *ctx, struct cache_obj *obj)
+{
+	cache_obj_put(obj);
+}
+
+static const struct http_resolve_ops http_resolve_cache_ops = {
+	.lookup = http_cache_lookup,
+	.put = http_cache_put,
+};
 
 int http_server__create(const struct http_server_config *cfg, struct cache *cache,
 			struct http_server **out)
 {
 	struct http_server *h = calloc(1, sizeof(*h));
+	int err = -ENOMEM;
 
 	if (!h)
 		return -ENOMEM;
 	h->cfg = *cfg;
 	h->cache = cache;
 	h->conns = calloc(cfg->max_conns, sizeof(*h->conns));
-	if (!h->conns) {
-		free(h);
-		return -ENOMEM;
-	}
+	if (!h->conns)
+		goto err;
+	err = http_resolver__create(&cfg->files, &http_resolve_cache_ops, cfg->limits.request_line,
+				    &h->resolver);
+	if (err)
+		goto err;
 	for (uint32_t i = cfg->max_conns; i-- > 0;) {
 		h->conns[i].next_free = h->free_list;
 		h->free_list = &h->conns[i];
 	}
 	if (getrandom(&h->boundary_key, sizeof(h->boundary_key), 0) != sizeof(h->boundary_key)) {
-		free(h->conns);
-		free(h);
-		return -EIO;
+		err = -EIO;
+		goto err;
 	}
 	http_clock_init(&h->clock, time(NULL));
 	h->rl_client_error = (struct log_ratelimit)LOG_RATELIMIT_INIT(1000000000ull /* 1 s */, 10);
 	*out = h;
 	return 0;
+
+err:
+	http_server__destroy(h);
+	return err;
 }
 
 void http_server__destroy(struct http_server *h)
 {
 	if (!h)
 		return;
+	http_resolver__destroy(h->resolver);
 	free(h->conns);
 	free(h);
 }
@@ -254,13 +280,14 @@ static int http_send_error(struct http_conn *hc, const struct http_request *req,
 }
 
 /* Render the object's constant header block once; it lives in the object's head slot. */
-static struct http_obj_meta *http_obj_meta(struct cache_obj *obj)
+static struct http_obj_meta *http_obj_meta(const struct http_server *h, struct cache_obj *obj)
 {
 	struct http_obj_meta *m = (struct http_obj_meta *)obj->head;
+	const struct http_file_version fv = {obj->dev, obj->ino, obj->size, obj->mtime_ns};
 
 	if (obj->head_len)
 		return m;
-	m->etag_len = (uint8_t)http_etag_format(m->etag, obj->ino, obj->size, obj->mtime_ns);
+	m->etag_len = (uint8_t)http_etag_format(m->etag, h->cfg.etag_key, &fv);
 	if (http_object_head_build(&m->oh, mime_type_for_path(obj->path, strlen(obj->path)),
 				   (time_t)(obj->mtime_ns / 1000000000ull), m->etag))
 		return NULL;
@@ -278,7 +305,8 @@ static int http_send_multipart(struct http_conn *hc, const struct http_request *
 			       struct http_response *r)
 {
 	struct http_server *h = hc->srv;
-	const char *ctype = mime_type_for_path(obj->path, strlen(obj->path));
+	const char *ctype = r->content_type ? r->content_type
+					    : mime_type_for_path(obj->path, strlen(obj->path));
 	char boundary[HTTP_BOUNDARY_MAX];
 	char mtype[HTTP_BOUNDARY_MAX + 64];
 	bool body = req->method == HTTP_METHOD_GET;
@@ -327,10 +355,11 @@ static int http_send_multipart(struct http_conn *hc, const struct http_request *
  * be mended), or a status (412, 500) to answer as an error instead.
  */
 static int http_send_object(struct http_conn *hc, const struct http_request *req,
-			    struct cache_obj *obj)
+			    const struct http_resolved *res)
 {
 	struct http_server *h = hc->srv;
-	struct http_obj_meta *m = http_obj_meta(obj);
+	struct cache_obj *obj = res->obj;
+	struct http_obj_meta *m = http_obj_meta(h, obj);
 	struct http_validators v;
 	struct http_ranges ranges = {0};
 	struct http_response r = {
@@ -340,6 +369,9 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 		.date = h->clock.date,
 		.content_length = obj->size,
 		.total = obj->size,
+		.content_type = res->content_type,
+		.content_encoding = http_coding_token(res->coding),
+		.vary_accept_encoding = res->vary,
 	};
 	bool body = req->method == HTTP_METHOD_GET;
 	int len, cond, err;
@@ -375,6 +407,12 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 				http_count_status(h, 416);
 			return err;
 		}
+		/*
+		 * Parts of an encoded variant would read as an encoded multipart
+		 * body: several ranges of a variant get the whole variant (200).
+		 */
+		if (rs == 206 && ranges.n > 1 && res->coding != HTTP_CODING_IDENTITY)
+			rs = 200;
 		if (rs == 206 && ranges.n > 1)
 			return http_send_multipart(hc, req, obj, &ranges, &r);
 		if (rs == 206) {
@@ -399,28 +437,6 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 	return 0;
 }
 
-/* The status to answer a failed lookup with. */
-static int http_lookup_status(int err)
-{
-	switch (err) {
-	case -ENOENT:
-	case -ENOTDIR:
-	case -ELOOP: /* a symlink leaving the root */
-	case -EXDEV:
-	case -ENAMETOOLONG:
-		return 404;
-	case -EACCES:
-	case -EPERM:
-	case -EISDIR: /* the index name is itself a directory */
-		return 403;
-	case -EFBIG:
-	case -ENOMEM:
-		return 503;
-	default:
-		return 500;
-	}
-}
-
 /*
  * Answer one parsed request. 0 when its answer is queued (or the
  * connection is being torn down), -EINPROGRESS when it waits for a load,
@@ -429,58 +445,29 @@ static int http_lookup_status(int err)
 static int http_respond(struct http_conn *hc, const struct http_request *req)
 {
 	struct http_server *h = hc->srv;
-	struct http_path pres;
-	struct cache_obj *obj;
-	bool index = false;
-	size_t plen;
-	int err, ret;
+	struct http_resolved res;
+	int ret;
 
 	if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
 		int status = req->method == HTTP_METHOD_UNKNOWN ? 501 : 405;
 
 		return http_send_error(hc, req, status, req->keep_alive, NULL);
 	}
-	if (http_path_from_target(req->target.p, req->target.len, h->path, sizeof(h->path),
-				  &pres)) {
-		http_log_client_error(hc, pres.status, "bad request-target");
-		return http_send_error(hc, req, pres.status, false, NULL);
-	}
-	plen = pres.len;
-	if (pres.dir || plen == 0) {
-		size_t ilen = strlen(h->cfg.index_name);
-
-		if (plen + 1 + ilen + 1 > sizeof(h->path))
-			return http_send_error(hc, req, 414, false, NULL);
-		if (plen)
-			h->path[plen++] = '/';
-		memcpy(h->path + plen, h->cfg.index_name, ilen + 1);
-		index = true;
-	}
-
-	if (hc->load_err) {
-		err = hc->load_err;
-		hc->load_err = 0;
-	} else {
-		err = cache_lookup(h->cache, h->path, tcp_stack__now(tcp_conn_stack(hc->tcp)),
-				   &hc->waiter, &obj);
-	}
-	if (err == -EINPROGRESS) {
+	hc->resolve.load_err = hc->load_err;
+	hc->load_err = 0;
+	if (http_resolve(h->resolver, hc, req, &hc->resolve, &res) == -EINPROGRESS) {
 		h->stats.cache_waits++;
 		return -EINPROGRESS;
 	}
-	if (err == -EISDIR && !index) {
-		/* A directory named without its slash: send the client to "/path/". */
-		int l = http_path_redirect_location(h->location, sizeof(h->location), h->path,
-						    pres.len, &pres.query);
-
-		return http_send_error(hc, req, l < 0 ? 414 : 301, req->keep_alive,
-				       l < 0 ? NULL : h->location);
+	if (res.status) {
+		if (res.why)
+			http_log_client_error(hc, res.status, res.why);
+		return http_send_error(hc, req, res.status, req->keep_alive && !res.close,
+				       res.location);
 	}
-	if (err)
-		return http_send_error(hc, req, http_lookup_status(err), req->keep_alive, NULL);
 
-	ret = http_send_object(hc, req, obj);
-	cache_obj_put(obj);
+	ret = http_send_object(hc, req, &res);
+	cache_obj_put(res.obj);
 	if (ret > 0)
 		return http_send_error(hc, req, ret, req->keep_alive, NULL);
 	if (ret == -EAGAIN)

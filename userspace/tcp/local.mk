@@ -19,8 +19,6 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_options.h \
 	%reldir%/syncookie.c \
 	%reldir%/syncookie.h \
-	%reldir%/siphash.c \
-	%reldir%/siphash.h \
 	%reldir%/cc.h \
 	%reldir%/cc.c \
 	%reldir%/cc_newreno.c

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "net/net.h"
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 #include "tcp/tcp_int.h"
 
 const char *tcp_conn_state_name(uint8_t state)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "net/checksum.h"
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 #include "tcp/tcp_int.h"
 
 /* A cookie ACK must echo a TSval we sent at most this long ago (two cookie periods). */

@@ -13,7 +13,7 @@
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
  *   tcp_time_wait.c the bounded TIME_WAIT table
  *   tcp_source.c   connections per source address, admission of new ones
- *   tcp_sendq.c, tcp_options.c, syncookie.c, siphash.c, cc*.c: building blocks
+ *   tcp_sendq.c, tcp_options.c, syncookie.c, cc*.c: building blocks
  */
 #ifndef XDPSERVE_TCP_INT_H
 #define XDPSERVE_TCP_INT_H

@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 #include "tcp/tcp_int.h"
 
 static void tcp_source_key(const struct tcp_tuple *t, struct tcp_source_key *k)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "net/eth.h"
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 #include "tcp/tcp_int.h"
 
 void tcp_config_default(struct tcp_config *cfg)

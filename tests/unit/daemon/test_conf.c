@@ -125,3 +125,34 @@ Test(conf, client_limits, .init = quiet)
 		PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--send-timeout", "x"),
 		-EINVAL);
 }
+
+Test(conf, file_options, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv"), 0);
+	cr_assert_eq(cfg.files.nindex, 1);
+	cr_assert_str_eq(cfg.files.index_names[0], "index.html");
+	cr_assert_not(cfg.files.serve_dotfiles);
+	cr_assert_eq(cfg.files.codings, HTTP_CODINGS_ALL, "precompressed variants on by default");
+
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--index",
+			   "index.htm,index.html", "--index", "default.txt", "--serve-dotfiles",
+			   "--precompressed", "gz"),
+		     0);
+	cr_assert_eq(cfg.files.nindex, 3);
+	cr_assert_str_eq(cfg.files.index_names[0], "index.htm");
+	cr_assert_str_eq(cfg.files.index_names[2], "default.txt");
+	cr_assert(cfg.files.serve_dotfiles);
+	cr_assert_eq(cfg.files.codings, HTTP_CODING_BIT(HTTP_CODING_GZIP));
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--precompressed",
+			   "off"),
+		     0);
+	cr_assert_eq(cfg.files.codings, 0);
+
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--index", "../x"),
+		     -EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--index", ""),
+		     -EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--precompressed",
+			   "deflate"),
+		     -EINVAL);
+}
