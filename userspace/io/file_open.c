@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 enum file_open_stage {
 	FO_PATH_OPEN = 0, /* openat2(O_PATH) */
@@ -55,7 +56,7 @@ void file_meta_from_statx(struct file_meta *m, const struct statx *stx)
 	m->size = stx->stx_size;
 	m->mtime_ns = (uint64_t)stx->stx_mtime.tv_sec * 1000000000ull + stx->stx_mtime.tv_nsec;
 	m->ino = stx->stx_ino;
-	m->dev = ((uint64_t)stx->stx_dev_major << 32) | stx->stx_dev_minor;
+	m->dev = makedev(stx->stx_dev_major, stx->stx_dev_minor); /* as stat's st_dev */
 }
 
 /* 0 for a regular file, else what to answer. */
