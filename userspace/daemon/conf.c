@@ -14,6 +14,7 @@
 #define DEFAULT_CACHE_BYTES (256ull << 20)
 #define DEFAULT_MAX_CONNS   4096
 #define DEFAULT_DRAIN_MS    5000
+#define DEFAULT_NEG_TTL_MS  1000
 
 static void conf_usage(FILE *out)
 {
@@ -33,6 +34,8 @@ static void conf_usage(FILE *out)
 		"      --max-conns N       connections per worker (default %u)\n"
 		"      --drain-ms MS       on SIGTERM, time connections get to finish (default "
 		"%u)\n"
+		"      --negative-ttl-ms MS  how long a missing path is answered 404 without\n"
+		"                          looking at the disk again (default %u)\n"
 		"      --mode MODE         XDP attach mode: auto, native or skb (default auto)\n"
 		"      --bind-mode MODE    auto, copy or zerocopy AF_XDP binding (default auto)\n"
 		"      --tx-path PATH      cached payload in TX frames: sg (by reference,\n"
@@ -44,7 +47,7 @@ static void conf_usage(FILE *out)
 		"  -V, --version           the version\n"
 		"\n"
 		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
-		DEFAULT_MAX_CONNS, DEFAULT_DRAIN_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
+		DEFAULT_MAX_CONNS, DEFAULT_DRAIN_MS, DEFAULT_NEG_TTL_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
 int conf_parse_size(const char *text, uint64_t *out)
@@ -108,6 +111,7 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	cfg->cache_bytes = DEFAULT_CACHE_BYTES;
 	cfg->max_conns = DEFAULT_MAX_CONNS;
 	cfg->drain_ms = DEFAULT_DRAIN_MS;
+	cfg->neg_ttl_ms = DEFAULT_NEG_TTL_MS;
 	cfg->xdp_mode = STEER_MODE_AUTO;
 	cfg->bind_mode = XSK_BIND_AUTO;
 	cfg->log_level = LOG_LEVEL_INFO;
@@ -122,6 +126,7 @@ enum {
 	OPT_BIND_MODE,
 	OPT_TX_PATH,
 	OPT_BPF_OBJ,
+	OPT_NEG_TTL_MS,
 };
 
 static int copy_string(const char *opt, char *dst, size_t size, const char *src)
@@ -174,6 +179,7 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"bind-mode", required_argument, NULL, OPT_BIND_MODE},
 		{"tx-path", required_argument, NULL, OPT_TX_PATH},
 		{"bpf-obj", required_argument, NULL, OPT_BPF_OBJ},
+		{"negative-ttl-ms", required_argument, NULL, OPT_NEG_TTL_MS},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -228,6 +234,10 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			break;
 		case OPT_DRAIN_MS:
 			if (parse_u32("--drain-ms", optarg, 0, 600000, &cfg->drain_ms))
+				return -EINVAL;
+			break;
+		case OPT_NEG_TTL_MS:
+			if (parse_u32("--negative-ttl-ms", optarg, 1, 3600000, &cfg->neg_ttl_ms))
 				return -EINVAL;
 			break;
 		case OPT_XDP_MODE:

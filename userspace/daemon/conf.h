@@ -31,6 +31,7 @@ struct xdpserve_config {
 	uint64_t cache_bytes; /* content cache, split evenly over the workers */
 	uint32_t max_conns;   /* per worker */
 	uint32_t drain_ms;    /* on SIGTERM: how long connections may finish */
+	uint32_t neg_ttl_ms;  /* how long a missing path is known missing */
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */

@@ -348,6 +348,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	}
 	memset(&ccfg, 0, sizeof(ccfg));
 	ccfg.budget_bytes = cfg->cache_bytes / umem_partitions(umem);
+	ccfg.neg_ttl_ns = (uint64_t)cfg->neg_ttl_ms * 1000000;
 	err = cache__create(&ccfg, root_fd, umem_pool(umem, index), w->io, &w->cache);
 	if (err) {
 		pr_err("queue %u: content cache setup failed: %s", index, strerror(-err));
