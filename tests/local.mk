@@ -19,3 +19,11 @@ EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
 if E2E_TESTS
 TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
 endif
+
+# Slow and failing disks (a FUSE file system of our own), FIFOs and device
+# nodes under the root, and a flood of requests for missing paths.
+dist_check_SCRIPTS += tests/e2e/disk.sh
+EXTRA_DIST += tests/helpers/slowfs.py
+if E2E_TESTS
+TESTS += tests/e2e/disk.sh
+endif

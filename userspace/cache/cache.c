@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #define CACHE_REVALIDATE_DEFAULT_NS 1000000000ull
-#define CACHE_NEG_ENTRIES_DEFAULT   4096
+#define CACHE_NEG_ENTRIES_DEFAULT   16384
 #define CACHE_NEG_TTL_DEFAULT_NS    1000000000ull
 
 static uint32_t pow2_ceil(uint64_t v)
@@ -405,7 +405,12 @@ uint32_t cache_flush(struct cache *c)
 
 void cache_stats(const struct cache *c, struct cache_stats *out)
 {
+	struct negcache_stats ns;
+
 	*out = c->st;
+	negcache_stats(c->neg, &ns);
+	out->neg_inserts = ns.inserts;
+	out->neg_replaced = ns.replaced;
 	out->frames_budget = c->frames_budget;
 	out->bytes_budget = (uint64_t)c->frames_budget << FRAME_SHIFT;
 	out->meta_budget = c->meta_budget;

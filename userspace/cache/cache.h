@@ -108,19 +108,21 @@ struct cache_config {
 	uint64_t meta_budget_bytes; /* structs, paths, frame lists, checksum tables; 0: budget/16 +
 				       1 MiB */
 	uint64_t revalidate_ns;	    /* 0: 1 s */
-	uint32_t neg_entries;	    /* missing paths remembered; 0: 4096 */
+	uint32_t neg_entries;	    /* missing paths remembered; 0: 16384 (256 KiB) */
 	uint64_t neg_ttl_ns;	    /* for how long; 0: 1 s */
 };
 
 struct cache_stats {
-	uint64_t hits;	      /* lookups answered from a ready object */
-	uint64_t misses;      /* lookups that started or joined a load */
-	uint64_t loads;	      /* loads started */
-	uint64_t load_errors; /* loads that failed after the file was opened */
-	uint64_t evictions;   /* objects dropped for room */
-	uint64_t stale;	      /* objects dropped because the file changed or went */
-	uint64_t neg_hits;    /* lookups answered 404 from the negative cache */
-	uint64_t bytes_used;  /* content bytes of objects holding frames */
+	uint64_t hits;	       /* lookups answered from a ready object */
+	uint64_t misses;       /* lookups that started or joined a load */
+	uint64_t loads;	       /* loads started */
+	uint64_t load_errors;  /* loads that failed after the file was opened */
+	uint64_t evictions;    /* objects dropped for room */
+	uint64_t stale;	       /* objects dropped because the file changed or went */
+	uint64_t neg_hits;     /* lookups answered 404 from the negative cache */
+	uint64_t neg_inserts;  /* paths it recorded */
+	uint64_t neg_replaced; /* live entries it gave up for room */
+	uint64_t bytes_used;   /* content bytes of objects holding frames */
 	uint64_t bytes_budget;
 	uint32_t frames_used;
 	uint32_t frames_budget;

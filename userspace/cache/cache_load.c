@@ -253,6 +253,7 @@ int cache_load_start(struct cache *c, const char *path, uint64_t hash, uint64_t 
 	}
 	o->open.done = cache_opened;
 	file_open_start(&o->open, c->io, c->root_fd, o->path, true);
+	io_reader_submit(c->io); /* the miss waits for it: do not leave it for the next loop */
 	return -EINPROGRESS;
 }
 
@@ -282,4 +283,5 @@ void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_n
 	cache_obj_get(o); /* nobody frees it under the chain */
 	o->open.done = cache_revalidated;
 	file_open_start(&o->open, c->io, c->root_fd, o->path, false);
+	io_reader_submit(c->io);
 }

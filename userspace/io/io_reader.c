@@ -212,6 +212,15 @@ static bool io_prep(struct io_reader *r, struct io_req *req)
 		io_uring_prep_openat2(sqe, req->fd, req->path, (struct open_how *)req->how);
 		break;
 	}
+	/*
+	 * Straight to an io-wq worker, never tried inline: a "nonblocking"
+	 * attempt can still sleep inside io_uring_enter on the worker thread
+	 * — a cached path walk goes on into the file system's open, and some
+	 * file systems (FUSE was seen to) block in a read they accepted as
+	 * nonblocking. Every disk call here is a cache miss, so the hop to
+	 * io-wq costs little next to a stalled worker.
+	 */
+	io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
 	io_uring_sqe_set_data(sqe, req);
 	r->inflight++;
 	r->st.sqes++;
@@ -226,6 +235,7 @@ static bool io_prep_close(struct io_reader *r)
 	if (r->inflight >= r->cap || !(sqe = io_get_sqe(r)))
 		return false;
 	io_uring_prep_close(sqe, r->close_q[r->close_head]);
+	io_uring_sqe_set_flags(sqe, IOSQE_ASYNC); /* a FUSE or NFS flush may sleep */
 	io_uring_sqe_set_data(sqe, &r->close_tag);
 	r->close_head = (r->close_head + 1) % IO_CLOSE_QUEUE;
 	r->close_n--;

@@ -717,3 +717,22 @@ Test(cache, a_hit_never_waits_for_its_revalidation, .init = setup, .fini = teard
 	cache_obj_put(o);
 	cache__destroy(c);
 }
+
+Test(cache, two_thousand_missing_paths_fit_the_negative_cache, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o;
+	struct cache_stats st;
+	char path[64];
+
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 2000; i++) {
+			snprintf(path, sizeof(path), "missing/%d.html", i);
+			cr_assert_eq(get(c, path, NOW, &o), -ENOENT);
+		}
+	cache_stats(c, &st);
+	cr_assert_geq(st.neg_hits, 1950, "inserts %llu replaced %llu hits %llu",
+		      (unsigned long long)st.neg_inserts, (unsigned long long)st.neg_replaced,
+		      (unsigned long long)st.neg_hits);
+	cache__destroy(c);
+}
