@@ -9,7 +9,7 @@ build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
 	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libcriterion-dev
 	linux-libc-dev"
 test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
-	python3 slowhttptest gzip diffutils"
+	python3 slowhttptest gzip diffutils fuse3 python3-fusepy"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in

@@ -27,3 +27,11 @@ EXTRA_DIST += tests/helpers/daemon.sh
 if E2E_TESTS
 TESTS += tests/e2e/limits.sh tests/e2e/slow_clients.sh
 endif
+
+# Slow and failing disks (a FUSE file system of our own), FIFOs and device
+# nodes under the root, and a flood of requests for missing paths.
+dist_check_SCRIPTS += tests/e2e/disk.sh
+EXTRA_DIST += tests/helpers/slowfs.py
+if E2E_TESTS
+TESTS += tests/e2e/disk.sh
+endif

@@ -14,6 +14,7 @@
 #include "cache/cache_int.h"
 
 #include "common/log.h"
+#include "common/siphash.h"
 #include "xsk/frame.h"
 
 #include <errno.h>
@@ -24,6 +25,8 @@
 #include <unistd.h>
 
 #define CACHE_REVALIDATE_DEFAULT_NS 1000000000ull
+#define CACHE_NEG_ENTRIES_DEFAULT   16384
+#define CACHE_NEG_TTL_DEFAULT_NS    1000000000ull
 
 static uint32_t pow2_ceil(uint64_t v)
 {
@@ -34,16 +37,13 @@ static uint32_t pow2_ceil(uint64_t v)
 	return p;
 }
 
-/* FNV-1a, seeded per cache so bucket chains are not predictable from outside. */
+/*
+ * SipHash-1-3 under a per-cache random key: neither the index buckets nor
+ * the negative cache's slots can be aimed at from outside.
+ */
 uint64_t cache_hash(const struct cache *c, const char *path)
 {
-	uint64_t h = 0xcbf29ce484222325ull ^ c->seed;
-
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ull;
-	}
-	return h ^ (h >> 29);
+	return siphash13(c->key, path, strlen(path));
 }
 
 static struct list_node *bucket(const struct cache *c, uint64_t hash)
@@ -86,6 +86,7 @@ void cache_obj_free(struct cache *c, struct cache_obj *o)
 	c->st.frames_used -= o->blob.nframes;
 	c->st.bytes_used -= o->size;
 	c->st.meta_used -= o->meta_bytes;
+	free(o->frame_addrs);
 	free(o);
 }
 
@@ -129,7 +130,7 @@ static void cache_blob_released(struct blob *b)
 
 const struct blob_ops cache_blob_ops = {.released = cache_blob_released};
 
-static void cache_obj_get(struct cache_obj *o)
+void cache_obj_get(struct cache_obj *o)
 {
 	if (o->blob.refs == 0)
 		list_del(&o->lru); /* off the idle list while in use */
@@ -202,8 +203,11 @@ int cache__create(const struct cache_config *cfg, int root_fd, struct frame_pool
 	c->meta_budget = cfg->meta_budget_bytes ? cfg->meta_budget_bytes
 						: cfg->budget_bytes / 16 + (1u << 20);
 	c->revalidate_ns = cfg->revalidate_ns ? cfg->revalidate_ns : CACHE_REVALIDATE_DEFAULT_NS;
-	if (getrandom(&c->seed, sizeof(c->seed), GRND_NONBLOCK) != sizeof(c->seed))
-		c->seed = (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ull;
+	if (getrandom(c->key, sizeof(c->key), 0) != sizeof(c->key)) {
+		pr_err("cannot get random bytes for the cache's hash key: %s", strerror(errno));
+		err = -EIO;
+		goto out;
+	}
 	list_init(&c->idle);
 	list_init(&c->zombies);
 	list_init(&c->done);
@@ -218,6 +222,12 @@ int cache__create(const struct cache_config *cfg, int root_fd, struct frame_pool
 		goto out;
 	for (uint32_t i = 0; i < c->nbuckets; i++)
 		list_init(&c->buckets[i]);
+	err = negcache__create(cfg->neg_entries ? cfg->neg_entries : CACHE_NEG_ENTRIES_DEFAULT,
+			       cfg->neg_ttl_ns ? cfg->neg_ttl_ns : CACHE_NEG_TTL_DEFAULT_NS,
+			       &c->neg);
+	if (err)
+		goto out;
+	err = -ENOMEM;
 	c->st.meta_used = c->nbuckets * sizeof(*c->buckets);
 	if (c->st.meta_used > c->meta_budget) {
 		pr_err("cache metadata budget of %llu bytes is below its index (%llu bytes)",
@@ -237,6 +247,7 @@ int cache__create(const struct cache_config *cfg, int root_fd, struct frame_pool
 out:
 	if (c->root_fd >= 0)
 		close(c->root_fd);
+	negcache__destroy(c->neg);
 	free(c->buckets);
 	free(c);
 	return err;
@@ -292,7 +303,7 @@ void cache__destroy(struct cache *c)
 
 	if (!c)
 		return;
-	if (c->st.loading && io_reader_drain(c->io, 5000))
+	if (io_reader_pending(c->io) && io_reader_drain(c->io, 5000))
 		pr_warn("cache: %u loads still reading at shutdown", c->st.loading);
 	cache_announce(c);
 	cache_reap_zombies(c);
@@ -321,6 +332,7 @@ void cache__destroy(struct cache *c)
 			"left allocated",
 			left);
 	close(c->root_fd);
+	negcache__destroy(c->neg);
 	free(c->buckets);
 	free(c);
 }
@@ -344,22 +356,20 @@ int cache_lookup(struct cache *c, const char *path, uint64_t now_ns, struct cach
 		}
 		return -EINPROGRESS;
 	}
-	if (o && now_ns - o->checked_ns >= c->revalidate_ns) {
-		o->checked_ns = now_ns;
-		if (!cache_revalidate(c, o)) {
-			c->st.stale++;
-			cache_unlink(c, o);
-			o = NULL;
-		}
-	}
 	if (o) {
+		if (now_ns - o->checked_ns >= c->revalidate_ns)
+			cache_revalidate_start(c, o, now_ns);
 		c->st.hits++;
 		cache_obj_get(o);
 		*out = o;
 		return 0;
 	}
+	if (negcache_lookup(c->neg, hash, now_ns)) {
+		c->st.neg_hits++;
+		return -ENOENT;
+	}
 	c->st.misses++;
-	return cache_load_start(c, path, hash, now_ns, w, out);
+	return cache_load_start(c, path, hash, now_ns, w);
 }
 
 void cache_waiter_init(struct cache_waiter *w, void (*done)(struct cache_waiter *w, int err))
@@ -389,12 +399,18 @@ uint32_t cache_flush(struct cache *c)
 			dropped++;
 		}
 	}
+	negcache_clear(c->neg);
 	return dropped;
 }
 
 void cache_stats(const struct cache *c, struct cache_stats *out)
 {
+	struct negcache_stats ns;
+
 	*out = c->st;
+	negcache_stats(c->neg, &ns);
+	out->neg_inserts = ns.inserts;
+	out->neg_replaced = ns.replaced;
 	out->frames_budget = c->frames_budget;
 	out->bytes_budget = (uint64_t)c->frames_budget << FRAME_SHIFT;
 	out->meta_budget = c->meta_budget;

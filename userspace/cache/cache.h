@@ -12,16 +12,20 @@
  *	          -errno        answer with an error (see cache_lookup)
  *	worker: cache_poll(c) once per loop iteration and when io_reader_fd() is readable
  *
- * A miss opens the file beneath the root (openat2, RESOLVE_BENEATH |
- * RESOLVE_NO_MAGICLINKS: neither ".." nor a symlink can leave the root),
- * takes frames (evicting the least recently released objects nobody
- * references and no TX descriptor points into), reads the file into them
- * through the io_reader and builds the blob's checksum table.
+ * A miss always waits (-EINPROGRESS): the file is opened beneath the root
+ * and checked through the worker's io_uring (io/file_open.h: neither ".."
+ * nor a symlink can leave the root, only a regular file is opened for
+ * reading), frames are taken (evicting the least recently released
+ * objects nobody references and no TX descriptor points into), the file
+ * is read into them through the io_reader and the blob's checksum table
+ * is built. A path found missing is remembered for neg_ttl_ns
+ * (cache/negcache.h), so repeated 404s cost no disk call.
  *
  * Freshness: a hit re-checks the file (inode, size, mtime) at most once per
- * revalidate_ns; a changed file's object leaves the index at once (new
- * lookups load the new content) and lives until its last reference and
- * its last in-flight descriptor are gone.
+ * revalidate_ns, in the background (a statx chain; the object is served
+ * meanwhile); a changed file's object leaves the index then (new lookups
+ * load the new content) and lives until its last reference and its last
+ * in-flight descriptor are gone.
  *
  * One cache per worker, no locks, nothing allocated per packet: object
  * structs, paths, frame lists and checksum tables are malloc'd when a file
@@ -35,6 +39,7 @@
 
 #include "cache/blob.h"
 #include "common/list.h"
+#include "io/file_open.h"
 
 struct cache;
 struct cache_read;
@@ -82,6 +87,8 @@ struct cache_obj {
 	struct list_node waiters; /* cache_waiter.node while loading */
 	uint64_t meta_bytes;	  /* charged to the metadata budget */
 	int fd;			  /* open while loading */
+	bool revalidating;	  /* a statx chain is looking at the file */
+	struct file_open open;	  /* the open chain of a load, or a revalidation */
 	int load_err;		  /* first read error */
 	uint32_t reads_pending;	  /* io requests not finished */
 	uint32_t nreads;	  /* entries of reads */
@@ -101,16 +108,21 @@ struct cache_config {
 	uint64_t meta_budget_bytes; /* structs, paths, frame lists, checksum tables; 0: budget/16 +
 				       1 MiB */
 	uint64_t revalidate_ns;	    /* 0: 1 s */
+	uint32_t neg_entries;	    /* missing paths remembered; 0: 16384 (256 KiB) */
+	uint64_t neg_ttl_ns;	    /* for how long; 0: 1 s */
 };
 
 struct cache_stats {
-	uint64_t hits;	      /* lookups answered from a ready object */
-	uint64_t misses;      /* lookups that started or joined a load */
-	uint64_t loads;	      /* loads started */
-	uint64_t load_errors; /* loads that failed after the file was opened */
-	uint64_t evictions;   /* objects dropped for room */
-	uint64_t stale;	      /* objects dropped because the file changed or went */
-	uint64_t bytes_used;  /* content bytes of objects holding frames */
+	uint64_t hits;	       /* lookups answered from a ready object */
+	uint64_t misses;       /* lookups that started or joined a load */
+	uint64_t loads;	       /* loads started */
+	uint64_t load_errors;  /* loads that failed after the file was opened */
+	uint64_t evictions;    /* objects dropped for room */
+	uint64_t stale;	       /* objects dropped because the file changed or went */
+	uint64_t neg_hits;     /* lookups answered 404 from the negative cache */
+	uint64_t neg_inserts;  /* paths it recorded */
+	uint64_t neg_replaced; /* live entries it gave up for room */
+	uint64_t bytes_used;   /* content bytes of objects holding frames */
 	uint64_t bytes_budget;
 	uint32_t frames_used;
 	uint32_t frames_budget;
@@ -141,8 +153,10 @@ void cache__destroy(struct cache *c);
  * leading '/', no "..", "" is the root itself) at time `now_ns`.
  *   0            *out is referenced (cache_obj_put() when done with it)
  *   -EINPROGRESS a load is under way; `w` (may be NULL) is queued and its
- *                done() runs from cache_poll()
- *   -ENOENT      no such file (also a path component that is not a directory)
+ *                done() runs from cache_poll(), with 0 (look up again) or
+ *                one of the errors below
+ *   -ENOENT      no such file (also a path component that is not a directory);
+ *                known at once for a path found missing within neg_ttl_ns
  *   -EACCES      not readable, or not a regular file
  *   -EISDIR      a directory: the caller decides on index.html or a 301
  *   -ELOOP, -EXDEV  a symlink loop, or a path leaving the root: answer 404/403

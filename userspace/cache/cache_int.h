@@ -8,6 +8,7 @@
 #define XDPSERVE_CACHE_INT_H
 
 #include "cache/cache.h"
+#include "cache/negcache.h"
 #include "io/io_reader.h"
 
 /* One read of a run of contiguous frames of an object being loaded. */
@@ -25,12 +26,13 @@ struct cache {
 	uint64_t revalidate_ns;
 	uint32_t frames_budget;
 	uint64_t meta_budget;
-	uint64_t seed;
+	uint8_t key[16];   /* SipHash key of cache_hash */
 	uint32_t nbuckets; /* power of 2 */
 	struct list_node *buckets;
 	struct list_node idle;	  /* ready, in the index, unreferenced: oldest release first */
 	struct list_node zombies; /* out of the index, unreferenced, frames still in flight */
 	struct list_node done;	  /* finished loads whose waiters are still to be woken */
+	struct negcache *neg;	  /* paths recently found missing */
 	struct cache_stats st;
 };
 
@@ -41,20 +43,21 @@ void cache_index_insert(struct cache *c, struct cache_obj *o);
 void cache_unlink(struct cache *c, struct cache_obj *o);
 /* Evict until `frames` frames and `meta` metadata bytes fit. 0 or -ENOMEM. */
 int cache_make_room(struct cache *c, uint32_t frames, uint64_t meta);
+/* Take a reference (off the idle list if it was the first). */
+void cache_obj_get(struct cache_obj *o);
 /* Free an object out of the index with no reference and nothing in flight. */
 void cache_obj_free(struct cache *c, struct cache_obj *o);
 extern const struct blob_ops cache_blob_ops;
 
 /* cache_load.c */
-/* Open `path` beneath the root; flags as for openat2. fd or -errno (cache_lookup's codes). */
-int cache_open_beneath(const struct cache *c, const char *path, uint64_t flags);
 /*
- * Start loading `path`: 0 with *out referenced (empty file, nothing to
- * read), -EINPROGRESS with w queued, or an error.
+ * Start loading `path`: the object enters the index LOADING, `w` (may be
+ * NULL) is queued. -EINPROGRESS, or -ENOMEM when not even the object's
+ * metadata fits.
  */
 int cache_load_start(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
-		     struct cache_waiter *w, struct cache_obj **out);
-/* The file behind a ready object is still the one loaded. */
-bool cache_revalidate(const struct cache *c, const struct cache_obj *o);
+		     struct cache_waiter *w);
+/* Look at a ready object's file again, in the background (a no-op while one look is under way). */
+void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_ns);
 
 #endif /* XDPSERVE_CACHE_INT_H */

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cache_load.c — bring a file of the document root into UMEM frames.
+ * cache_load.c — bring a file of the document root into UMEM frames, and
+ * notice when it changed, without a disk call on the worker's path.
  *
- *	cache_lookup (miss) -> cache_load_start: openat2 beneath the root,
- *	    fstat, make room, take frames, one io_reader read per run of
- *	    contiguous frames
+ *	cache_lookup (miss) -> cache_load_start: the object enters the index
+ *	    LOADING, file_open_start (openat2 O_PATH, statx, read open, statx:
+ *	    io/file_open.h)
+ *	cache_poll -> io_reader_complete -> cache_opened: make room, take
+ *	    frames, one io_reader read per run of contiguous frames
+ *	    (or FAILED: -ENOENT also goes into the negative cache)
  *	cache_poll -> io_reader_complete -> cache_read_done (per run)
  *	    -> cache_load_finish: checksum table, READY (or FAILED), waiters
  *	    woken by cache_poll
  *
- * The open and the stat are synchronous (cheap on a local file system with
- * a warm dentry cache); the reads never block the worker. openat2 has no
- * glibc 2.36 wrapper: it is called through syscall().
+ *	cache_lookup (hit, due) -> cache_revalidate_start: the object stays
+ *	    served while a statx chain looks at the file; cache_revalidated
+ *	    drops it from the index if the file changed or went
  */
 #include "config.h" /* _GNU_SOURCE: O_PATH */
 
@@ -22,67 +26,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* One read covers at most this much, so big files load with reads in parallel. */
 #define CACHE_READ_RUN (1u << 20)
 
-int cache_open_beneath(const struct cache *c, const char *path, uint64_t flags)
-{
-	struct open_how how = {
-		.flags = flags | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, c->root_fd, *path ? path : ".", &how, sizeof(how));
-
-	if (fd >= 0)
-		return (int)fd;
-	switch (errno) {
-	case ENOENT:
-	case ENOTDIR:
-	case ENAMETOOLONG:
-		return -ENOENT;
-	case EACCES:
-	case EPERM:
-	case ENXIO: /* a socket */
-		return -EACCES;
-	case ELOOP:
-		return -ELOOP;
-	case EXDEV: /* ".." or a symlink would leave the root */
-		return -EXDEV;
-	default:
-		return -EIO;
-	}
-}
-
-static uint64_t stat_mtime_ns(const struct stat *st)
-{
-	return (uint64_t)st->st_mtim.tv_sec * 1000000000ull + (uint64_t)st->st_mtim.tv_nsec;
-}
-
-bool cache_revalidate(const struct cache *c, const struct cache_obj *o)
-{
-	int fd = cache_open_beneath(c, o->path, O_PATH);
-	struct stat st;
-	bool same;
-
-	if (fd < 0)
-		return false;
-	same = !fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_ino == o->ino &&
-	       (uint64_t)st.st_dev == o->dev && (uint64_t)st.st_size == o->size &&
-	       stat_mtime_ns(&st) == o->mtime_ns;
-	close(fd);
-	return same;
-}
-
 static void cache_load_finish(struct cache *c, struct cache_obj *o)
 {
-	close(o->fd);
+	io_reader_close(c->io, o->fd);
 	o->fd = -1;
 	free(o->reads);
 	o->reads = NULL;
@@ -91,7 +44,8 @@ static void cache_load_finish(struct cache *c, struct cache_obj *o)
 	c->st.loading--;
 	if (o->load_err) {
 		o->state = CACHE_OBJ_FAILED;
-		c->st.load_errors++;
+		if (o->load_err == -EIO)
+			c->st.load_errors++;
 		list_del(&o->hnode);
 		o->linked = false;
 		c->st.objects--;
@@ -119,8 +73,8 @@ static void cache_read_done(struct io_req *req, int res)
 	}
 	if (--o->reads_pending)
 		return;
-	if (!o->cache) { /* left behind by cache__destroy: only the fd is still ours */
-		close(o->fd);
+	if (!o->cache) {      /* left behind by cache__destroy: only the fd is still ours */
+		close(o->fd); /* the reader goes next: no ring to queue it on */
 		o->fd = -1;
 		return;
 	}
@@ -179,115 +133,155 @@ static void cache_issue_reads(struct cache *c, struct cache_obj *o)
 	io_reader_submit(c->io);
 }
 
-int cache_load_start(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
-		     struct cache_waiter *w, struct cache_obj **out)
+/*
+ * The file is open and checked: size the object, make room, take frames
+ * and start the reads (an empty file is ready at once). 0 or -errno
+ * (-EFBIG: bigger than the whole budget, -ENOMEM: no room).
+ */
+static int cache_obj_fill(struct cache *c, struct cache_obj *o, const struct file_open *fo)
 {
-	size_t plen = strlen(path), off_frames, off_csum, total;
-	uint64_t nframes64;
-	struct cache_obj *o;
-	struct stat st;
+	uint64_t nframes64 = (fo->meta.size + FRAME_SIZE - 1) >> FRAME_SHIFT;
+	size_t csum_off, total;
 	uint32_t nframes;
-	int fd, err;
+	void *mem;
+	int err;
 
-	fd = cache_open_beneath(c, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st)) {
-		err = -EIO;
-		goto out_close;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		err = -EISDIR;
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = -EACCES;
-		goto out_close;
-	}
-	nframes64 = ((uint64_t)st.st_size + FRAME_SIZE - 1) >> FRAME_SHIFT;
-	if (nframes64 > c->frames_budget) {
-		err = -EFBIG;
-		goto out_close;
-	}
+	o->fd = fo->fd;
+	if (nframes64 > c->frames_budget)
+		return -EFBIG;
 	nframes = (uint32_t)nframes64;
-
-	/* One allocation: the object, its path, its frame list, its checksum table. */
-	off_frames = (sizeof(*o) + plen + 1 + 7) & ~(size_t)7;
-	off_csum = off_frames + (size_t)nframes * sizeof(uint64_t);
-	total = off_csum + blob_csum_entries((uint64_t)st.st_size) * sizeof(uint16_t);
+	/* One more allocation: the frame list and the checksum table. */
+	csum_off = (size_t)nframes * sizeof(uint64_t);
+	total = csum_off + blob_csum_entries(fo->meta.size) * sizeof(uint16_t);
 	err = cache_make_room(c, nframes, total);
 	if (err)
-		goto out_close;
-	o = calloc(1, total);
-	if (!o) {
-		err = -ENOMEM;
-		goto out_close;
-	}
-	memcpy((char *)o + sizeof(*o), path, plen + 1);
-	o->path = (char *)o + sizeof(*o);
-	o->frame_addrs = (uint64_t *)((char *)o + off_frames);
+		return err;
+	mem = calloc(1, total ? total : 1);
+	if (!mem)
+		return -ENOMEM;
+	o->frame_addrs = mem;
 	for (uint32_t i = 0; i < nframes; i++)
 		o->frame_addrs[i] = frame_pool_alloc(c->pool, FRAME_CLASS_CACHE);
 	o->blob = (struct blob){
-		.size = (uint64_t)st.st_size,
+		.size = fo->meta.size,
 		.frame_shift = FRAME_SHIFT,
 		.nframes = nframes,
 		.umem = c->area,
 		.frames = o->frame_addrs,
-		.csum_prefix = (uint16_t *)((char *)o + off_csum),
+		.csum_prefix = (uint16_t *)((char *)mem + csum_off),
 		.ops = &cache_blob_ops,
 	};
-	o->size = (uint64_t)st.st_size;
-	o->mtime_ns = stat_mtime_ns(&st);
-	o->ino = (uint64_t)st.st_ino;
-	o->dev = (uint64_t)st.st_dev;
-	o->cache = c;
-	o->hash = hash;
-	o->checked_ns = now_ns;
-	o->meta_bytes = total;
-	o->fd = -1;
-	list_init(&o->lru);
-	list_init(&o->done);
-	list_init(&o->waiters);
+	o->size = fo->meta.size;
+	o->mtime_ns = fo->meta.mtime_ns;
+	o->ino = fo->meta.ino;
+	o->dev = fo->meta.dev;
+	o->meta_bytes += total;
 	c->st.frames_used += nframes;
 	c->st.bytes_used += o->size;
 	c->st.meta_used += total;
-	c->st.loads++;
-	cache_index_insert(c, o);
-
+	negcache_forget(c->neg, o->hash);
 	if (!o->size) {
-		/* Nothing to read: ready now, and referenced by the caller. */
-		close(fd);
-		blob_csum_build(&o->blob);
-		o->state = CACHE_OBJ_READY;
-		blob_get(&o->blob);
-		*out = o;
+		cache_load_finish(c, o); /* nothing to read: ready through cache_poll */
 		return 0;
 	}
-
 	o->nreads = cache_count_runs(o);
 	o->reads = calloc(o->nreads, sizeof(*o->reads));
 	if (!o->reads) {
 		o->nreads = 0;
-		list_del(&o->hnode);
-		o->linked = false;
-		c->st.objects--;
-		cache_obj_free(c, o);
-		err = -ENOMEM;
-		goto out_close;
+		return -ENOMEM;
 	}
 	c->st.meta_used += (uint64_t)o->nreads * sizeof(*o->reads);
-	o->fd = fd;
+	cache_issue_reads(c, o);
+	return 0;
+}
+
+/*
+ * The open-and-check chain of a load ended: on success give the object its
+ * frames and start the reads; otherwise it fails (through cache_poll).
+ */
+static void cache_opened(struct file_open *fo, int err)
+{
+	struct cache_obj *o = container_of(fo, struct cache_obj, open);
+	struct cache *c = o->cache;
+
+	if (!c) { /* left behind by cache__destroy */
+		if (!err)
+			close(fo->fd);
+		return;
+	}
+	if (!err)
+		err = cache_obj_fill(c, o, fo);
+	if (!err)
+		return;
+	if (err == -ENOENT)
+		negcache_insert(c->neg, o->hash, o->checked_ns);
+	o->load_err = err;
+	cache_load_finish(c, o);
+}
+
+int cache_load_start(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
+		     struct cache_waiter *w)
+{
+	size_t plen = strlen(path);
+	struct cache_obj *o;
+
+	if (c->st.meta_used + sizeof(*o) + plen + 1 > c->meta_budget &&
+	    cache_make_room(c, 0, sizeof(*o) + plen + 1))
+		return -ENOMEM;
+	o = calloc(1, sizeof(*o) + plen + 1);
+	if (!o)
+		return -ENOMEM;
+	memcpy((char *)o + sizeof(*o), path, plen + 1);
+	o->path = (char *)o + sizeof(*o);
+	o->blob.ops = &cache_blob_ops;
+	o->cache = c;
+	o->hash = hash;
+	o->checked_ns = now_ns;
+	o->meta_bytes = sizeof(*o) + plen + 1;
+	o->fd = -1;
 	o->state = CACHE_OBJ_LOADING;
+	list_init(&o->lru);
+	list_init(&o->done);
+	list_init(&o->waiters);
+	c->st.meta_used += o->meta_bytes;
+	c->st.loads++;
 	c->st.loading++;
+	cache_index_insert(c, o);
 	if (w) {
 		list_del(&w->node);
 		list_add_tail(&o->waiters, &w->node);
 	}
-	cache_issue_reads(c, o);
+	o->open.done = cache_opened;
+	file_open_start(&o->open, c->io, c->root_fd, o->path, true);
+	io_reader_submit(c->io); /* the miss waits for it: do not leave it for the next loop */
 	return -EINPROGRESS;
+}
 
-out_close:
-	close(fd);
-	return err;
+/* The statx chain of a revalidation ended: drop the object if its file changed. */
+static void cache_revalidated(struct file_open *fo, int err)
+{
+	struct cache_obj *o = container_of(fo, struct cache_obj, open);
+	struct cache *c = o->cache;
+
+	o->revalidating = false;
+	struct file_meta loaded = {
+		.size = o->size, .mtime_ns = o->mtime_ns, .ino = o->ino, .dev = o->dev};
+
+	if (c && o->linked && (err || !file_meta_same(&fo->meta, &loaded))) {
+		c->st.stale++;
+		cache_unlink(c, o);
+	}
+	blob_put(&o->blob); /* the chain's reference */
+}
+
+void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_ns)
+{
+	if (o->revalidating)
+		return;
+	o->checked_ns = now_ns;
+	o->revalidating = true;
+	cache_obj_get(o); /* nobody frees it under the chain */
+	o->open.done = cache_revalidated;
+	file_open_start(&o->open, c->io, c->root_fd, o->path, false);
+	io_reader_submit(c->io);
 }

@@ -22,6 +22,7 @@
 #define DEFAULT_MIN_SEND_RATE	     256
 #define DEFAULT_PERSIST_TIMEOUT_S    60
 #define DEFAULT_MAX_CONNS_PER_SOURCE 256
+#define DEFAULT_NEG_TTL_MS	     1000
 
 static void conf_usage(FILE *out)
 {
@@ -50,6 +51,8 @@ static void conf_usage(FILE *out)
 		"      --send-timeout S    while an answer is being sent, every S seconds ...\n"
 		"      --min-send-rate B   ... the client must take B bytes/s (defaults %u, %u)\n"
 		"      --persist-timeout S longest the client's window may stay shut (default %u)\n"
+		"      --negative-ttl-ms MS  how long a missing path is answered 404 without\n"
+		"                          looking at the disk again (default %u)\n"
 		"      --mode MODE         XDP attach mode: auto, native or skb (default auto)\n"
 		"      --bind-mode MODE    auto, copy or zerocopy AF_XDP binding (default auto)\n"
 		"      --tx-path PATH      cached payload in TX frames: sg (by reference,\n"
@@ -71,7 +74,7 @@ static void conf_usage(FILE *out)
 		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
 		DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE, DEFAULT_DRAIN_MS,
 		DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S, DEFAULT_SEND_TIMEOUT_S,
-		DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S,
+		DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S, DEFAULT_NEG_TTL_MS,
 		XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
@@ -142,6 +145,7 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	cfg->send_timeout_s = DEFAULT_SEND_TIMEOUT_S;
 	cfg->min_send_rate = DEFAULT_MIN_SEND_RATE;
 	cfg->persist_timeout_s = DEFAULT_PERSIST_TIMEOUT_S;
+	cfg->neg_ttl_ms = DEFAULT_NEG_TTL_MS;
 	cfg->xdp_mode = STEER_MODE_AUTO;
 	cfg->bind_mode = XSK_BIND_AUTO;
 	cfg->log_level = LOG_LEVEL_INFO;
@@ -166,6 +170,7 @@ enum {
 	OPT_INDEX,
 	OPT_SERVE_DOTFILES,
 	OPT_PRECOMPRESSED,
+	OPT_NEG_TTL_MS,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -184,6 +189,7 @@ static const struct conf_u32_option {
 	U32_OPTION(OPT_MAX_CONNS_PER_SOURCE, "--max-conns-per-source", max_conns_per_source, 0,
 		   1u << 20),
 	U32_OPTION(OPT_DRAIN_MS, "--drain-ms", drain_ms, 0, 600000),
+	U32_OPTION(OPT_NEG_TTL_MS, "--negative-ttl-ms", neg_ttl_ms, 1, 3600000),
 	U32_OPTION(OPT_HEADER_TIMEOUT, "--header-timeout", header_timeout_s, 1, 3600),
 	U32_OPTION(OPT_KEEPALIVE_TIMEOUT, "--keepalive-timeout", keepalive_timeout_s, 1, 3600),
 	U32_OPTION(OPT_SEND_TIMEOUT, "--send-timeout", send_timeout_s, 1, 3600),
@@ -277,6 +283,7 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"index", required_argument, NULL, OPT_INDEX},
 		{"serve-dotfiles", no_argument, NULL, OPT_SERVE_DOTFILES},
 		{"precompressed", required_argument, NULL, OPT_PRECOMPRESSED},
+		{"negative-ttl-ms", required_argument, NULL, OPT_NEG_TTL_MS},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},

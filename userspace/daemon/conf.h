@@ -39,6 +39,7 @@ struct xdpserve_config {
 	uint32_t send_timeout_s;      /* while an answer waits, every this long ... */
 	uint32_t min_send_rate;	      /* ... this many bytes/s must be acknowledged */
 	uint32_t persist_timeout_s;   /* longest zero window */
+	uint32_t neg_ttl_ms;	      /* how long a missing path is known missing */
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */

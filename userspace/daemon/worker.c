@@ -89,6 +89,22 @@ uint64_t worker_heartbeat(const struct worker *w)
 	return atomic_load(&w->heartbeat);
 }
 
+/* Every disk call the worker's io_uring made, and the 404s that needed none. */
+static void worker_dump_disk(struct worker *w, const struct cache_stats *c)
+{
+	struct io_reader_stats io;
+
+	io_reader_stats(w->io, &io);
+	pr_info("queue %u disk: opens %llu, statx %llu, reads %llu, closes %llu (in place %llu), "
+		"errors %llu, in flight %u, waiting %u; 404 from the negative cache %llu "
+		"(paths %llu, pushed out %llu), stale %llu",
+		w->index, (unsigned long long)io.opens, (unsigned long long)io.statx,
+		(unsigned long long)io.reads, (unsigned long long)io.closes,
+		(unsigned long long)io.sync_closes, (unsigned long long)io.errors, io.inflight,
+		io.waiting, (unsigned long long)c->neg_hits, (unsigned long long)c->neg_inserts,
+		(unsigned long long)c->neg_replaced, (unsigned long long)c->stale);
+}
+
 static void worker_dump(struct worker *w)
 {
 	const struct tcp_stats *t = tcp_stack__stats(w->stack);
@@ -134,6 +150,7 @@ static void worker_dump(struct worker *w)
 		w->index, c.objects, (unsigned long long)c.bytes_used, (unsigned long long)c.hits,
 		(unsigned long long)c.misses, (unsigned long long)c.loads,
 		(unsigned long long)c.load_errors, (unsigned long long)c.evictions);
+	worker_dump_disk(w, &c);
 	if (!xsk_queue_stats(w->q, &x))
 		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
 			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
@@ -345,6 +362,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	}
 	memset(&ccfg, 0, sizeof(ccfg));
 	ccfg.budget_bytes = cfg->cache_bytes / umem_partitions(umem);
+	ccfg.neg_ttl_ns = (uint64_t)cfg->neg_ttl_ms * 1000000;
 	err = cache__create(&ccfg, root_fd, umem_pool(umem, index), w->io, &w->cache);
 	if (err) {
 		pr_err("queue %u: content cache setup failed: %s", index, strerror(-err));

@@ -173,6 +173,31 @@ static int get(struct cache *c, const char *path, uint64_t now, struct cache_obj
 	return ret;
 }
 
+/* Let background work (revalidations, closes) finish. */
+static void settle(struct cache *c)
+{
+	for (int i = 0; i < 500 && io_reader_pending(io); i++) {
+		poll(&(struct pollfd){.fd = io_reader_fd(io), .events = POLLIN}, 1, 10);
+		cache_poll(c);
+	}
+	cache_poll(c);
+	cr_assert_eq(io_reader_pending(io), 0, "background disk calls never finished");
+}
+
+/*
+ * A lookup due for revalidation serves what it has and looks at the file
+ * in the background; the lookup after that sees the outcome.
+ */
+static int get_revalidated(struct cache *c, const char *path, uint64_t now, struct cache_obj **o)
+{
+	int ret = get(c, path, now, o);
+
+	if (!ret)
+		cache_obj_put(*o);
+	settle(c);
+	return get(c, path, now, o);
+}
+
 static void assert_content(const struct cache_obj *o, size_t len, unsigned int seed)
 {
 	uint8_t *want = pattern(len, seed), *got = malloc(len ? len : 1);
@@ -369,20 +394,23 @@ Test(cache, waking_waiters_survives_eviction_of_their_object, .init = setup, .fi
 	wait_for(c, &second);
 	cr_assert_eq(first.calls, 1);
 	cr_assert_eq(second.err, 0);
+	cr_assert_eq(get(c, "seven.bin", NOW, &o), 0);
 	cache_stats(c, &st);
 	cr_assert_eq(st.evictions, 1, "four.bin made room for seven.bin");
-	cr_assert_eq(get(c, "seven.bin", NOW, &o), 0);
 	assert_content(o, 7 * FRAME_SIZE, 9);
 	cache_obj_put(o);
 	cache__destroy(c);
 }
 
-Test(cache, empty_file_is_ready_at_once, .init = setup, .fini = teardown)
+Test(cache, empty_file_is_ready_with_nothing_to_read, .init = setup, .fini = teardown)
 {
 	struct cache *c = new_cache(8, 0);
 	struct cache_obj *o;
+	struct io_reader_stats st;
 
-	cr_assert_eq(cache_lookup(c, "empty", NOW, NULL, &o), 0);
+	cr_assert_eq(get(c, "empty", NOW, &o), 0);
+	io_reader_stats(io, &st);
+	cr_assert_eq(st.reads, 0);
 	cr_assert_eq(o->size, 0);
 	cr_assert_eq(o->blob.nframes, 0);
 	cr_assert_eq(blob_csum(&o->blob, 0, 0), 0);
@@ -408,7 +436,7 @@ Test(cache, eviction_spares_referenced_objects, .init = setup, .fini = teardown)
 	cr_assert_eq(cache_lookup(c, "four.bin", NOW, NULL, &d), 0, "a is still cached");
 	cache_obj_put(d);
 	/* Everything referenced: no room. */
-	cr_assert_eq(cache_lookup(c, "four2.bin", NOW, NULL, &d), -ENOMEM);
+	cr_assert_eq(get(c, "four2.bin", NOW, &d), -ENOMEM);
 	cache_obj_put(a);
 	cache_obj_put(x);
 	cache__destroy(c);
@@ -430,7 +458,7 @@ Test(cache, eviction_spares_frames_in_flight, .init = setup, .fini = teardown)
 	cr_assert_eq(frame_pool_inflight_get(pool, b_frame), 0);
 	cache_obj_put(a);
 	cache_obj_put(b);
-	cr_assert_eq(cache_lookup(c, "four3.bin", NOW, NULL, &x), -ENOMEM);
+	cr_assert_eq(get(c, "four3.bin", NOW, &x), -ENOMEM);
 	/* b's descriptor completes: b can go, a (released first) cannot. */
 	cr_assert_eq(frame_pool_inflight_put(pool, b_frame), 0);
 	cr_assert_eq(get(c, "four3.bin", NOW, &x), 0);
@@ -485,6 +513,10 @@ Test(cache, stale_objects_are_replaced, .init = setup, .fini = teardown)
 	cr_assert_eq(o, old);
 	cache_obj_put(o);
 	cr_assert_eq(get(c, "small.txt", NOW + 2 * SEC, &o), 0);
+	cr_assert_eq(o, old, "served while the file is looked at in the background");
+	cache_obj_put(o);
+	settle(c);
+	cr_assert_eq(get(c, "small.txt", NOW + 2 * SEC, &o), 0);
 	cr_assert_neq(o, old, "a changed file is loaded again");
 	assert_content(o, 100, 42);
 	cr_assert_eq(o->mtime_ns, 1000000 * SEC + 5);
@@ -501,13 +533,13 @@ Test(cache, stale_objects_are_replaced, .init = setup, .fini = teardown)
 	/* A size change alone is noticed too. */
 	make_file("small.txt", 120, 43);
 	cr_assert_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
-	cr_assert_eq(get(c, "small.txt", NOW + 4 * SEC, &o), 0);
+	cr_assert_eq(get_revalidated(c, "small.txt", NOW + 4 * SEC, &o), 0);
 	assert_content(o, 120, 43);
 	cache_obj_put(o);
 
 	/* A file that went away is gone from the cache. */
 	cr_assert_eq(unlink(path), 0);
-	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 6 * SEC, NULL, &o), -ENOENT);
+	cr_assert_eq(get_revalidated(c, "small.txt", NOW + 6 * SEC, &o), -ENOENT);
 	cache_stats(c, &st);
 	cr_assert_eq(st.stale, 3);
 	cr_assert_eq(st.objects, 0);
@@ -527,7 +559,7 @@ Test(cache, stale_object_waits_for_its_descriptors, .init = setup, .fini = teard
 	cr_assert_eq(frame_pool_inflight_get(pool, f), 0);
 	cache_obj_put(old);
 	make_file("four.bin", 4 * FRAME_SIZE - 3, 9);
-	cr_assert_eq(get(c, "four.bin", NOW + 2 * SEC, &o), 0);
+	cr_assert_eq(get_revalidated(c, "four.bin", NOW + 2 * SEC, &o), 0);
 	cache_stats(c, &st);
 	cr_assert_eq(st.zombies, 1, "unlinked, unreferenced, but in flight");
 	cr_assert_eq(st.frames_used, 8);
@@ -607,4 +639,100 @@ Test(cache, for_each_sees_every_object, .init = setup, .fini = teardown)
 	cr_assert_eq(n, 3);
 	cache__destroy(c); /* with a load under way */
 	cr_assert_eq(frame_pool_available(pool, FRAME_CLASS_CACHE), NFRAMES);
+}
+
+/* Disk calls of every kind the reader made so far. */
+static uint64_t disk_calls(void)
+{
+	struct io_reader_stats st;
+
+	io_reader_stats(io, &st);
+	return st.opens + st.statx + st.reads;
+}
+
+Test(cache, missing_paths_cost_one_disk_call_per_lifetime, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o;
+	struct cache_stats st;
+	uint64_t before;
+
+	cr_assert_eq(get(c, "later.txt", NOW, &o), -ENOENT);
+	before = disk_calls();
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(cache_lookup(c, "later.txt", NOW + i, NULL, &o), -ENOENT,
+			     "known missing: answered at once");
+	cr_assert_eq(disk_calls(), before, "a remembered 404 went to the disk");
+	cache_stats(c, &st);
+	cr_assert_eq(st.neg_hits, 1000);
+
+	/* The file appears: served once the entry's lifetime is over. */
+	make_file("later.txt", 10, 7);
+	cr_assert_eq(cache_lookup(c, "later.txt", NOW + SEC / 2, NULL, &o), -ENOENT);
+	cr_assert_eq(get(c, "later.txt", NOW + 2 * SEC, &o), 0);
+	assert_content(o, 10, 7);
+	cache_obj_put(o);
+
+	/* A flush forgets what was missing too. */
+	cr_assert_eq(get(c, "gone.txt", NOW + 2 * SEC, &o), -ENOENT);
+	make_file("gone.txt", 5, 8);
+	cache_flush(c);
+	cr_assert_eq(get(c, "gone.txt", NOW + 2 * SEC, &o), 0);
+	cache_obj_put(o);
+	cache__destroy(c);
+}
+
+Test(cache, errors_other_than_missing_are_not_remembered, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o;
+	uint64_t before;
+
+	cr_assert_eq(get(c, "sub", NOW, &o), -EISDIR);
+	before = disk_calls();
+	cr_assert_eq(get(c, "sub", NOW, &o), -EISDIR);
+	cr_assert_gt(disk_calls(), before);
+	cache__destroy(c);
+}
+
+Test(cache, a_hit_never_waits_for_its_revalidation, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o, *again;
+	struct cache_stats st;
+
+	cr_assert_eq(get(c, "small.txt", NOW, &o), 0);
+	/* Due for a look: answered from the cache, the look runs behind it. */
+	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 2 * SEC, NULL, &again), 0);
+	cr_assert_eq(again, o);
+	cr_assert_gt(io_reader_pending(io), 0, "no look at the file was started");
+	cache_obj_put(again);
+	/* One look at a time. */
+	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 3 * SEC, NULL, &again), 0);
+	cache_obj_put(again);
+	settle(c);
+	cache_stats(c, &st);
+	cr_assert_eq(st.stale, 0, "an unchanged file stays");
+	cr_assert_eq(st.objects, 1);
+	cache_obj_put(o);
+	cache__destroy(c);
+}
+
+Test(cache, two_thousand_missing_paths_fit_the_negative_cache, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o;
+	struct cache_stats st;
+	char path[64];
+
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 2000; i++) {
+			snprintf(path, sizeof(path), "missing/%d.html", i);
+			cr_assert_eq(get(c, path, NOW, &o), -ENOENT);
+		}
+	cache_stats(c, &st);
+	cr_assert_geq(st.neg_hits, 1950, "inserts %llu replaced %llu hits %llu",
+		      (unsigned long long)st.neg_inserts, (unsigned long long)st.neg_replaced,
+		      (unsigned long long)st.neg_hits);
+	cache__destroy(c);
 }
