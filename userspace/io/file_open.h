@@ -14,9 +14,11 @@
  * neither ".." nor a symlink can leave the root, and an O_PATH open of a
  * FIFO or a device node opens nothing — then statx of that fd; only a
  * regular file is then opened for reading (O_NONBLOCK | O_NOCTTY, beneath
- * the root again) and that fd is statx'd too, so what is read is what was
- * checked: were the path swapped for something else in between, the
- * second statx sees it.
+ * the root again) and that fd is statx'd too, so what is read is a regular
+ * file even if the path was swapped in between (its metadata are the ones
+ * reported). The one gap: a device node swapped in at that instant is
+ * opened before the second statx refuses it, which takes someone who may
+ * create device nodes inside the root.
  *
  * Errors, in the cache's terms: -ENOENT (no such file, a component that is
  * not a directory, a name too long), -EACCES (not readable, or not a

@@ -66,6 +66,8 @@ static const struct http_resolve_ops fake_ops = {.lookup = fake_lookup, .put = f
 
 static void setup_with(const struct http_resolve_config *cfg)
 {
+	http_resolver__destroy(rv); /* a test may set up again with another config */
+	rv = NULL;
 	memset(&fc, 0, sizeof(fc));
 	memset(&st, 0, sizeof(st));
 	cr_assert_eq(http_resolver__create(cfg, &fake_ops, 8192, &rv), 0);
