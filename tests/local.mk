@@ -19,3 +19,11 @@ EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
 if E2E_TESTS
 TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
 endif
+
+# The content cache under pressure: pipelined loads, large files as chunks,
+# files replaced while they are sent (http_pipeline.py is their client).
+EXTRA_DIST += tests/helpers/http_pipeline.py
+dist_check_SCRIPTS += tests/e2e/cache_pipeline.sh
+if E2E_TESTS
+TESTS += tests/e2e/cache_pipeline.sh
+endif

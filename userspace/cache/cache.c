@@ -243,10 +243,13 @@ out:
 }
 
 /*
- * Wake the waiters of finished loads; free the failed ones. The waiters
- * move to a local list first and the object is never touched after the
- * first done(): a done() may look up again, answer, release its reference
- * and start another load whose room-making evicts this very object.
+ * Wake the waiters of finished loads. No callback runs while a list of the
+ * cache is walked: an object is popped off the done list first, and the
+ * done list's reference (taken in cache_load_finish) pins it while its
+ * waiters run, so a done() that looks up, answers, releases and starts
+ * loads whose room-making evicts can never free it, nor any object still
+ * queued behind it. The pin goes last: a READY object then lands on the
+ * idle list, a FAILED one is freed.
  */
 static int cache_announce(struct cache *c)
 {
@@ -259,8 +262,6 @@ static int cache_announce(struct cache *c)
 
 		list_del(&o->done);
 		list_move_all(&waiters, &o->waiters);
-		if (o->state == CACHE_OBJ_FAILED)
-			cache_obj_free(c, o);
 		/* Pop one at a time: a done() may cancel another waiter of this list. */
 		while (!list_empty(&waiters)) {
 			struct cache_waiter *w = list_first(&waiters, struct cache_waiter, node);
@@ -269,6 +270,7 @@ static int cache_announce(struct cache *c)
 			w->done(w, err);
 			woken++;
 		}
+		blob_put(&o->blob);
 	}
 	return woken;
 }

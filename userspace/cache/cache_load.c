@@ -98,8 +98,12 @@ static void cache_load_finish(struct cache *c, struct cache_obj *o)
 	} else {
 		blob_csum_build(&o->blob);
 		o->state = CACHE_OBJ_READY;
-		list_add_tail(&c->idle, &o->lru);
 	}
+	/*
+	 * The done list pins what it holds (one reference, so no eviction and
+	 * no idle list) until cache_announce() pops the object and lets go.
+	 */
+	blob_get(&o->blob);
 	list_add_tail(&c->done, &o->done);
 }
 

@@ -349,8 +349,8 @@ static void on_done_evict(struct cache_waiter *w, int err)
 	cr_assert_eq(err, 0);
 	cr_assert_eq(cache_lookup(x->c, "four.bin", NOW, NULL, &o), 0);
 	cache_obj_put(o);
-	/* 7 frames of 8: room only by evicting four.bin. */
-	cr_assert_eq(cache_lookup(x->c, "seven.bin", NOW, NULL, &o), -EINPROGRESS);
+	/* 7 frames of 8: room only by evicting four.bin, pinned while announced. */
+	cr_assert_eq(cache_lookup(x->c, "seven.bin", NOW, NULL, &o), -ENOMEM);
 }
 
 Test(cache, waking_waiters_survives_eviction_of_their_object, .init = setup, .fini = teardown)
@@ -369,12 +369,63 @@ Test(cache, waking_waiters_survives_eviction_of_their_object, .init = setup, .fi
 	wait_for(c, &second);
 	cr_assert_eq(first.calls, 1);
 	cr_assert_eq(second.err, 0);
-	cache_stats(c, &st);
-	cr_assert_eq(st.evictions, 1, "four.bin made room for seven.bin");
 	cr_assert_eq(get(c, "seven.bin", NOW, &o), 0);
+	cache_stats(c, &st);
+	cr_assert_eq(st.evictions, 1, "four.bin made room for seven.bin once announced");
 	assert_content(o, 7 * FRAME_SIZE, 9);
 	cache_obj_put(o);
 	cache__destroy(c);
+}
+
+/*
+ * Two loads finish in the same cache_poll(). The first one's waiter looks
+ * up a file that needs the frames of both, the second still unannounced:
+ * it must not be evicted under the announcement (it is pinned until its
+ * waiters ran), and its waiter is still woken exactly once.
+ */
+struct greedy_waiter {
+	struct cache_waiter w;
+	struct cache *c;
+	const char *wants;
+	int calls;
+	int ret;
+};
+
+static void on_done_greedy(struct cache_waiter *w, int err)
+{
+	struct greedy_waiter *x = (struct greedy_waiter *)w;
+	struct cache_obj *o = NULL;
+
+	x->calls++;
+	cr_assert_eq(err, 0);
+	x->ret = cache_lookup(x->c, x->wants, NOW, NULL, &o);
+	if (!x->ret)
+		cache_obj_put(o);
+}
+
+Test(cache, announcing_survives_eviction_of_other_finished_loads, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct greedy_waiter first = {.c = c, .wants = "seven.bin"};
+	struct waiter second = {0};
+	struct cache_obj *o;
+
+	make_file("seven.bin", 7 * FRAME_SIZE, 9);
+	cache_waiter_init(&first.w, on_done_greedy);
+	cache_waiter_init(&second.w, on_done);
+	cr_assert_eq(cache_lookup(c, "four.bin", NOW, &first.w, &o), -EINPROGRESS);
+	cr_assert_eq(cache_lookup(c, "four2.bin", NOW, &second.w, &o), -EINPROGRESS);
+	/* Both reads complete before anything is announced. */
+	cr_assert_eq(io_reader_drain(io, 5000), 0);
+	cache_poll(c);
+	cr_assert_eq(first.calls, 1);
+	cr_assert_eq(second.calls, 1, "the second load's waiter was woken once");
+	cr_assert_eq(second.err, 0);
+	cr_assert_eq(get(c, "four2.bin", NOW, &o), 0);
+	assert_content(o, 4 * FRAME_SIZE - 1, 4);
+	cache_obj_put(o);
+	cache__destroy(c);
+	cr_assert_eq(frame_pool_available(pool, FRAME_CLASS_CACHE), NFRAMES);
 }
 
 Test(cache, empty_file_is_ready_at_once, .init = setup, .fini = teardown)
