@@ -2,15 +2,21 @@
 /*
  * cache_load.c — bring a file of the document root into UMEM frames.
  *
- *	cache_lookup (miss) -> cache_load_start: openat2 beneath the root,
- *	    fstat, make room, take frames, one io_reader read per run of
- *	    contiguous frames
+ *	cache_lookup (miss) -> cache_file_open: the file object (LOADING),
+ *	    then cache_file_stat: openat2 beneath the root + fstat, the one
+ *	    place a miss touches the disk synchronously -> cache_file_opened:
+ *	    READY with its version and fd (or the object goes with the error)
+ *	cache_chunk_get (miss) -> cache_chunk_load: make room, take frames,
+ *	    one io_reader read per run of contiguous frames from the file
+ *	    object's fd (referenced until the load ends)
  *	cache_poll -> io_reader_complete -> cache_read_done (per run)
  *	    -> cache_load_finish: checksum table, READY (or FAILED), waiters
  *	    woken by cache_poll
  *
  * The open and the stat are synchronous (cheap on a local file system with
- * a warm dentry cache); the reads never block the worker. openat2 has no
+ * a warm dentry cache) and split from what follows, so that stage can
+ * complete later from io_uring: a file object that is still LOADING queues
+ * its lookups' waiters. The reads never block the worker. openat2 has no
  * glibc 2.36 wrapper: it is called through syscall().
  */
 #include "config.h" /* _GNU_SOURCE: O_PATH */
@@ -32,7 +38,8 @@
 /* One read covers at most this much, so big files load with reads in parallel. */
 #define CACHE_READ_RUN (1u << 20)
 
-int cache_open_beneath(const struct cache *c, const char *path, uint64_t flags)
+/* Open `path` beneath the root; flags as for openat2. fd or -errno (cache_lookup's codes). */
+static int cache_open_beneath(const struct cache *c, const char *path, uint64_t flags)
 {
 	struct open_how how = {
 		.flags = flags | O_CLOEXEC,
@@ -65,25 +72,122 @@ static uint64_t stat_mtime_ns(const struct stat *st)
 	return (uint64_t)st->st_mtim.tv_sec * 1000000000ull + (uint64_t)st->st_mtim.tv_nsec;
 }
 
+static void cache_version_of(const struct stat *st, struct cache_version *v)
+{
+	*v = (struct cache_version){
+		.dev = (uint64_t)st->st_dev,
+		.ino = (uint64_t)st->st_ino,
+		.size = (uint64_t)st->st_size,
+		.mtime_ns = stat_mtime_ns(st),
+	};
+}
+
 bool cache_revalidate(const struct cache *c, const struct cache_obj *o)
 {
 	int fd = cache_open_beneath(c, o->path, O_PATH);
+	struct cache_version v;
 	struct stat st;
 	bool same;
 
 	if (fd < 0)
 		return false;
-	same = !fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_ino == o->ino &&
-	       (uint64_t)st.st_dev == o->dev && (uint64_t)st.st_size == o->size &&
-	       stat_mtime_ns(&st) == o->mtime_ns;
+	same = !fstat(fd, &st) && S_ISREG(st.st_mode);
+	cache_version_of(&st, &v);
+	same = same && !memcmp(&v, &o->v, sizeof(v));
 	close(fd);
 	return same;
 }
 
+/* Take a file object out of the index before it was ever READY. */
+static void cache_obj_drop_unready(struct cache *c, struct cache_obj *o)
+{
+	list_del(&o->hnode);
+	o->linked = false;
+	c->st.objects--;
+}
+
+/*
+ * The metadata stage of a file object is over: fd and its fstat, or err.
+ * 0 (READY, on the SIEVE queue) or the error (the object is dropped).
+ */
+static int cache_file_opened(struct cache *c, struct cache_obj *o, int fd, const struct stat *st,
+			     int err, uint64_t now_ns)
+{
+	if (!err && S_ISDIR(st->st_mode))
+		err = -EISDIR;
+	else if (!err && !S_ISREG(st->st_mode))
+		err = -EACCES;
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		o->state = CACHE_OBJ_FAILED;
+		cache_obj_drop_unready(c, o);
+		return err;
+	}
+	o->fd = fd;
+	cache_version_of(st, &o->v);
+	o->checked_ns = now_ns;
+	o->state = CACHE_OBJ_READY;
+	list_add_head(&c->queue, &o->queue);
+	return 0;
+}
+
+/* Open and stat: the one synchronous disk stage of a miss. */
+static int cache_file_stat(struct cache *c, struct cache_obj *o, uint64_t now_ns)
+{
+	int fd = cache_open_beneath(c, o->path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0)
+		return cache_file_opened(c, o, -1, NULL, fd, now_ns);
+	if (fstat(fd, &st))
+		return cache_file_opened(c, o, fd, NULL, -EIO, now_ns);
+	return cache_file_opened(c, o, fd, &st, 0, now_ns);
+}
+
+int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
+		    struct cache_waiter *w, struct cache_obj **out)
+{
+	size_t plen = strlen(path),
+	       off_user = (sizeof(struct cache_obj) + plen + 1 + 7) & ~(size_t)7;
+	size_t total = off_user + c->user_bytes;
+	struct cache_obj *o = calloc(1, total);
+	int err;
+
+	(void)w; /* the stage completes at once today; an asynchronous one queues w */
+	if (!o)
+		return -ENOMEM;
+	memcpy((char *)o + sizeof(*o), path, plen + 1);
+	o->path = (char *)o + sizeof(*o);
+	o->user = (char *)o + off_user;
+	o->kind = CACHE_FILE;
+	o->state = CACHE_OBJ_LOADING;
+	o->cache = c;
+	o->hash = hash;
+	o->fd = -1;
+	o->meta_bytes = total;
+	o->blob =
+		(struct blob){.frame_shift = FRAME_SHIFT, .umem = c->area, .ops = &cache_blob_ops};
+	list_init(&o->queue);
+	list_init(&o->done);
+	list_init(&o->waiters);
+	c->st.meta_used += total;
+	c->st.files++;
+	cache_index_insert(c, o);
+	blob_get(&o->blob); /* the caller's */
+	err = cache_file_stat(c, o, now_ns);
+	if (err) {
+		blob_put(&o->blob); /* out of the index: freed */
+		return err;
+	}
+	*out = o;
+	return 0;
+}
+
 static void cache_load_finish(struct cache *c, struct cache_obj *o)
 {
-	close(o->fd);
-	o->fd = -1;
+	struct cache_obj *f = o->file;
+
 	free(o->reads);
 	o->reads = NULL;
 	c->st.meta_used -= (uint64_t)o->nreads * sizeof(struct cache_read);
@@ -92,19 +196,15 @@ static void cache_load_finish(struct cache *c, struct cache_obj *o)
 	if (o->load_err) {
 		o->state = CACHE_OBJ_FAILED;
 		c->st.load_errors++;
-		list_del(&o->hnode);
-		o->linked = false;
-		c->st.objects--;
+		if (o->linked)
+			cache_obj_drop_unready(c, o);
 	} else {
 		blob_csum_build(&o->blob);
 		o->state = CACHE_OBJ_READY;
 	}
-	/*
-	 * The done list pins what it holds (one reference, so no eviction and
-	 * no idle list) until cache_announce() pops the object and lets go.
-	 */
-	blob_get(&o->blob);
-	list_add_tail(&c->done, &o->done);
+	o->file = NULL;
+	cache_obj_finished(c, o);
+	cache_obj_put(f); /* the version's fd is no longer read for this chunk */
 }
 
 /* One run of frames is in (or failed); the frames go back to the cache. */
@@ -123,55 +223,51 @@ static void cache_read_done(struct io_req *req, int res)
 	}
 	if (--o->reads_pending)
 		return;
-	if (!o->cache) { /* left behind by cache__destroy: only the fd is still ours */
-		close(o->fd);
-		o->fd = -1;
-		return;
-	}
+	if (!o->cache)
+		return; /* left behind by cache__destroy */
 	cache_load_finish(o->cache, o);
+}
+
+/* Frames [i, i + n) follow each other in the UMEM and fit one read. */
+static uint32_t cache_run_frames(const struct cache_obj *o, uint32_t i)
+{
+	uint32_t n = 1;
+
+	while (i + n < o->blob.nframes &&
+	       o->frame_addrs[i + n] == o->frame_addrs[i + n - 1] + FRAME_SIZE &&
+	       (n + 1) * FRAME_SIZE <= CACHE_READ_RUN)
+		n++;
+	return n;
 }
 
 /* Runs of frames that follow each other in the UMEM, one read each. */
 static uint32_t cache_count_runs(const struct cache_obj *o)
 {
-	uint32_t runs = 0, run_frames = 0;
+	uint32_t runs = 0;
 
-	for (uint32_t i = 0; i < o->blob.nframes; i++) {
-		if (i && o->frame_addrs[i] == o->frame_addrs[i - 1] + FRAME_SIZE &&
-		    (run_frames + 1) * FRAME_SIZE <= CACHE_READ_RUN) {
-			run_frames++;
-			continue;
-		}
+	for (uint32_t i = 0; i < o->blob.nframes; i += cache_run_frames(o, i))
 		runs++;
-		run_frames = 1;
-	}
 	return runs;
 }
 
 static void cache_issue_reads(struct cache *c, struct cache_obj *o)
 {
+	uint64_t base = (uint64_t)o->idx * c->chunk_bytes;
 	uint32_t i = 0, k = 0;
 
 	while (i < o->blob.nframes) {
-		uint32_t n = 1;
-		uint64_t off = (uint64_t)i << FRAME_SHIFT, len;
-		int err;
+		uint32_t n = cache_run_frames(o, i);
+		uint64_t off = (uint64_t)i << FRAME_SHIFT, len = (uint64_t)n << FRAME_SHIFT;
 
-		while (i + n < o->blob.nframes &&
-		       o->frame_addrs[i + n] == o->frame_addrs[i + n - 1] + FRAME_SIZE &&
-		       (n + 1) * FRAME_SIZE <= CACHE_READ_RUN)
-			n++;
-		len = (uint64_t)n << FRAME_SHIFT;
-		if (len > o->size - off)
-			len = o->size - off;
+		if (len > o->blob.size - off)
+			len = o->blob.size - off;
 		o->reads[k] = (struct cache_read){
 			.req.done = cache_read_done,
 			.obj = o,
 			.expect = (uint32_t)len,
 		};
-		err = io_reader_read(c->io, o->fd, off, o->frame_addrs[i], (uint32_t)len,
-				     &o->reads[k].req);
-		if (err)
+		if (io_reader_read(c->io, o->file->fd, base + off, o->frame_addrs[i], (uint32_t)len,
+				   &o->reads[k].req))
 			o->load_err = -EIO;
 		else
 			o->reads_pending++;
@@ -183,57 +279,33 @@ static void cache_issue_reads(struct cache *c, struct cache_obj *o)
 	io_reader_submit(c->io);
 }
 
-int cache_load_start(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
-		     struct cache_waiter *w, struct cache_obj **out)
+/* Bytes of chunk idx of f, and the frames they take. */
+static uint64_t cache_chunk_len(const struct cache *c, const struct cache_obj *f, uint32_t idx,
+				uint32_t *nframes)
 {
-	size_t plen = strlen(path), off_frames, off_csum, total;
-	uint64_t nframes64;
-	struct cache_obj *o;
-	struct stat st;
-	uint32_t nframes;
-	int fd, err;
+	uint64_t off = (uint64_t)idx * c->chunk_bytes;
+	uint64_t len = f->v.size - off < c->chunk_bytes ? f->v.size - off : c->chunk_bytes;
 
-	fd = cache_open_beneath(c, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st)) {
-		err = -EIO;
-		goto out_close;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		err = -EISDIR;
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = -EACCES;
-		goto out_close;
-	}
-	nframes64 = ((uint64_t)st.st_size + FRAME_SIZE - 1) >> FRAME_SHIFT;
-	if (nframes64 > c->frames_budget) {
-		err = -EFBIG;
-		goto out_close;
-	}
-	nframes = (uint32_t)nframes64;
+	*nframes = (uint32_t)((len + FRAME_SIZE - 1) >> FRAME_SHIFT);
+	return len;
+}
 
-	/* One allocation: the object, its path, its frame list, its checksum table. */
-	off_frames = (sizeof(*o) + plen + 1 + 7) & ~(size_t)7;
-	off_csum = off_frames + (size_t)nframes * sizeof(uint64_t);
-	total = off_csum + blob_csum_entries((uint64_t)st.st_size) * sizeof(uint16_t);
-	err = cache_make_room(c, nframes, total);
-	if (err)
-		goto out_close;
-	o = calloc(1, total);
-	if (!o) {
-		err = -ENOMEM;
-		goto out_close;
-	}
-	memcpy((char *)o + sizeof(*o), path, plen + 1);
+/* The chunk object: frames taken, in the index, LOADING, its file referenced. */
+static struct cache_obj *cache_chunk_new(struct cache *c, struct cache_obj *f, uint32_t idx,
+					 uint64_t hash, uint64_t len, uint32_t nframes,
+					 size_t off_frames, size_t off_csum, size_t total)
+{
+	struct cache_obj *o = calloc(1, total);
+
+	if (!o)
+		return NULL;
+	memcpy((char *)o + sizeof(*o), f->path, strlen(f->path) + 1);
 	o->path = (char *)o + sizeof(*o);
 	o->frame_addrs = (uint64_t *)((char *)o + off_frames);
 	for (uint32_t i = 0; i < nframes; i++)
 		o->frame_addrs[i] = frame_pool_alloc(c->pool, FRAME_CLASS_CACHE);
 	o->blob = (struct blob){
-		.size = (uint64_t)st.st_size,
+		.size = len,
 		.frame_shift = FRAME_SHIFT,
 		.nframes = nframes,
 		.umem = c->area,
@@ -241,57 +313,60 @@ int cache_load_start(struct cache *c, const char *path, uint64_t hash, uint64_t 
 		.csum_prefix = (uint16_t *)((char *)o + off_csum),
 		.ops = &cache_blob_ops,
 	};
-	o->size = (uint64_t)st.st_size;
-	o->mtime_ns = stat_mtime_ns(&st);
-	o->ino = (uint64_t)st.st_ino;
-	o->dev = (uint64_t)st.st_dev;
+	o->kind = CACHE_CHUNK;
+	o->state = CACHE_OBJ_LOADING;
+	o->v = f->v;
+	o->idx = idx;
 	o->cache = c;
 	o->hash = hash;
-	o->checked_ns = now_ns;
-	o->meta_bytes = total;
+	o->fresh = true;
 	o->fd = -1;
-	list_init(&o->lru);
+	o->meta_bytes = total;
+	o->file = f;
+	blob_get(&f->blob);
+	list_init(&o->queue);
 	list_init(&o->done);
 	list_init(&o->waiters);
 	c->st.frames_used += nframes;
-	c->st.bytes_used += o->size;
+	c->st.bytes_used += len;
 	c->st.meta_used += total;
-	c->st.loads++;
 	cache_index_insert(c, o);
+	return o;
+}
 
-	if (!o->size) {
-		/* Nothing to read: ready now, and referenced by the caller. */
-		close(fd);
-		blob_csum_build(&o->blob);
-		o->state = CACHE_OBJ_READY;
-		blob_get(&o->blob);
-		*out = o;
-		return 0;
-	}
+int cache_chunk_load(struct cache *c, struct cache_obj *f, uint32_t idx, uint64_t hash,
+		     struct cache_obj **out)
+{
+	size_t plen = strlen(f->path), off_frames, off_csum, total;
+	struct cache_obj *o;
+	uint32_t nframes;
+	uint64_t len = cache_chunk_len(c, f, idx, &nframes);
+	int err;
 
+	/* One allocation: the object, its path, its frame list, its checksum table. */
+	off_frames = (sizeof(*o) + plen + 1 + 7) & ~(size_t)7;
+	off_csum = off_frames + (size_t)nframes * sizeof(uint64_t);
+	total = off_csum + blob_csum_entries(len) * sizeof(uint16_t);
+	err = cache_make_room(c, nframes, total + (uint64_t)nframes * sizeof(struct cache_read), 0);
+	if (err)
+		return err;
+	o = cache_chunk_new(c, f, idx, hash, len, nframes, off_frames, off_csum, total);
+	if (!o)
+		return -ENOMEM;
 	o->nreads = cache_count_runs(o);
 	o->reads = calloc(o->nreads, sizeof(*o->reads));
 	if (!o->reads) {
 		o->nreads = 0;
-		list_del(&o->hnode);
-		o->linked = false;
-		c->st.objects--;
-		cache_obj_free(c, o);
-		err = -ENOMEM;
-		goto out_close;
+		o->load_err = -ENOMEM;
+	} else {
+		c->st.meta_used += (uint64_t)o->nreads * sizeof(*o->reads);
 	}
-	c->st.meta_used += (uint64_t)o->nreads * sizeof(*o->reads);
-	o->fd = fd;
-	o->state = CACHE_OBJ_LOADING;
+	c->st.loads++;
 	c->st.loading++;
-	if (w) {
-		list_del(&w->node);
-		list_add_tail(&o->waiters, &w->node);
-	}
-	cache_issue_reads(c, o);
-	return -EINPROGRESS;
-
-out_close:
-	close(fd);
-	return err;
+	if (o->load_err)
+		cache_load_finish(c, o); /* fails through cache_poll */
+	else
+		cache_issue_reads(c, o);
+	*out = o;
+	return 0;
 }

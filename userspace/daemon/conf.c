@@ -14,6 +14,8 @@
 #define DEFAULT_CACHE_BYTES (256ull << 20)
 #define DEFAULT_MAX_CONNS   4096
 #define DEFAULT_DRAIN_MS    5000
+#define DEFAULT_CHUNK_BYTES (2u << 20)
+#define DEFAULT_MAX_LOADS   64
 
 static void conf_usage(FILE *out)
 {
@@ -30,6 +32,10 @@ static void conf_usage(FILE *out)
 		"  -r, --root DIR          document root\n"
 		"  -q, --queues N          workers for RX queues 0..N-1 (default: every queue)\n"
 		"  -c, --cache-size SIZE   content cache, split over the workers (default 256M)\n"
+		"      --cache-chunk-size SIZE  files larger than this are cached and sent\n"
+		"                          in chunks of it (default 2M; at most 1/8 of a\n"
+		"                          worker's cache)\n"
+		"      --max-loads N       chunk loads under way per worker (default %u)\n"
 		"      --max-conns N       connections per worker (default %u)\n"
 		"      --drain-ms MS       on SIGTERM, time connections get to finish (default "
 		"%u)\n"
@@ -44,7 +50,8 @@ static void conf_usage(FILE *out)
 		"  -V, --version           the version\n"
 		"\n"
 		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
-		DEFAULT_MAX_CONNS, DEFAULT_DRAIN_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
+		DEFAULT_MAX_LOADS, DEFAULT_MAX_CONNS, DEFAULT_DRAIN_MS,
+		XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
 int conf_parse_size(const char *text, uint64_t *out)
@@ -106,6 +113,8 @@ static void conf_defaults(struct xdpserve_config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->cache_bytes = DEFAULT_CACHE_BYTES;
+	cfg->cache_chunk_bytes = DEFAULT_CHUNK_BYTES;
+	cfg->max_loads = DEFAULT_MAX_LOADS;
 	cfg->max_conns = DEFAULT_MAX_CONNS;
 	cfg->drain_ms = DEFAULT_DRAIN_MS;
 	cfg->xdp_mode = STEER_MODE_AUTO;
@@ -122,6 +131,8 @@ enum {
 	OPT_BIND_MODE,
 	OPT_TX_PATH,
 	OPT_BPF_OBJ,
+	OPT_CHUNK_SIZE,
+	OPT_MAX_LOADS,
 };
 
 static int copy_string(const char *opt, char *dst, size_t size, const char *src)
@@ -168,6 +179,8 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"root", required_argument, NULL, 'r'},
 		{"queues", required_argument, NULL, 'q'},
 		{"cache-size", required_argument, NULL, 'c'},
+		{"cache-chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
+		{"max-loads", required_argument, NULL, OPT_MAX_LOADS},
 		{"max-conns", required_argument, NULL, OPT_MAX_CONNS},
 		{"drain-ms", required_argument, NULL, OPT_DRAIN_MS},
 		{"mode", required_argument, NULL, OPT_XDP_MODE},
@@ -221,6 +234,21 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 					optarg);
 				return -EINVAL;
 			}
+			break;
+		case OPT_CHUNK_SIZE:
+			if (conf_parse_size(optarg, &cfg->cache_chunk_bytes) ||
+			    cfg->cache_chunk_bytes < (64u << 10) ||
+			    cfg->cache_chunk_bytes > (256u << 20)) {
+				fprintf(stderr,
+					"xdpserved: --cache-chunk-size wants a size from "
+					"64K to 256M (e.g. 2M), not \"%s\"\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_MAX_LOADS:
+			if (parse_u32("--max-loads", optarg, 1, 65536, &cfg->max_loads))
+				return -EINVAL;
 			break;
 		case OPT_MAX_CONNS:
 			if (parse_u32("--max-conns", optarg, 1, 1u << 20, &cfg->max_conns))

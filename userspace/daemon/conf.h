@@ -27,10 +27,12 @@ struct xdpserve_config {
 	char bpf_obj[PATH_MAX]; /* the steering program's object file */
 	struct xdpserve_endpoint_key endpoints[CONFIG_MAX_ENDPOINTS];
 	uint32_t nendpoints;
-	uint32_t queues;      /* workers, one per RX queue from 0; 0 = every queue */
-	uint64_t cache_bytes; /* content cache, split evenly over the workers */
-	uint32_t max_conns;   /* per worker */
-	uint32_t drain_ms;    /* on SIGTERM: how long connections may finish */
+	uint32_t queues;	    /* workers, one per RX queue from 0; 0 = every queue */
+	uint64_t cache_bytes;	    /* content cache, split evenly over the workers */
+	uint64_t cache_chunk_bytes; /* large files are cached in chunks of this size */
+	uint32_t max_loads;	    /* chunk loads under way per worker */
+	uint32_t max_conns;	    /* per worker */
+	uint32_t drain_ms;	    /* on SIGTERM: how long connections may finish */
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */

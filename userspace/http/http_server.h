@@ -19,6 +19,7 @@
 #define XDPSERVE_HTTP_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -33,6 +34,9 @@ struct http_server_config {
 	uint32_t max_conns;	   /* connection states; the TCP stack's max_conns */
 	const char *index_name;	   /* served for a directory request: "index.html" */
 };
+
+/* Bytes of the cache's per-file user area the server needs (cache_config.user_bytes). */
+size_t http_server_obj_user_bytes(void);
 
 /* Defaults: HTTP_LIMITS_DEFAULT_INIT, "index.html", max_conns as given. */
 void http_server_config_default(struct http_server_config *cfg, uint32_t max_conns);
