@@ -9,6 +9,8 @@ build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
 	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libcriterion-dev
 	linux-libc-dev"
 test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc"
+# The cache tests: http_pipeline.py, and fast random files.
+test_pkgs="$test_pkgs python3 openssl"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in
