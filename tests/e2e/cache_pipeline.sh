@@ -55,14 +55,5 @@ responsive() {
 }
 tap_check "the daemon still answers a plain curl afterwards" responsive
 
-stop_clean() {
-	kill -TERM "$DAEMON"
-	local i
-	for i in $(seq 100); do kill -0 "$DAEMON" 2>/dev/null || break; sleep 0.1; done
-	wait "$DAEMON"
-	local status=$?
-	tail -n 15 "$LOG"
-	[ "$status" -eq 0 ] && grep -q 'every frame is back with its owner' "$LOG"
-}
-tap_check "SIGTERM: clean exit, every frame back with its owner" stop_clean
+tap_check "SIGTERM: clean exit, every frame back with its owner" tb_stop_clean "$DAEMON" "$LOG"
 tap_done

@@ -390,6 +390,19 @@ ParameterizedTest(struct refusal *tc, cache, refusals, .init = setup, .fini = te
 	cache__destroy(c);
 }
 
+/* prefix0.bin .. prefix<n-1>.bin of `frames` frames each, loaded and referenced. */
+static void fill_files(struct cache *c, const char *prefix, int n, uint32_t frames,
+		       unsigned int seed, struct cache_obj **f, struct blob **b)
+{
+	char name[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%d.bin", prefix, i);
+		make_file(name, frames * FRAME_SIZE, seed + (unsigned int)i);
+		cr_assert_eq(get(c, name, NOW, &f[i], &b[i]), 0);
+	}
+}
+
 /*
  * A woken waiter that answers at once (takes and drops its reference) and
  * then misses on something big enough to evict the chunk it was woken
@@ -432,15 +445,10 @@ Test(cache, waking_waiters_survives_eviction_of_their_object, .init = setup, .fi
 	cr_assert_eq(cache_lookup(c, "four.bin", NOW, NULL, &first.f), 0);
 	cr_assert_eq(cache_lookup(c, "seven.bin", NOW, NULL, &first.seven), 0);
 	{
-		char name[32];
-		struct cache_obj *fill[7];
+		struct cache_obj *held[7];
 		struct blob *fb[7];
 
-		for (int i = 0; i < 7; i++) {
-			snprintf(name, sizeof(name), "fill%d.bin", i);
-			make_file(name, 8 * FRAME_SIZE, 20 + i);
-			cr_assert_eq(get(c, name, NOW, &fill[i], &fb[i]), 0);
-		}
+		fill_files(c, "fill", 7, 8, 20, held, fb);
 		cache_waiter_init(&first.w, on_done_evict);
 		cache_waiter_init(&second.w, on_done);
 		cr_assert_eq(cache_chunk_get(c, first.f, 0, NOW, &first.w, &b), -EINPROGRESS);
@@ -452,7 +460,7 @@ Test(cache, waking_waiters_survives_eviction_of_their_object, .init = setup, .fi
 		cr_assert_eq(first.later.calls, 1, "woken once four.bin could go");
 		cr_assert_eq(first.later.err, 0);
 		for (int i = 0; i < 7; i++)
-			put(fill[i], fb[i]);
+			put(held[i], fb[i]);
 	}
 	cr_assert_eq(chunk(c, first.seven, 0, &b), 0);
 	assert_content(b, 7 * FRAME_SIZE, 9);
@@ -496,17 +504,12 @@ Test(cache, announcing_survives_eviction_of_other_finished_loads, .init = setup,
 							      .chunk_bytes = 8 * FRAME_SIZE});
 	struct greedy_waiter first = {.c = c};
 	struct waiter second = {0};
-	struct cache_obj *a, *b2, *fill[6];
+	struct cache_obj *a, *b2, *held[6];
 	struct blob *b, *fb[6];
-	char name[32];
 
 	make_file("seven.bin", 7 * FRAME_SIZE, 9);
 	/* 48 of 64 frames referenced: the two loads below take the other 16. */
-	for (int i = 0; i < 6; i++) {
-		snprintf(name, sizeof(name), "fill%d.bin", i);
-		make_file(name, 8 * FRAME_SIZE, 20 + i);
-		cr_assert_eq(get(c, name, NOW, &fill[i], &fb[i]), 0);
-	}
+	fill_files(c, "fill", 6, 8, 20, held, fb);
 	make_file("eight.bin", 8 * FRAME_SIZE, 10);
 	make_file("eight2.bin", 8 * FRAME_SIZE, 11);
 	cr_assert_eq(cache_lookup(c, "seven.bin", NOW, NULL, &first.wants), 0);
@@ -526,7 +529,7 @@ Test(cache, announcing_survives_eviction_of_other_finished_loads, .init = setup,
 	assert_content(b, 8 * FRAME_SIZE, 11);
 	blob_put(b);
 	for (int i = 0; i < 6; i++)
-		put(fill[i], fb[i]);
+		put(held[i], fb[i]);
 	cache_poll(c, NOW);
 	cache_waiter_cancel(&first.later.w);
 	cache_obj_put(a);
@@ -644,13 +647,8 @@ Test(cache, eviction_spares_referenced_objects, .init = setup, .fini = teardown)
 							      .chunk_bytes = 4 * FRAME_SIZE});
 	struct cache_obj *f[8], *x;
 	struct blob *b[8], *d;
-	char name[32];
 
-	for (int i = 0; i < 8; i++) {
-		snprintf(name, sizeof(name), "q%d.bin", i);
-		make_file(name, 4 * FRAME_SIZE, 30 + i);
-		cr_assert_eq(get(c, name, NOW, &f[i], &b[i]), 0);
-	}
+	fill_files(c, "q", 8, 4, 30, f, b);
 	put(f[3], b[3]); /* only q3 may go */
 	make_file("x.bin", 4 * FRAME_SIZE, 40);
 	cr_assert_eq(get(c, "x.bin", NOW, &x, &d), 0);
@@ -676,13 +674,10 @@ Test(cache, eviction_spares_frames_in_flight, .init = setup, .fini = teardown)
 	struct cache_obj *f[8], *x;
 	struct blob *b[8], *d;
 	uint64_t fr[8];
-	char name[32];
 
 	make_file("x.bin", 4 * FRAME_SIZE, 40);
+	fill_files(c, "q", 8, 4, 30, f, b);
 	for (int i = 0; i < 8; i++) {
-		snprintf(name, sizeof(name), "q%d.bin", i);
-		make_file(name, 4 * FRAME_SIZE, 30 + i);
-		cr_assert_eq(get(c, name, NOW, &f[i], &b[i]), 0);
 		/* A TX descriptor points into each; the send queues already let go. */
 		fr[i] = b[i]->frames[i % 4];
 		cr_assert_eq(frame_pool_inflight_get(pool, fr[i]), 0);
@@ -750,13 +745,8 @@ Test(cache, a_full_budget_makes_requests_wait, .init = setup, .fini = teardown)
 	struct cache_obj *f[8], *xf;
 	struct blob *b[8], *d;
 	struct cache_stats st;
-	char name[32];
 
-	for (int i = 0; i < 8; i++) {
-		snprintf(name, sizeof(name), "q%d.bin", i);
-		make_file(name, 4 * FRAME_SIZE, 30 + i);
-		cr_assert_eq(get(c, name, NOW, &f[i], &b[i]), 0);
-	}
+	fill_files(c, "q", 8, 4, 30, f, b);
 	make_file("x.bin", 4 * FRAME_SIZE, 40);
 	cr_assert_eq(cache_lookup(c, "x.bin", NOW, NULL, &xf), 0);
 	cache_waiter_init(&x.w, on_done);
