@@ -527,7 +527,7 @@ void cache__destroy(struct cache *c)
 		pr_warn("cache: %u loads still reading at shutdown", c->st.loading);
 	cache_announce(c);
 	cache_reap_zombies(c);
-	/* Chunks first: a chunk's load may still hold its file. */
+	/* A file held by a load still under way is left with that load. */
 	cache_destroy_objects(c, &left);
 	left += c->st.zombies; /* TX descriptors still point into them */
 	if (left)

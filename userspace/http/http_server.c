@@ -382,7 +382,7 @@ static int http_body_pump(struct http_conn *hc)
 		}
 		cache_chunk_prefetch(h->cache, b->obj, idx + 1, http_conn_now(hc));
 	}
-	finish = b->finish;
+	finish = b->finish || h->draining; /* a drain that began mid-body closes after it */
 	http_body_end(hc);
 	if (finish)
 		http_conn_finish(hc);
