@@ -9,6 +9,12 @@
  * load completes; requests behind it wait their turn (responses leave in
  * request order). The TCP window shrinks while requests wait, which is the
  * back-pressure on a pipelining client.
+ *
+ * A body goes out chunk by chunk (cache.h): the first chunk is in the
+ * cache before the head is queued, the rest follow from a per-connection
+ * cursor (struct http_body) whenever less than a chunk is unacknowledged,
+ * with the chunk after read ahead; the next request waits until the body
+ * is queued whole.
  */
 #include "http/http_server.h"
 

@@ -10,8 +10,9 @@
  *	tcp_stack__input -> http_server_tcp_ops.readable -> http_conn_process
  *	  -> http_parse_request_resume -> http_path_from_target
  *	  -> cache_lookup  (-EINPROGRESS: the connection waits, the worker runs on)
- *	  -> http_cond_evaluate / http_range_parse -> http_response_head
- *	  -> tcp_conn_send_copy(head) + tcp_conn_send_blob(body)
+ *	  -> http_cond_evaluate / http_range_parse -> cache_chunk_get (first chunk)
+ *	  -> http_response_head -> tcp_conn_send_copy(head) + tcp_conn_send_blob(chunk)
+ *	  writable() / cache waiter -> http_body_pump: the body's next chunks
  *
  * Created by the worker (worker.c), one per worker, never shared.
  */
