@@ -8,9 +8,10 @@ set -eu
 build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
 	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libcriterion-dev
 	linux-libc-dev"
-test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc"
-# The cache tests: http_pipeline.py, and fast random files.
-test_pkgs="$test_pkgs python3 openssl"
+test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
+	python3 slowhttptest gzip diffutils fuse3 python3-fusepy"
+# The cache tests: fast random files (openssl).
+test_pkgs="$test_pkgs openssl"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in

@@ -14,10 +14,26 @@ check_PROGRAMS += tests/helpers/xsk_sink
 tests_helpers_xsk_sink_SOURCES = tests/helpers/xsk_sink.c
 tests_helpers_xsk_sink_LDADD = $(XDPSERVE_LIBS)
 
-dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
+dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh
 EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
 if E2E_TESTS
-TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
+TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh
+endif
+
+# Limits that keep one client from hurting the others (half-closed heads,
+# per-source cap, full table; slowloris and slow read with slowhttptest).
+dist_check_SCRIPTS += tests/e2e/limits.sh tests/e2e/slow_clients.sh
+EXTRA_DIST += tests/helpers/daemon.sh
+if E2E_TESTS
+TESTS += tests/e2e/limits.sh tests/e2e/slow_clients.sh
+endif
+
+# Slow and failing disks (a FUSE file system of our own), FIFOs and device
+# nodes under the root, and a flood of requests for missing paths.
+dist_check_SCRIPTS += tests/e2e/disk.sh
+EXTRA_DIST += tests/helpers/slowfs.py
+if E2E_TESTS
+TESTS += tests/e2e/disk.sh
 endif
 
 # The content cache under pressure: pipelined loads, large files as chunks,

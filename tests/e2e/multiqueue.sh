@@ -48,16 +48,7 @@ tap_check "wrk, 32 connections for 5 s: no errors" bash -c "
 	echo \"\$out\"
 	! grep -q 'Socket errors\\|Non-2xx' <<<\"\$out\""
 
-both_queues_served() {
-	local q0 q1
-	kill -USR1 "$DAEMON"
-	sleep 0.5
-	q0=$(grep 'queue 0 http: ' "$LOG" | tail -1 | sed -n 's/.*requests \([0-9]*\),.*/\1/p')
-	q1=$(grep 'queue 1 http: ' "$LOG" | tail -1 | sed -n 's/.*requests \([0-9]*\),.*/\1/p')
-	echo "requests: queue 0 ${q0:-?}, queue 1 ${q1:-?}"
-	[ "${q0:-0}" -gt 0 ] && [ "${q1:-0}" -gt 0 ]
-}
-tap_check "both workers answered requests" both_queues_served
+tap_check "both workers answered requests" tb_queues_served "$DAEMON" "$LOG"
 
 stop_clean() {
 	kill -TERM "$DAEMON"

@@ -91,11 +91,19 @@ static void fake_abort(void *ctx)
 	f->aborted++;
 }
 
+static bool fake_tx_room(void *ctx, uint32_t n)
+{
+	struct fake_nic *f = ctx;
+
+	return f->room < 0 || f->room >= n;
+}
+
 static const struct nic_ops fake_ops = {
 	.begin = fake_begin,
 	.append_ref = fake_append_ref,
 	.commit = fake_commit,
 	.abort = fake_abort,
+	.tx_room = fake_tx_room,
 };
 
 void fake_nic_init(struct fake_nic *f, bool sg, uint32_t max_frags, uint32_t mtu,
@@ -110,6 +118,7 @@ void fake_nic_init(struct fake_nic *f, bool sg, uint32_t max_frags, uint32_t mtu
 	f->umem = umem;
 	f->frame_size = 2048;
 	f->allow = -1;
+	f->room = -1;
 	f->cur = malloc(65536);
 	if (!f->cur)
 		abort();

@@ -31,6 +31,7 @@ struct fake_nic {
 	uint32_t frame_size; /* capacity begin() reports */
 	bool refuse;	     /* begin() returns NULL */
 	int64_t allow;	     /* >= 0: begin() succeeds this many more times, then refuses */
+	int64_t room;	     /* >= 0: what tx_room() counts as free frames (-1: plenty) */
 
 	uint8_t *cur; /* the frame being built */
 	bool open;

@@ -19,6 +19,9 @@
 #   tb_wait SECONDS CMD...  poll CMD every 0.1 s until it succeeds; 1 on timeout
 #   tb_wait_listen NS PORT [SECONDS]    a TCP listener on PORT in namespace NS
 #   tb_wait_log FILE REGEX [SECONDS]    a line matching REGEX in FILE
+#   tb_queues_served PID LOG   SIGUSR1 the daemon PID (logging to LOG); print
+#                           each worker's request count; 0 when both of
+#                           queues 0 and 1 answered requests
 #
 # After tb_init/tb_setup these are exported (names fixed, values per run):
 #   TB_ID          unique run id (hex)
@@ -235,4 +238,14 @@ tb_wait_listen() {
 
 tb_wait_log() {
 	tb_wait "${3:-5}" grep -Eq "$2" "$1"
+}
+
+tb_queues_served() {
+	local q0 q1
+	kill -USR1 "$1"
+	sleep 0.5
+	q0=$(grep 'queue 0 http: ' "$2" | tail -1 | sed -n 's/.*requests \([0-9]*\),.*/\1/p')
+	q1=$(grep 'queue 1 http: ' "$2" | tail -1 | sed -n 's/.*requests \([0-9]*\),.*/\1/p')
+	echo "requests: queue 0 ${q0:-?}, queue 1 ${q1:-?}"
+	[ "${q0:-0}" -gt 0 ] && [ "${q1:-0}" -gt 0 ]
 }

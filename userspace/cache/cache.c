@@ -26,6 +26,7 @@
 #include "cache/cache_int.h"
 
 #include "common/log.h"
+#include "common/siphash.h"
 #include "xsk/frame.h"
 
 #include <errno.h>
@@ -39,6 +40,8 @@
 #define CACHE_WAIT_DEFAULT_NS	    5000000000ull
 #define CACHE_MAX_LOADS_DEFAULT	    64
 #define CACHE_MAX_FILES_DEFAULT	    1024
+#define CACHE_NEG_ENTRIES_DEFAULT   16384
+#define CACHE_NEG_TTL_DEFAULT_NS    1000000000ull
 
 static uint32_t pow2_ceil(uint64_t v)
 {
@@ -55,16 +58,16 @@ static uint64_t mix64(uint64_t h, uint64_t v)
 	return h * 0xff51afd7ed558ccdull;
 }
 
-/* FNV-1a over the path, seeded per cache so bucket chains are not predictable from outside. */
+/*
+ * SipHash-1-3 of the path under a per-cache random key (neither the index
+ * buckets nor the negative cache's slots can be aimed at from outside),
+ * then a chunk's version and index mixed in.
+ */
 uint64_t cache_hash(const struct cache *c, const char *path, enum cache_kind kind,
 		    const struct cache_version *v, uint32_t idx)
 {
-	uint64_t h = 0xcbf29ce484222325ull ^ c->seed;
+	uint64_t h = siphash13(c->key, path, strlen(path));
 
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ull;
-	}
 	if (kind == CACHE_CHUNK)
 		h = mix64(mix64(mix64(mix64(h, v->ino), v->mtime_ns), v->size), idx + 1);
 	return h ^ (h >> 29);
@@ -121,8 +124,7 @@ void cache_obj_free(struct cache *c, struct cache_obj *o)
 	c->st.bytes_used -= o->kind == CACHE_CHUNK ? o->blob.size : 0;
 	c->st.meta_used -= o->meta_bytes;
 	if (o->kind == CACHE_FILE) {
-		if (o->fd >= 0)
-			close(o->fd);
+		io_reader_close(c->io, o->fd); /* through the ring, never on the worker */
 		c->st.files--;
 	}
 	free(o);
@@ -156,7 +158,7 @@ static void sieve_del(struct cache *c, struct cache_obj *o)
 	list_del(&o->queue);
 }
 
-static void cache_unlink(struct cache *c, struct cache_obj *o)
+void cache_unlink(struct cache *c, struct cache_obj *o)
 {
 	if (!o->linked)
 		return;
@@ -352,8 +354,12 @@ int cache__create(const struct cache_config *cfg, int root_fd, struct frame_pool
 	c->pool = pool;
 	c->io = io;
 	c->area = frame_pool_area(pool);
-	if (getrandom(&c->seed, sizeof(c->seed), GRND_NONBLOCK) != sizeof(c->seed))
-		c->seed = (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ull;
+	if (getrandom(c->key, sizeof(c->key), 0) != sizeof(c->key)) {
+		err = -errno;
+		pr_err("cannot get random bytes for the cache's hash key: %s", strerror(errno));
+		free(c);
+		return err;
+	}
 	list_init(&c->queue);
 	list_init(&c->zombies);
 	list_init(&c->done);
@@ -361,6 +367,10 @@ int cache__create(const struct cache_config *cfg, int root_fd, struct frame_pool
 	err = cache_config_apply(c, cfg);
 	if (!err)
 		err = cache_index_create(c);
+	if (!err)
+		err = negcache__create(
+			cfg->neg_entries ? cfg->neg_entries : CACHE_NEG_ENTRIES_DEFAULT,
+			cfg->neg_ttl_ns ? cfg->neg_ttl_ns : CACHE_NEG_TTL_DEFAULT_NS, &c->neg);
 	if (err)
 		goto out;
 	c->root_fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
@@ -372,6 +382,7 @@ int cache__create(const struct cache_config *cfg, int root_fd, struct frame_pool
 	*out = c;
 	return 0;
 out:
+	negcache__destroy(c->neg);
 	free(c->buckets);
 	free(c);
 	return err;
@@ -535,6 +546,7 @@ void cache__destroy(struct cache *c)
 			"left allocated",
 			left);
 	close(c->root_fd);
+	negcache__destroy(c->neg);
 	free(c->buckets);
 	free(c);
 }
@@ -544,7 +556,6 @@ int cache_lookup(struct cache *c, const char *path, uint64_t now_ns, struct cach
 {
 	struct cache_obj *o;
 	uint64_t hash;
-	int err;
 
 	*out = NULL;
 	if (strlen(path) > CACHE_PATH_MAX)
@@ -558,15 +569,10 @@ int cache_lookup(struct cache *c, const char *path, uint64_t now_ns, struct cach
 		}
 		return -EINPROGRESS;
 	}
-	if (o && now_ns - o->checked_ns >= c->revalidate_ns) {
-		o->checked_ns = now_ns;
-		if (!cache_revalidate(c, o)) {
-			c->st.stale++;
-			cache_unlink(c, o);
-			o = NULL;
-		}
-	}
 	if (o) {
+		/* Served meanwhile: a changed file leaves the index when the look comes back. */
+		if (now_ns - o->checked_ns >= c->revalidate_ns)
+			cache_revalidate_start(c, o, now_ns);
 		c->st.file_hits++;
 		o->visited = true;
 		blob_get(&o->blob);
@@ -574,14 +580,15 @@ int cache_lookup(struct cache *c, const char *path, uint64_t now_ns, struct cach
 		cache_waited(w);
 		return 0;
 	}
-	err = cache_make_room(c, 0, sizeof(*o) + strlen(path) + 8 + c->user_bytes, 1);
-	if (err)
+	if (negcache_lookup(c->neg, hash, now_ns)) {
+		c->st.neg_hits++;
+		return -ENOENT;
+	}
+	if (cache_make_room(c, 0, sizeof(*o) + strlen(path) + 8 + c->user_bytes, 1))
 		return cache_wait(c, w, now_ns);
 	c->st.file_opens++;
-	err = cache_file_open(c, path, hash, now_ns, w, out);
-	if (!err)
-		cache_waited(w);
-	return err;
+	cache_waited(w);
+	return cache_file_open(c, path, hash, now_ns, w);
 }
 
 /* Start a chunk load (room made first, or wait for it); w joins the load. */
@@ -670,6 +677,7 @@ uint32_t cache_flush(struct cache *c)
 {
 	uint32_t dropped = 0;
 
+	negcache_clear(c->neg);
 	for (uint32_t b = 0; b < c->nbuckets; b++) {
 		struct list_node *pos, *tmp;
 
@@ -688,8 +696,12 @@ uint32_t cache_flush(struct cache *c)
 void cache_stats(const struct cache *c, struct cache_stats *out)
 {
 	const struct list_node *pos;
+	struct negcache_stats ns;
 
 	*out = c->st;
+	negcache_stats(c->neg, &ns);
+	out->neg_inserts = ns.inserts;
+	out->neg_replaced = ns.replaced;
 	out->frames_budget = c->frames_budget;
 	out->bytes_budget = (uint64_t)c->frames_budget << FRAME_SHIFT;
 	out->meta_budget = c->meta_budget;

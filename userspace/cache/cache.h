@@ -9,7 +9,10 @@
  *   file   what a path is now: its version (dev, ino, size, mtime), an open
  *          fd of that version, and a user area of a size fixed at
  *          cache__create (the HTTP layer keeps its pre-rendered head there).
- *          Holds no content: a HEAD or a 304 loads nothing.
+ *          Holds no content: a HEAD or a 304 loads nothing. A miss always
+ *          waits: the file is opened beneath the root and checked through
+ *          the worker's io_uring (io/file_open.h), and a path found missing
+ *          is remembered for neg_ttl_ns (cache/negcache.h).
  *   chunk  bytes [i * chunk, (i + 1) * chunk) of one file version, as a blob
  *          (blob.h). A file no bigger than a chunk is one chunk; larger files
  *          are a sequence of chunks loaded when a response needs them and
@@ -85,6 +88,8 @@ struct cache_config {
 	uint32_t max_files;	    /* file objects (each holds an open fd); 0: 1024 */
 	uint64_t wait_ns;	    /* longest wait for room or a load slot; 0: 5 s */
 	uint32_t user_bytes;	    /* user area per file object (zeroed when opened) */
+	uint32_t neg_entries;	    /* missing paths remembered; 0: 16384 (256 KiB) */
+	uint64_t neg_ttl_ns;	    /* for how long; 0: 1 s */
 };
 
 struct cache_stats {
@@ -97,6 +102,9 @@ struct cache_stats {
 	uint64_t load_errors;	/* loads that failed after the file was opened */
 	uint64_t evictions;	/* objects dropped for room */
 	uint64_t stale;		/* file objects dropped because the file changed or went */
+	uint64_t neg_hits;	/* lookups answered 404 from the negative cache */
+	uint64_t neg_inserts;	/* paths it recorded */
+	uint64_t neg_replaced;	/* live entries it gave up for room */
 	uint64_t waits;		/* requests that waited for room or a load slot */
 	uint64_t wait_timeouts; /* of those, given up with -ENOMEM (503) */
 	uint64_t bytes_used;	/* content bytes of chunks holding frames */
@@ -132,8 +140,8 @@ void cache__destroy(struct cache *c);
  * Find the file `path` (relative to the root as the HTTP layer normalises
  * it: no leading '/', no "..", "" is the root itself) at time `now_ns`.
  *   0            *out is referenced (cache_obj_put() when done with it)
- *   -EINPROGRESS `w` (may be NULL) is queued: metadata not known yet, or
- *                no room for another file object
+ *   -EINPROGRESS `w` (may be NULL) is queued: the file is being opened,
+ *                or there is no room for another file object
  *   -ENOENT      no such file (also a path component that is not a directory)
  *   -EACCES      not readable, or not a regular file
  *   -EISDIR      a directory: the caller decides on index.html or a 301

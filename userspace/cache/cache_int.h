@@ -8,6 +8,8 @@
 #define XDPSERVE_CACHE_INT_H
 
 #include "cache/cache.h"
+#include "cache/negcache.h"
+#include "io/file_open.h"
 #include "io/io_reader.h"
 
 struct cache_obj;
@@ -62,8 +64,10 @@ struct cache_obj {
 	uint64_t meta_bytes;	  /* charged to the metadata budget */
 	int load_err;		  /* chunk: first read error */
 	/* file */
-	int fd;		     /* open for the object's whole life */
-	uint64_t checked_ns; /* last look at the path */
+	int fd;		       /* open for the object's whole life */
+	uint64_t checked_ns;   /* last look at the path */
+	bool revalidating;     /* a statx chain looks at the path (it holds a reference) */
+	struct file_open open; /* the open-and-check chain, then revalidations */
 	void *user;
 	/* chunk */
 	struct cache_obj *file;	  /* referenced while loading: its fd is read */
@@ -87,8 +91,9 @@ struct cache {
 	uint32_t max_files;
 	uint32_t user_bytes;
 	uint64_t meta_budget;
-	uint64_t seed;
-	uint32_t nbuckets; /* power of 2 */
+	uint8_t key[16];      /* SipHash key of cache_hash */
+	struct negcache *neg; /* paths recently found missing */
+	uint32_t nbuckets;    /* power of 2 */
 	struct list_node *buckets;
 	struct list_node queue;	  /* SIEVE: linked, ready objects, newest first */
 	struct list_node *hand;	  /* SIEVE hand: next candidate (NULL: the oldest) */
@@ -102,6 +107,8 @@ struct cache {
 uint64_t cache_hash(const struct cache *c, const char *path, enum cache_kind kind,
 		    const struct cache_version *v, uint32_t idx);
 void cache_index_insert(struct cache *c, struct cache_obj *o);
+/* Take o out of the index; unreferenced and ready, it is freed (or waits as a zombie). */
+void cache_unlink(struct cache *c, struct cache_obj *o);
 /* A load finished: join the SIEVE queue (READY) and the done list (pinned). */
 void cache_obj_finished(struct cache *c, struct cache_obj *o);
 /*
@@ -115,17 +122,16 @@ extern const struct blob_ops cache_blob_ops;
 
 /* cache_load.c */
 /*
- * The miss of a file: create its object (LOADING) and learn its metadata.
- * The one place a miss opens and stats: 0 with *out referenced and READY,
- * -EINPROGRESS with w queued (once the stage completes asynchronously), or
- * an error (cache_lookup's codes).
+ * The miss of a file: its object enters the index LOADING with w queued,
+ * and the open-and-check chain starts on io_uring. -EINPROGRESS, or
+ * -ENOMEM.
  */
 int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
-		    struct cache_waiter *w, struct cache_obj **out);
+		    struct cache_waiter *w);
 /* Start loading chunk idx of f: 0 with *out LOADING and in the index, or -errno. */
 int cache_chunk_load(struct cache *c, struct cache_obj *f, uint32_t idx, uint64_t hash,
 		     struct cache_obj **out);
-/* The file behind a ready file object is still the one opened. */
-bool cache_revalidate(const struct cache *c, const struct cache_obj *o);
+/* Look at a ready file object's path again, in the background (no-op while one look runs). */
+void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_ns);
 
 #endif /* XDPSERVE_CACHE_INT_H */

@@ -2,22 +2,23 @@
 /*
  * cache_load.c — bring a file of the document root into UMEM frames.
  *
- *	cache_lookup (miss) -> cache_file_open: the file object (LOADING),
- *	    then cache_file_stat: openat2 beneath the root + fstat, the one
- *	    place a miss touches the disk synchronously -> cache_file_opened:
- *	    READY with its version and fd (or the object goes with the error)
+ *	cache_lookup (miss) -> cache_file_open: the file object enters the
+ *	    index LOADING, file_open_start (openat2 O_PATH, statx, read open,
+ *	    statx: io/file_open.h)
+ *	cache_poll -> io_reader_complete -> cache_file_opened: READY with its
+ *	    version and fd, or FAILED (-ENOENT also into the negative cache);
+ *	    announced to its waiters through the done list
  *	cache_chunk_get (miss) -> cache_chunk_load: make room, take frames,
  *	    one io_reader read per run of contiguous frames from the file
  *	    object's fd (referenced until the load ends)
  *	cache_poll -> io_reader_complete -> cache_read_done (per run)
  *	    -> cache_load_finish: checksum table, READY (or FAILED), waiters
  *	    woken by cache_poll
+ *	cache_lookup (hit, due) -> cache_revalidate_start: the file object is
+ *	    served while a statx chain looks at the path; cache_revalidated
+ *	    drops it from the index if the file changed or went
  *
- * The open and the stat are synchronous (cheap on a local file system with
- * a warm dentry cache) and split from what follows, so that stage can
- * complete later from io_uring: a file object that is still LOADING queues
- * its lookups' waiters. The reads never block the worker. openat2 has no
- * glibc 2.36 wrapper: it is called through syscall().
+ * No disk call runs on the worker thread.
  */
 #include "config.h" /* _GNU_SOURCE: O_PATH */
 
@@ -28,74 +29,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* One read covers at most this much, so big files load with reads in parallel. */
 #define CACHE_READ_RUN (1u << 20)
 
-/* Open `path` beneath the root; flags as for openat2. fd or -errno (cache_lookup's codes). */
-static int cache_open_beneath(const struct cache *c, const char *path, uint64_t flags)
-{
-	struct open_how how = {
-		.flags = flags | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, c->root_fd, *path ? path : ".", &how, sizeof(how));
-
-	if (fd >= 0)
-		return (int)fd;
-	switch (errno) {
-	case ENOENT:
-	case ENOTDIR:
-	case ENAMETOOLONG:
-		return -ENOENT;
-	case EACCES:
-	case EPERM:
-	case ENXIO: /* a socket */
-		return -EACCES;
-	case ELOOP:
-		return -ELOOP;
-	case EXDEV: /* ".." or a symlink would leave the root */
-		return -EXDEV;
-	default:
-		return -EIO;
-	}
-}
-
-static uint64_t stat_mtime_ns(const struct stat *st)
-{
-	return (uint64_t)st->st_mtim.tv_sec * 1000000000ull + (uint64_t)st->st_mtim.tv_nsec;
-}
-
-static void cache_version_of(const struct stat *st, struct cache_version *v)
+static void cache_version_of(const struct file_meta *m, struct cache_version *v)
 {
 	*v = (struct cache_version){
-		.dev = (uint64_t)st->st_dev,
-		.ino = (uint64_t)st->st_ino,
-		.size = (uint64_t)st->st_size,
-		.mtime_ns = stat_mtime_ns(st),
-	};
-}
-
-bool cache_revalidate(const struct cache *c, const struct cache_obj *o)
-{
-	int fd = cache_open_beneath(c, o->path, O_PATH);
-	struct cache_version v;
-	struct stat st;
-	bool same;
-
-	if (fd < 0)
-		return false;
-	same = !fstat(fd, &st) && S_ISREG(st.st_mode);
-	cache_version_of(&st, &v);
-	same = same && !memcmp(&v, &o->v, sizeof(v));
-	close(fd);
-	return same;
+		.dev = m->dev, .ino = m->ino, .size = m->size, .mtime_ns = m->mtime_ns};
 }
 
 /* Take a file object out of the index before it was ever READY. */
@@ -107,54 +51,43 @@ static void cache_obj_drop_unready(struct cache *c, struct cache_obj *o)
 }
 
 /*
- * The metadata stage of a file object is over: fd and its fstat, or err.
- * 0 (READY, on the SIEVE queue) or the error (the object is dropped).
+ * The open-and-check chain of a file object ended: READY with the version
+ * and read fd it checked, or FAILED (-ENOENT also goes into the negative
+ * cache). Either way the done list announces it to its waiters.
  */
-static int cache_file_opened(struct cache *c, struct cache_obj *o, int fd, const struct stat *st,
-			     int err, uint64_t now_ns)
+static void cache_file_opened(struct file_open *fo, int err)
 {
-	if (!err && S_ISDIR(st->st_mode))
-		err = -EISDIR;
-	else if (!err && !S_ISREG(st->st_mode))
-		err = -EACCES;
+	struct cache_obj *o = container_of(fo, struct cache_obj, open);
+	struct cache *c = o->cache;
+
+	if (!c) { /* left behind by cache__destroy */
+		if (!err)
+			close(fo->fd);
+		return;
+	}
 	if (err) {
-		if (fd >= 0)
-			close(fd);
+		if (err == -ENOENT)
+			negcache_insert(c->neg, o->hash, o->checked_ns);
+		o->load_err = err;
 		o->state = CACHE_OBJ_FAILED;
 		cache_obj_drop_unready(c, o);
-		return err;
+	} else {
+		o->fd = fo->fd;
+		cache_version_of(&fo->meta, &o->v);
+		o->state = CACHE_OBJ_READY;
+		negcache_forget(c->neg, o->hash);
 	}
-	o->fd = fd;
-	cache_version_of(st, &o->v);
-	o->checked_ns = now_ns;
-	o->state = CACHE_OBJ_READY;
-	list_add_head(&c->queue, &o->queue);
-	return 0;
-}
-
-/* Open and stat: the one synchronous disk stage of a miss. */
-static int cache_file_stat(struct cache *c, struct cache_obj *o, uint64_t now_ns)
-{
-	int fd = cache_open_beneath(c, o->path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
-
-	if (fd < 0)
-		return cache_file_opened(c, o, -1, NULL, fd, now_ns);
-	if (fstat(fd, &st))
-		return cache_file_opened(c, o, fd, NULL, -EIO, now_ns);
-	return cache_file_opened(c, o, fd, &st, 0, now_ns);
+	cache_obj_finished(c, o);
 }
 
 int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
-		    struct cache_waiter *w, struct cache_obj **out)
+		    struct cache_waiter *w)
 {
 	size_t plen = strlen(path),
 	       off_user = (sizeof(struct cache_obj) + plen + 1 + 7) & ~(size_t)7;
 	size_t total = off_user + c->user_bytes;
 	struct cache_obj *o = calloc(1, total);
-	int err;
 
-	(void)w; /* the stage completes at once today; an asynchronous one queues w */
 	if (!o)
 		return -ENOMEM;
 	memcpy((char *)o + sizeof(*o), path, plen + 1);
@@ -165,6 +98,7 @@ int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t n
 	o->cache = c;
 	o->hash = hash;
 	o->fd = -1;
+	o->checked_ns = now_ns;
 	o->meta_bytes = total;
 	o->blob =
 		(struct blob){.frame_shift = FRAME_SHIFT, .umem = c->area, .ops = &cache_blob_ops};
@@ -174,14 +108,42 @@ int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t n
 	c->st.meta_used += total;
 	c->st.files++;
 	cache_index_insert(c, o);
-	blob_get(&o->blob); /* the caller's */
-	err = cache_file_stat(c, o, now_ns);
-	if (err) {
-		blob_put(&o->blob); /* out of the index: freed */
-		return err;
+	if (w) {
+		list_del(&w->node);
+		list_add_tail(&o->waiters, &w->node);
 	}
-	*out = o;
-	return 0;
+	o->open.done = cache_file_opened;
+	file_open_start(&o->open, c->io, c->root_fd, o->path, true);
+	io_reader_submit(c->io); /* the miss waits for it: do not leave it for the next loop */
+	return -EINPROGRESS;
+}
+
+/* The statx chain of a revalidation ended: drop the file object if its file changed. */
+static void cache_revalidated(struct file_open *fo, int err)
+{
+	struct cache_obj *o = container_of(fo, struct cache_obj, open);
+	struct cache *c = o->cache;
+	struct cache_version v;
+
+	o->revalidating = false;
+	cache_version_of(&fo->meta, &v);
+	if (c && o->linked && (err || memcmp(&v, &o->v, sizeof(v)))) {
+		c->st.stale++;
+		cache_unlink(c, o);
+	}
+	blob_put(&o->blob); /* the chain's reference */
+}
+
+void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_ns)
+{
+	if (o->revalidating)
+		return;
+	o->checked_ns = now_ns;
+	o->revalidating = true;
+	blob_get(&o->blob); /* nobody frees it under the chain */
+	o->open.done = cache_revalidated;
+	file_open_start(&o->open, c->io, c->root_fd, o->path, false);
+	io_reader_submit(c->io);
 }
 
 static void cache_load_finish(struct cache *c, struct cache_obj *o)

@@ -1,5 +1,8 @@
-# userspace/common: logging and small containers shared by every module.
+# userspace/common: logging, small containers and the keyed hash shared by
+# every module.
 libxdpserve_a_SOURCES += \
 	%reldir%/log.c \
 	%reldir%/log.h \
-	%reldir%/list.h
+	%reldir%/list.h \
+	%reldir%/siphash.c \
+	%reldir%/siphash.h

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "common/log.h"
+#include "http/http_resolve.h"
 #include "steer/steer.h"
 #include "xdpserve/shared.h"
 #include "xsk/xsk_queue.h"
@@ -27,16 +28,25 @@ struct xdpserve_config {
 	char bpf_obj[PATH_MAX]; /* the steering program's object file */
 	struct xdpserve_endpoint_key endpoints[CONFIG_MAX_ENDPOINTS];
 	uint32_t nendpoints;
-	uint32_t queues;	    /* workers, one per RX queue from 0; 0 = every queue */
-	uint64_t cache_bytes;	    /* content cache, split evenly over the workers */
-	uint64_t cache_chunk_bytes; /* large files are cached in chunks of this size */
-	uint32_t max_loads;	    /* chunk loads under way per worker */
-	uint32_t max_conns;	    /* per worker */
-	uint32_t drain_ms;	    /* on SIGTERM: how long connections may finish */
+	uint32_t queues;	       /* workers, one per RX queue from 0; 0 = every queue */
+	uint64_t cache_bytes;	       /* content cache, split evenly over the workers */
+	uint64_t cache_chunk_bytes;    /* large files are cached in chunks of this size */
+	uint32_t max_loads;	       /* chunk loads under way per worker */
+	uint32_t max_conns;	       /* per worker */
+	uint32_t max_conns_per_source; /* per worker, per IPv4 address or IPv6 /64; 0: none */
+	uint32_t drain_ms;	       /* on SIGTERM: how long connections may finish */
+	/* Limits on slow or idle clients (seconds; docs/configuration.md says why). */
+	uint32_t header_timeout_s;    /* a request head must be whole within this */
+	uint32_t keepalive_timeout_s; /* idle between requests, then FIN */
+	uint32_t send_timeout_s;      /* while an answer waits, every this long ... */
+	uint32_t min_send_rate;	      /* ... this many bytes/s must be acknowledged */
+	uint32_t persist_timeout_s;   /* longest zero window */
+	uint32_t neg_ttl_ms;	      /* how long a missing path is known missing */
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */
 	enum log_level log_level;
+	struct http_resolve_config files; /* --index, --serve-dotfiles, --precompressed */
 };
 
 /*

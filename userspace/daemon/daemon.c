@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -34,6 +35,7 @@
 #include "common/log.h"
 #include "daemon/conf.h"
 #include "daemon/worker.h"
+#include "http/http_cond.h"
 #include "steer/steer.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
@@ -52,6 +54,7 @@ struct daemon {
 	bool attached_here; /* we attached the program, so we detach it */
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
+	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
 };
 
 static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
@@ -211,8 +214,13 @@ static int daemon_setup(struct daemon *d)
 	if (err)
 		return err;
 
+	if (getrandom(d->etag_key, sizeof(d->etag_key), 0) != (ssize_t)sizeof(d->etag_key)) {
+		err = -errno;
+		pr_err("no random bytes for the ETag key: %s", strerror(errno));
+		return err;
+	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
-		err = worker__create(cfg, d->umem, i, d->root_fd, d->mtu, &d->workers[i]);
+		err = worker__create(cfg, d->umem, i, d->root_fd, d->etag_key, &d->workers[i]);
 		if (err)
 			return err;
 		err = steer_xsk_set(d->steer, i, worker_xsk_fd(d->workers[i]));

@@ -89,6 +89,22 @@ uint64_t worker_heartbeat(const struct worker *w)
 	return atomic_load(&w->heartbeat);
 }
 
+/* Every disk call the worker's io_uring made, and the 404s that needed none. */
+static void worker_dump_disk(struct worker *w, const struct cache_stats *c)
+{
+	struct io_reader_stats io;
+
+	io_reader_stats(w->io, &io);
+	pr_info("queue %u disk: opens %llu, statx %llu, reads %llu, closes %llu (in place %llu), "
+		"errors %llu, in flight %u, waiting %u; 404 from the negative cache %llu "
+		"(paths %llu, pushed out %llu), stale %llu",
+		w->index, (unsigned long long)io.opens, (unsigned long long)io.statx,
+		(unsigned long long)io.reads, (unsigned long long)io.closes,
+		(unsigned long long)io.sync_closes, (unsigned long long)io.errors, io.inflight,
+		io.waiting, (unsigned long long)c->neg_hits, (unsigned long long)c->neg_inserts,
+		(unsigned long long)c->neg_replaced, (unsigned long long)c->stale);
+}
+
 static void worker_dump(struct worker *w)
 {
 	const struct tcp_stats *t = tcp_stack__stats(w->stack);
@@ -99,8 +115,11 @@ static void worker_dump(struct worker *w)
 	pr_info("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
 		"out-of-window %llu out-of-order %llu no-conn %llu; syn %llu, cookies sent %llu "
 		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
-		"refused %llu closed %llu reset %llu timed-out %llu; tx %llu frames %llu bytes, "
-		"retransmits %llu, rst %llu, no-frame %llu",
+		"refused %llu (per-source %llu, full %llu) evicted %llu closed %llu reset %llu "
+		"timed-out %llu; tx %llu frames %llu bytes, "
+		"retransmits %llu, rst %llu, no-frame %llu, reserve-held %llu; timeouts idle %llu "
+		"retransmit %llu "
+		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu",
 		w->index, (unsigned long long)t->rx_frames,
 		(unsigned long long)t->rx_drop_malformed, (unsigned long long)t->rx_drop_csum,
 		(unsigned long long)t->rx_drop_unsupported,
@@ -110,10 +129,16 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->syncookies_accepted,
 		(unsigned long long)t->syncookies_rejected, t->conns_active, t->conns_time_wait,
 		(unsigned long long)t->conns_accepted, (unsigned long long)t->conns_refused,
+		(unsigned long long)t->conns_refused_source,
+		(unsigned long long)t->conns_refused_full, (unsigned long long)t->conns_evicted,
 		(unsigned long long)t->conns_closed, (unsigned long long)t->conns_reset,
 		(unsigned long long)t->conns_timed_out, (unsigned long long)t->tx_frames,
 		(unsigned long long)t->tx_bytes, (unsigned long long)t->tx_retransmits,
-		(unsigned long long)t->tx_rst, (unsigned long long)t->tx_no_frame);
+		(unsigned long long)t->tx_rst, (unsigned long long)t->tx_no_frame,
+		(unsigned long long)t->tx_reserve_held, (unsigned long long)t->timeout_idle,
+		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
+		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
+		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
@@ -132,6 +157,7 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)c.load_errors, (unsigned long long)c.evictions,
 		(unsigned long long)c.stale, (unsigned long long)c.waits,
 		(unsigned long long)c.wait_timeouts, c.waiting, c.loading, c.zombies);
+	worker_dump_disk(w, &c);
 	if (!xsk_queue_stats(w->q, &x))
 		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
 			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
@@ -292,18 +318,22 @@ void worker_join(struct worker *w)
 	w->started = false;
 }
 
-static void worker_tcp_config(const struct worker *w, uint32_t mtu, struct tcp_config *tc)
+/* The MSS is the stack's to derive, from the NIC's MTU (tcp_stack__create). */
+static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 {
 	tcp_config_default(tc);
 	tc->max_conns = w->cfg->max_conns;
 	tc->max_time_wait = w->cfg->max_conns;
-	/* IPv4 MSS from the MTU; the stack takes 20 more off for IPv6. */
-	if (mtu > 40 && mtu - 40 < tc->mss)
-		tc->mss = (uint16_t)(mtu - 40);
+	tc->max_conns_per_source = w->cfg->max_conns_per_source;
+	tc->header_timeout_ns = (uint64_t)w->cfg->header_timeout_s * 1000000000ull;
+	tc->keepalive_timeout_ns = (uint64_t)w->cfg->keepalive_timeout_s * 1000000000ull;
+	tc->send_timeout_ns = (uint64_t)w->cfg->send_timeout_s * 1000000000ull;
+	tc->min_send_rate = w->cfg->min_send_rate;
+	tc->persist_timeout_ns = (uint64_t)w->cfg->persist_timeout_s * 1000000000ull;
 }
 
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, uint32_t mtu, struct worker **out)
+		   int root_fd, const uint8_t *etag_key, struct worker **out)
 {
 	struct xsk_queue_opts qopts = {
 		.partition = index,
@@ -342,16 +372,19 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	ccfg.chunk_bytes = cfg->cache_chunk_bytes;
 	ccfg.max_loads = cfg->max_loads;
 	ccfg.user_bytes = (uint32_t)http_server_obj_user_bytes();
+	ccfg.neg_ttl_ns = (uint64_t)cfg->neg_ttl_ms * 1000000;
 	err = cache__create(&ccfg, root_fd, umem_pool(umem, index), w->io, &w->cache);
 	if (err) {
 		pr_err("queue %u: content cache setup failed: %s", index, strerror(-err));
 		goto err_free;
 	}
-	worker_tcp_config(w, mtu, &tc);
+	worker_tcp_config(w, &tc);
 	/* A head must fit the receive buffer, or a full buffer would stall instead of a 431. */
 	http_server_config_default(&hcfg, tc.max_conns);
 	if (hcfg.limits.head >= tc.rx_buf_size)
 		hcfg.limits.head = tc.rx_buf_size - 1;
+	memcpy(hcfg.etag_key, etag_key, sizeof(hcfg.etag_key));
+	hcfg.files = cfg->files;
 	err = http_server__create(&hcfg, w->cache, &w->http);
 	if (err) {
 		pr_err("queue %u: HTTP server setup failed (%u connections): %s", index,

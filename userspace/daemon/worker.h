@@ -26,11 +26,13 @@ enum worker_cmd {
 
 /*
  * Set up worker `index` for RX queue `index` of cfg->ifname on UMEM
- * partition `index`, with the document root open at `root_fd` and the link
- * MTU `mtu`. 0 or -errno (logged).
+ * partition `index`, with the document root open at `root_fd`. The TCP
+ * stack takes the MSS from the queue's link MTU. `etag_key` (16 bytes,
+ * copied) is the daemon's ETag key, the same for every worker. 0 or
+ * -errno (logged).
  */
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, uint32_t mtu, struct worker **out);
+		   int root_fd, const uint8_t *etag_key, struct worker **out);
 /*
  * Tear down a stopped (or never started) worker: drain TX completions,
  * close connections, free the cache, and check that every UMEM frame of

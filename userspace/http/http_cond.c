@@ -1,41 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * http_cond.c — ETag formatting, entity-tag list matching and the
- * precondition order of RFC 9110 §13.2.2. Called by the cache (ETag) and
- * by the HTTP connection code (evaluation); see http_cond.h.
+ * precondition order of RFC 9110 §13.2.2. Called by the HTTP server (ETag
+ * once per object, evaluation per request); see http_cond.h.
  */
 #include "http/http_cond.h"
 
 #include <string.h>
 
+#include "common/siphash.h"
 #include "http/http_date.h"
 
-static size_t put_hex(char *out, uint64_t v)
+_Static_assert(HTTP_ETAG_KEY_LEN == SIPHASH_KEY_LEN, "the ETag key is a SipHash key");
+
+/* 16 lower-case hex digits, the fixed width keeping every tag the same length. */
+static void put_hex16(char *out, uint64_t v)
 {
 	static const char hex[] = "0123456789abcdef";
-	char tmp[16];
-	size_t n = 0;
 
-	do {
-		tmp[n++] = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
 }
 
-size_t http_etag_format(char out[HTTP_ETAG_MAX], uint64_t ino, uint64_t size, uint64_t mtime_ns)
+size_t http_etag_format(char out[HTTP_ETAG_MAX], const uint8_t key[HTTP_ETAG_KEY_LEN],
+			const struct http_file_version *v)
 {
-	size_t n = 0;
+	/* Explicit little-endian bytes: the tag does not depend on struct padding. */
+	const uint64_t f[4] = {v->dev, v->ino, v->size, v->mtime_ns};
+	uint8_t msg[sizeof(f)];
 
-	out[n++] = '"';
-	n += put_hex(out + n, mtime_ns);
-	out[n++] = '-';
-	n += put_hex(out + n, http_mix64(ino ^ http_mix64(size)));
-	out[n++] = '"';
-	out[n] = '\0';
-	return n;
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)(f[i / 8] >> (8 * (i % 8)));
+	out[0] = '"';
+	put_hex16(out + 1, siphash24(key, msg, sizeof(msg)));
+	out[17] = '"';
+	out[18] = '\0';
+	return 18;
 }
 
 /* etagc = %x21 / %x23-7E / obs-text */

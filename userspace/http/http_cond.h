@@ -3,8 +3,8 @@
  * http_cond.h — validators (ETag, Last-Modified) and the evaluation of
  * conditional requests (RFC 9110 §13).
  *
- * Callers: the content cache formats an object's ETag once when it loads
- * the object (http_etag_format); the HTTP connection code, once it has
+ * Callers: the HTTP server formats an object's ETag once per cached object
+ * (http_etag_format); the HTTP connection code, once it has
  * found the object a request names, asks http_cond_evaluate() whether to
  * send it, 304 or 412, and http_if_range_matches() whether a Range may be
  * honoured. Pure functions; nothing here allocates.
@@ -19,17 +19,31 @@
 
 #include "http/http_parse.h"
 
-/* '"' + 16 hex + '-' + 16 hex + '"' + NUL */
+/* '"' + 16 hex + '"' + NUL, with room to spare for older, longer tags */
 #define HTTP_ETAG_MAX 36
+/* The ETag key: SipHash's 128 bits. */
+#define HTTP_ETAG_KEY_LEN 16
+
+/* What identifies one version of a file: its stat(2) fields. */
+struct http_file_version {
+	uint64_t dev;
+	uint64_t ino;
+	uint64_t size;
+	uint64_t mtime_ns;
+};
 
 /*
- * Write the strong ETag of a file version, quotes included:
- * "<mtime_ns hex>-<hex of a mix of inode and size>". A new mtime always
- * gives a new tag; a replaced (new inode) or resized file with the same
- * mtime does too, unless 64-bit mixes collide. Deterministic, so every
- * worker and every restart agrees. Returns the length (NUL excluded).
+ * Write the strong ETag of a file version, quotes included: '"' and the
+ * 16 hex digits of SipHash-2-4 over (dev, ino, size, mtime_ns) under
+ * `key`. Any change of the four gives a new tag (but for 64-bit
+ * collisions), and without the key the tag reveals nothing of them (no
+ * inode numbers for a client to see). The key is made once per daemon and
+ * shared by its workers, so they all agree for the daemon's lifetime; a
+ * restart changes every tag, which costs clients one full download each.
+ * Returns the length (NUL excluded): always 18.
  */
-size_t http_etag_format(char out[HTTP_ETAG_MAX], uint64_t ino, uint64_t size, uint64_t mtime_ns);
+size_t http_etag_format(char out[HTTP_ETAG_MAX], const uint8_t key[HTTP_ETAG_KEY_LEN],
+			const struct http_file_version *v);
 
 /* What the selected representation offers to compare against. */
 struct http_validators {

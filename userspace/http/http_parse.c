@@ -422,6 +422,11 @@ static int interpret_field(struct http_request *req, struct field_state *st, con
 		if (NAME_IS("content-length"))
 			return parse_content_length(req, v, vlen) ? 400 : 0;
 		break;
+	case 15:
+		/* List-valued; lines past HTTP_STR_LIST_MAX are ignored, not refused. */
+		if (NAME_IS("accept-encoding"))
+			add_list_line(&req->accept_encoding, v, vlen);
+		break;
 	case 17:
 		/* Any transfer coding: we do not read chunked bodies (RFC 9112 §6.1). */
 		if (NAME_IS("transfer-encoding"))

@@ -98,6 +98,8 @@ struct http_request {
 	/* Host value, or the target's authority in absolute-form. */
 	struct http_str host;
 	struct http_str range; /* Range value; see http_range_parse() */
+	/* Accept-Encoding, one entry per field line (see http_encoding.h); extra lines ignored. */
+	struct http_str_list accept_encoding;
 	struct http_cond_fields cond;
 };
 
@@ -140,7 +142,7 @@ int http_parse_request_resume(const char *buf, size_t len, size_t last_len,
  * Find the first field named `name` (case-insensitive) in a head that
  * http_parse_request() accepted (head = buf, head_len = its return value)
  * and set *value to its trimmed value. For fields the parser does not
- * interpret (Accept-Encoding, User-Agent...). Returns 0, or -1 when absent.
+ * interpret (User-Agent, Referer...). Returns 0, or -1 when absent.
  */
 int http_request_find_field(const char *head, size_t head_len, const char *name, size_t name_len,
 			    struct http_str *value);

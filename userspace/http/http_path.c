@@ -19,6 +19,9 @@ static int hex_val(char c)
 	return -1;
 }
 
+/* The longest raw form of a dot segment: "%2e%2e". */
+#define DOT_SEGMENT_RAW_MAX 6
+
 static int path_fail(struct http_path *res, int status)
 {
 	res->status = status;
@@ -60,6 +63,24 @@ static long decode_segment(const char *raw, size_t n, char *dst, size_t room)
 	return (long)o;
 }
 
+/*
+ * A segment starting with '.' (".git", ".env", "a/.htpasswd"), other than
+ * a leading ".well-known" (RFC 8615), whose contents are meant for anyone.
+ */
+static bool has_hidden_segment(const char *p, size_t len)
+{
+	static const char wk[] = ".well-known";
+	size_t i = 0;
+
+	if (len >= sizeof(wk) - 1 && !memcmp(p, wk, sizeof(wk) - 1) &&
+	    (len == sizeof(wk) - 1 || p[sizeof(wk) - 1] == '/'))
+		i = sizeof(wk) - 1;
+	for (; i < len; i++)
+		if (p[i] == '.' && (i == 0 || p[i - 1] == '/'))
+			return true;
+	return false;
+}
+
 int http_path_from_target(const char *target, size_t len, char *out, size_t out_size,
 			  struct http_path *res)
 {
@@ -78,19 +99,31 @@ int http_path_from_target(const char *target, size_t len, char *out, size_t out_
 		res->query.len = len - plen - 1;
 	}
 
-	/* Each segment after a '/'; the first '/' is the root. */
+	/*
+	 * Each segment after a '/'; the first '/' is the root. A segment is
+	 * decoded in place after its separator: no segment buffer, so no
+	 * segment limit of our own (one longer than NAME_MAX is simply not
+	 * found). Only a short one (up to "%2e%2e") can be "." or "..": it is
+	 * decoded aside first, so that removing it needs no room.
+	 */
 	for (i = 1; i <= plen;) {
 		const char *seg = target + i, *slash = memchr(seg, '/', plen - i);
 		size_t n = slash ? (size_t)(slash - seg) : plen - i;
-		char dec[HTTP_PATH_SEGMENT_MAX];
-		long d = decode_segment(seg, n, dec, sizeof(dec));
+		size_t at = w + (w != 0); /* where the segment goes, after its separator */
+		char dot[DOT_SEGMENT_RAW_MAX];
+		long d;
 
+		if (n <= sizeof(dot))
+			d = decode_segment(seg, n, dot, sizeof(dot));
+		else
+			d = at < out_size ? decode_segment(seg, n, out + at, out_size - 1 - at)
+					  : -414;
 		if (d < 0)
 			return path_fail(res, (int)-d);
 		res->dir = true;
-		if (d == 0 || (d == 1 && dec[0] == '.')) {
+		if (n <= sizeof(dot) && (d == 0 || (d == 1 && dot[0] == '.'))) {
 			/* empty ("//", trailing '/') or "." */
-		} else if (d == 2 && dec[0] == '.' && dec[1] == '.') {
+		} else if (n <= sizeof(dot) && d == 2 && dot[0] == '.' && dot[1] == '.') {
 			if (w == 0)
 				return path_fail(res, 400); /* above the root */
 			while (w > 0 && out[w - 1] != '/')
@@ -98,22 +131,21 @@ int http_path_from_target(const char *target, size_t len, char *out, size_t out_
 			if (w > 0)
 				w--; /* the separator before the removed segment */
 		} else {
-			/* separator, segment and the final NUL must fit */
-			if (w + (w != 0) + (size_t)d + 1 > out_size)
-				return path_fail(res, 414);
+			if (n <= sizeof(dot)) {
+				if (at + (size_t)d + 1 > out_size)
+					return path_fail(res, 414);
+				memcpy(out + at, dot, (size_t)d);
+			}
 			if (w)
-				out[w++] = '/';
-			memcpy(out + w, dec, (size_t)d);
-			w += (size_t)d;
+				out[w] = '/';
+			w = at + (size_t)d;
 			res->dir = false;
 		}
 		i += n + 1;
 	}
 	out[w] = '\0';
 	res->len = w;
-	for (i = 0; i < w; i++)
-		if (out[i] == '.' && (i == 0 || out[i - 1] == '/'))
-			res->dotfile = true;
+	res->dotfile = has_hidden_segment(out, w);
 	return 0;
 }
 

@@ -17,15 +17,22 @@
 
 #include "http/http_types.h"
 
-/* A good output size: Linux PATH_MAX. */
+/*
+ * The longest path a file can have (Linux PATH_MAX). Decoding never makes
+ * a path longer than its target, so an output buffer as large as the
+ * request-line limit holds any accepted target; a longer path than this
+ * is then simply not found.
+ */
 #define HTTP_PATH_MAX 4096
-/* Longest decoded path segment (Linux NAME_MAX); longer is 414. */
-#define HTTP_PATH_SEGMENT_MAX 255
 
 struct http_path {
-	size_t len;   /* bytes written to out, the NUL excluded */
-	bool dir;     /* the path ended in "/" ("/", "/a/", "/a/." ...): a directory request */
-	bool dotfile; /* a segment of the result starts with '.' (".git", "a/.env") */
+	size_t len; /* bytes written to out, the NUL excluded */
+	bool dir;   /* the path ended in "/" ("/", "/a/", "/a/." ...): a directory request */
+	/*
+	 * A segment of the result starts with '.' (".git", "a/.env", after
+	 * decoding: "%2egit" too), other than a leading ".well-known".
+	 */
+	bool dotfile;
 	struct http_str query; /* what follows '?', borrowed from the target; p NULL without '?' */
 	int status;	       /* after -1: 400 or 414 */
 };
@@ -41,7 +48,8 @@ struct http_path {
  * 400: not starting with '/', a '%' not followed by two hex digits, an
  *      encoded '/' (%2F), '\' (%5C) or NUL (%00), any other decoded control
  *      character, a raw '\' or NUL, or a ".." that would leave the root;
- * 414: the result (or one segment) does not fit.
+ * 414: the result does not fit (never when out_size > len). There is no
+ *      limit per segment: one longer than NAME_MAX is left to the lookup.
  * out must not overlap target.
  */
 int http_path_from_target(const char *target, size_t len, char *out, size_t out_size,

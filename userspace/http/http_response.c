@@ -160,6 +160,13 @@ static void put_head(struct wbuf *w, const struct http_response *r, bool use_obj
 		if (oh)
 			wbuf_mem(w, oh->buf + oh->ctype_end, (size_t)(oh->len - oh->ctype_end));
 	}
+	if (oh && r->content_encoding && r->status != 304) {
+		WBUF_LIT(w, "Content-Encoding: ");
+		wbuf_str(w, r->content_encoding);
+		WBUF_LIT(w, "\r\n");
+	}
+	if (oh && r->vary_accept_encoding)
+		WBUF_LIT(w, "Vary: Accept-Encoding\r\n");
 
 	if (status_has_body(r->status)) {
 		uint64_t cl = r->content_length;

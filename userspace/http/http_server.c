@@ -29,7 +29,7 @@
 #include "common/log.h"
 #include "http/http_cond.h"
 #include "http/http_date.h"
-#include "http/http_path.h"
+#include "http/http_resolve.h"
 #include "http/http_range.h"
 #include "http/http_response.h"
 #include "http/mime.h"
@@ -39,8 +39,7 @@
  * an error body. An answer is rendered first and queued only if it fits
  * the connection's copy space; otherwise the request waits for writable().
  */
-#define HTTP_ANSWER_MAX	  6144
-#define HTTP_LOCATION_MAX 4096
+#define HTTP_ANSWER_MAX 6144
 /* Copy space to even try a request: a typical head is 250-400 bytes. */
 #define HTTP_ANSWER_MIN 512
 /* Copied bytes per multipart part head, and for the tail. */
@@ -78,11 +77,16 @@ struct http_conn {
 	bool waiting;	     /* a load for the head request is under way */
 	bool closing;	     /* the last answer is queued; read and discard the rest */
 	bool continue_sent;  /* "100 Continue" queued for the head request */
+	bool answered;	     /* an answer was queued: idle now is keep-alive idle */
 	int load_err;	     /* the load we waited for failed with this */
 	uint32_t parsed_len; /* bytes the last incomplete parse saw (resume) */
 	uint64_t skip;	     /* request body bytes still to discard */
 	struct http_body body;
+	bool chunk_wait; /* the waiter is queued for the first chunk of the head request's body */
+	int chunk_err;	 /* that chunk's load failed with this */
 	struct http_conn *next_free;
+	/* Where the head request's resolution stands (index name, variant). */
+	struct http_resolve_state resolve;
 };
 
 struct http_server {
@@ -96,8 +100,7 @@ struct http_server {
 	struct log_ratelimit rl_client_error;
 	uint64_t boundary_key; /* random: multipart boundaries reveal nothing */
 	uint64_t boundaries;
-	char path[HTTP_PATH_MAX];
-	char location[HTTP_LOCATION_MAX];
+	struct http_resolver *resolver;
 	char answer[HTTP_ANSWER_MAX];
 };
 
@@ -113,42 +116,68 @@ void http_server_config_default(struct http_server_config *cfg, uint32_t max_con
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->limits = limits;
 	cfg->max_conns = max_conns;
-	cfg->index_name = "index.html";
+	http_resolve_config_default(&cfg->files);
 }
+
+/* The resolver's seam to the cache: ctx is the connection, whose waiter a miss queues. */
+static int http_cache_lookup(void *ctx, const char *path, struct cache_obj **out)
+{
+	struct http_conn *hc = ctx;
+
+	return cache_lookup(hc->srv->cache, path, tcp_stack__now(tcp_conn_stack(hc->tcp)),
+			    &hc->waiter, out);
+}
+
+static void http_cache_put(void *ctx, struct cache_obj *obj)
+{
+	cache_obj_put(obj);
+}
+
+static const struct http_resolve_ops http_resolve_cache_ops = {
+	.lookup = http_cache_lookup,
+	.put = http_cache_put,
+};
 
 int http_server__create(const struct http_server_config *cfg, struct cache *cache,
 			struct http_server **out)
 {
 	struct http_server *h = calloc(1, sizeof(*h));
+	int err = -ENOMEM;
 
 	if (!h)
 		return -ENOMEM;
 	h->cfg = *cfg;
 	h->cache = cache;
 	h->conns = calloc(cfg->max_conns, sizeof(*h->conns));
-	if (!h->conns) {
-		free(h);
-		return -ENOMEM;
-	}
+	if (!h->conns)
+		goto err;
+	err = http_resolver__create(&cfg->files, &http_resolve_cache_ops, cfg->limits.request_line,
+				    &h->resolver);
+	if (err)
+		goto err;
 	for (uint32_t i = cfg->max_conns; i-- > 0;) {
 		h->conns[i].next_free = h->free_list;
 		h->free_list = &h->conns[i];
 	}
 	if (getrandom(&h->boundary_key, sizeof(h->boundary_key), 0) != sizeof(h->boundary_key)) {
-		free(h->conns);
-		free(h);
-		return -EIO;
+		err = -EIO;
+		goto err;
 	}
 	http_clock_init(&h->clock, time(NULL));
 	h->rl_client_error = (struct log_ratelimit)LOG_RATELIMIT_INIT(1000000000ull /* 1 s */, 10);
 	*out = h;
 	return 0;
+
+err:
+	http_server__destroy(h);
+	return err;
 }
 
 void http_server__destroy(struct http_server *h)
 {
 	if (!h)
 		return;
+	http_resolver__destroy(h->resolver);
 	free(h->conns);
 	free(h);
 }
@@ -233,7 +262,18 @@ static int http_queue(struct http_conn *hc, const char *buf, int len)
 static void http_conn_finish(struct http_conn *hc)
 {
 	tcp_conn_shutdown(hc->tcp);
+	tcp_conn_set_deadline(hc->tcp, TCP_DEADLINE_NONE);
 	hc->closing = true;
+}
+
+/*
+ * Nothing buffered: between requests. Keep-alive idle once the last answer
+ * is all acknowledged; a new connection keeps the head deadline it got.
+ */
+static void http_conn_idle(struct http_conn *hc)
+{
+	if (hc->answered && !tcp_conn_tx_queued(hc->tcp))
+		tcp_conn_set_deadline(hc->tcp, TCP_DEADLINE_KEEPALIVE);
 }
 
 /*
@@ -269,44 +309,23 @@ static int http_send_error(struct http_conn *hc, const struct http_request *req,
 }
 
 /* Render the object's constant header block once; it lives in the object's user area. */
-static struct http_obj_meta *http_obj_meta(struct cache_obj *obj)
+static struct http_obj_meta *http_obj_meta(const struct http_server *h, struct cache_obj *obj)
 {
 	struct http_obj_meta *m = cache_obj_user(obj);
 	const char *path = cache_obj_path(obj);
 	uint64_t mtime_ns = cache_obj_mtime_ns(obj);
+	const struct http_file_version fv = {cache_obj_dev(obj), cache_obj_ino(obj),
+					     cache_obj_size(obj), mtime_ns};
 
 	if (m->oh.len)
 		return m;
-	m->etag_len = (uint8_t)http_etag_format(m->etag, cache_obj_ino(obj), cache_obj_size(obj),
-						mtime_ns);
+	m->etag_len = (uint8_t)http_etag_format(m->etag, h->cfg.etag_key, &fv);
 	if (http_object_head_build(&m->oh, mime_type_for_path(path, strlen(path)),
 				   (time_t)(mtime_ns / 1000000000ull), m->etag)) {
 		m->oh.len = 0;
 		return NULL;
 	}
 	return m;
-}
-
-/* The status to answer a failed lookup with. */
-static int http_lookup_status(int err)
-{
-	switch (err) {
-	case -ENOENT:
-	case -ENOTDIR:
-	case -ELOOP: /* a symlink leaving the root */
-	case -EXDEV:
-	case -ENAMETOOLONG:
-		return 404;
-	case -EACCES:
-	case -EPERM:
-	case -EISDIR: /* the index name is itself a directory */
-		return 403;
-	case -EFBIG:
-	case -ENOMEM:
-		return 503;
-	default:
-		return 500;
-	}
 }
 
 static uint64_t http_conn_now(const struct http_conn *hc)
@@ -320,9 +339,16 @@ static uint64_t http_conn_now(const struct http_conn *hc)
  */
 static int http_chunk(struct http_conn *hc, struct cache_obj *obj, uint32_t idx, struct blob **out)
 {
-	int err = cache_chunk_get(hc->srv->cache, obj, idx, http_conn_now(hc), &hc->waiter, out);
+	int err = hc->chunk_err;
 
-	return err && err != -EINPROGRESS ? http_lookup_status(err) : err;
+	*out = NULL;
+	hc->chunk_err = 0;
+	if (!err)
+		err = cache_chunk_get(hc->srv->cache, obj, idx, http_conn_now(hc), &hc->waiter,
+				      out);
+	if (err == -EINPROGRESS)
+		hc->chunk_wait = true;
+	return err && err != -EINPROGRESS ? http_resolve_status_of(err) : err;
 }
 
 static void http_body_end(struct http_conn *hc)
@@ -429,7 +455,8 @@ static int http_send_multipart(struct http_conn *hc, const struct http_request *
 {
 	struct http_server *h = hc->srv;
 	const char *path = cache_obj_path(obj);
-	const char *ctype = mime_type_for_path(path, strlen(path));
+	const char *ctype =
+		r->content_type ? r->content_type : mime_type_for_path(path, strlen(path));
 	uint64_t size = cache_obj_size(obj);
 	char boundary[HTTP_BOUNDARY_MAX];
 	char mtype[HTTP_BOUNDARY_MAX + 64];
@@ -501,10 +528,11 @@ static int http_send_ranges(struct http_conn *hc, const struct http_request *req
  * 503) to answer as an error instead.
  */
 static int http_send_object(struct http_conn *hc, const struct http_request *req,
-			    struct cache_obj *obj)
+			    const struct http_resolved *res)
 {
 	struct http_server *h = hc->srv;
-	struct http_obj_meta *m = http_obj_meta(obj);
+	struct cache_obj *obj = res->obj;
+	struct http_obj_meta *m = http_obj_meta(h, obj);
 	uint64_t size = cache_obj_size(obj), chunk = cache_chunk_bytes(h->cache);
 	struct http_validators v;
 	struct http_ranges ranges = {0};
@@ -515,6 +543,9 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 		.date = h->clock.date,
 		.content_length = size,
 		.total = size,
+		.content_type = res->content_type,
+		.content_encoding = http_coding_token(res->coding),
+		.vary_accept_encoding = res->vary,
 	};
 	bool body = req->method == HTTP_METHOD_GET;
 	struct blob *first = NULL;
@@ -552,6 +583,12 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 				http_count_status(h, 416);
 			return err;
 		}
+		/*
+		 * Parts of an encoded variant would read as an encoded multipart
+		 * body: several ranges of a variant get the whole variant (200).
+		 */
+		if (rs == 206 && ranges.n > 1 && res->coding != HTTP_CODING_IDENTITY)
+			rs = 200;
 		if (rs == 206 && ranges.n > 1 && cache_obj_chunks(obj) <= 1)
 			return http_send_ranges(hc, req, obj, &ranges, &r);
 		if (rs == 206 && ranges.n == 1) {
@@ -595,62 +632,40 @@ static int http_send_object(struct http_conn *hc, const struct http_request *req
 static int http_respond(struct http_conn *hc, const struct http_request *req)
 {
 	struct http_server *h = hc->srv;
-	struct http_path pres;
-	struct cache_obj *obj;
-	bool index = false;
-	size_t plen;
-	int err, ret;
+	struct http_resolved res;
+	int ret;
 
 	if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
 		int status = req->method == HTTP_METHOD_UNKNOWN ? 501 : 405;
 
 		return http_send_error(hc, req, status, req->keep_alive, NULL);
 	}
-	if (http_path_from_target(req->target.p, req->target.len, h->path, sizeof(h->path),
-				  &pres)) {
-		http_log_client_error(hc, pres.status, "bad request-target");
-		return http_send_error(hc, req, pres.status, false, NULL);
-	}
-	plen = pres.len;
-	if (pres.dir || plen == 0) {
-		size_t ilen = strlen(h->cfg.index_name);
-
-		if (plen + 1 + ilen + 1 > sizeof(h->path))
-			return http_send_error(hc, req, 414, false, NULL);
-		if (plen)
-			h->path[plen++] = '/';
-		memcpy(h->path + plen, h->cfg.index_name, ilen + 1);
-		index = true;
-	}
-
-	if (hc->load_err) {
-		err = hc->load_err;
+	if (hc->chunk_wait) {
+		/* What we waited for was a chunk, not a lookup of the resolution. */
+		hc->chunk_err = hc->load_err;
 		hc->load_err = 0;
-	} else {
-		err = cache_lookup(h->cache, h->path, tcp_stack__now(tcp_conn_stack(hc->tcp)),
-				   &hc->waiter, &obj);
+		hc->chunk_wait = false;
 	}
-	if (err == -EINPROGRESS) {
+	hc->resolve.load_err = hc->load_err;
+	hc->load_err = 0;
+	if (http_resolve(h->resolver, hc, req, &hc->resolve, &res) == -EINPROGRESS) {
 		h->stats.cache_waits++;
 		return -EINPROGRESS;
 	}
-	if (err == -ENOMEM)
-		http_log_client_error(hc, 503,
-				      "the content cache had no room in time (raise --cache-size "
-				      "or lower --max-conns)");
-	if (err == -EISDIR && !index) {
-		/* A directory named without its slash: send the client to "/path/". */
-		int l = http_path_redirect_location(h->location, sizeof(h->location), h->path,
-						    pres.len, &pres.query);
-
-		return http_send_error(hc, req, l < 0 ? 414 : 301, req->keep_alive,
-				       l < 0 ? NULL : h->location);
+	if (res.status) {
+		hc->chunk_err = 0; /* no body for this answer: nothing to fail with */
+		if (res.why)
+			http_log_client_error(hc, res.status, res.why);
+		else if (res.status == 503)
+			http_log_client_error(hc, 503,
+					      "the content cache had no room in time (raise "
+					      "--cache-size or lower --max-conns)");
+		return http_send_error(hc, req, res.status, req->keep_alive && !res.close,
+				       res.location);
 	}
-	if (err)
-		return http_send_error(hc, req, http_lookup_status(err), req->keep_alive, NULL);
 
-	ret = http_send_object(hc, req, obj);
-	cache_obj_put(obj);
+	ret = http_send_object(hc, req, &res);
+	cache_obj_put(res.obj);
 	if (ret == -EINPROGRESS) {
 		h->stats.cache_waits++;
 		return -EINPROGRESS;
@@ -686,6 +701,9 @@ static void http_conn_process(struct http_conn *hc)
 	struct http_server *h = hc->srv;
 	struct tcp_conn *c = hc->tcp;
 
+	/* A deadline (keep-alive) shut the connection down: discard what comes. */
+	if (!hc->closing && tcp_conn_tx_closed(c))
+		hc->closing = true;
 	while (!hc->waiting) {
 		struct http_request req;
 		uint32_t len;
@@ -714,6 +732,8 @@ static void http_conn_process(struct http_conn *hc)
 		if (!len) {
 			if (tcp_conn_rx_eof(c))
 				http_conn_finish(hc);
+			else
+				http_conn_idle(hc);
 			break;
 		}
 		/* Only start when a typical answer fits; writable() brings us back. */
@@ -722,8 +742,11 @@ static void http_conn_process(struct http_conn *hc)
 
 		n = http_parse_request_resume(data, len, hc->parsed_len, &req, &h->cfg.limits);
 		if (n == -2) {
+			/* A head under way: its clock runs from the first byte seen (slowloris). */
+			tcp_conn_set_deadline(c, TCP_DEADLINE_HEADER);
 			hc->parsed_len = len;
-			if (tcp_conn_rx_eof(c)) {
+			/* Half-closed inside a head: it can never complete, answer now. */
+			if (tcp_conn_rx_fin(c)) {
 				http_log_client_error(hc, 400,
 						      "connection closed inside a request");
 				if (http_send_error(hc, NULL, 400, false, NULL))
@@ -732,6 +755,7 @@ static void http_conn_process(struct http_conn *hc)
 			break;
 		}
 		hc->parsed_len = 0; /* a complete head: parse it whole if it must wait */
+		tcp_conn_set_deadline(c, TCP_DEADLINE_NONE);
 		if (n < 0) {
 			http_log_client_error(hc, req.status, "malformed request head");
 			if (http_send_error(hc, NULL, req.status, false, NULL))
@@ -753,6 +777,7 @@ static void http_conn_process(struct http_conn *hc)
 		if (ret < 0)
 			http_conn_fail(hc);
 		hc->continue_sent = false;
+		hc->answered = true;
 		tcp_conn_rx_consume(c, (uint32_t)n);
 		hc->skip = req.content_length;
 	}
@@ -782,6 +807,8 @@ static void *http_accepted(void *app, struct tcp_conn *c)
 	hc->srv = h;
 	hc->tcp = c;
 	cache_waiter_init(&hc->waiter, http_conn_loaded);
+	/* The first request head is due within the head timeout of the handshake. */
+	tcp_conn_set_deadline(c, TCP_DEADLINE_HEADER);
 	return hc;
 }
 

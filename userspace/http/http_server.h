@@ -8,8 +8,9 @@
  * object's UMEM frames.
  *
  *	tcp_stack__input -> http_server_tcp_ops.readable -> http_conn_process
- *	  -> http_parse_request_resume -> http_path_from_target
- *	  -> cache_lookup  (-EINPROGRESS: the connection waits, the worker runs on)
+ *	  -> http_parse_request_resume -> http_resolve (http_resolve.h: path,
+ *	     index names, variants; each a cache_lookup, which may answer
+ *	     -EINPROGRESS: the connection waits, the worker runs on)
  *	  -> http_cond_evaluate / http_range_parse -> cache_chunk_get (first chunk)
  *	  -> http_response_head -> tcp_conn_send_copy(head) + tcp_conn_send_blob(chunk)
  *	  writable() / cache waiter -> http_body_pump: the body's next chunks
@@ -24,22 +25,25 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "http/http_cond.h"
 #include "http/http_parse.h"
+#include "http/http_resolve.h"
 #include "tcp/tcp.h"
 
 struct cache;
 struct http_server;
 
 struct http_server_config {
-	struct http_limits limits; /* request head limits */
-	uint32_t max_conns;	   /* connection states; the TCP stack's max_conns */
-	const char *index_name;	   /* served for a directory request: "index.html" */
+	struct http_limits limits;	     /* request head limits */
+	uint32_t max_conns;		     /* connection states; the TCP stack's max_conns */
+	struct http_resolve_config files;    /* index names, dot files, precompressed variants */
+	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* the daemon's, shared by every worker */
 };
 
 /* Bytes of the cache's per-file user area the server needs (cache_config.user_bytes). */
 size_t http_server_obj_user_bytes(void);
 
-/* Defaults: HTTP_LIMITS_DEFAULT_INIT, "index.html", max_conns as given. */
+/* Defaults: HTTP_LIMITS_DEFAULT_INIT, http_resolve_config_default(), max_conns as given. */
 void http_server_config_default(struct http_server_config *cfg, uint32_t max_conns);
 
 struct http_stats {

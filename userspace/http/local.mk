@@ -49,7 +49,22 @@ libxdpserve_a_SOURCES += \
 
 UNIT_TESTS += tests/unit/http/test_http_response
 
+libxdpserve_a_SOURCES += \
+	%reldir%/http_encoding.c \
+	%reldir%/http_encoding.h
+
+UNIT_TESTS += tests/unit/http/test_http_encoding
+
+# Request to object: path, dot files, index names, variants (over a cache seam).
+libxdpserve_a_SOURCES += \
+	%reldir%/http_resolve.c \
+	%reldir%/http_resolve.h
+
+UNIT_TESTS += tests/unit/http/test_http_resolve
+
 # The per-connection state machine between the TCP stack and the cache.
 libxdpserve_a_SOURCES += \
 	%reldir%/http_server.c \
 	%reldir%/http_server.h
+
+UNIT_TESTS += tests/unit/http/test_http_server

@@ -2,8 +2,10 @@
 /*
  * mime.h — Content-Type from a file name's extension.
  *
- * Called by the content cache once per object when it builds the object's
- * constant response headers (http_object_head_build), never per request.
+ * Called by the HTTP server once per cached object when it builds the
+ * object's constant response headers (http_object_head_build), and by the
+ * request resolution for a precompressed variant, which is sent with the
+ * original's type (a table lookup per such request).
  * The returned strings are constants with static storage: keep the pointer.
  */
 #ifndef XDPSERVE_MIME_H

@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * io_reader.c — io_uring reads into UMEM frames for one worker.
+ * io_reader.c — io_uring disk calls for one worker: reads into UMEM
+ * frames, and the statx/openat2/close of cache misses and revalidations.
  *
- * Called by the cache when it loads an object (io_reader_read) and by the
- * worker loop when io_reader_fd() turns readable (io_reader_complete).
- * liburing does the ring work; this file adds registration of the UMEM in
- * chunks the kernel accepts, continuation of short reads and a wait list
- * so the completion queue can never overflow.
+ * Called by the cache when it looks up, opens and loads an object
+ * (io_reader_statx, io_reader_openat2, io_reader_read, io_reader_close)
+ * and by the worker loop when io_reader_fd() turns readable
+ * (io_reader_complete). liburing does the ring work; this file adds
+ * registration of the UMEM in chunks the kernel accepts, continuation of
+ * short reads, and a wait list (a close queue for closes) so the
+ * completion queue can never overflow.
  */
 #include "io/io_reader.h"
 
 #include "common/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <liburing.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -23,6 +28,8 @@
 /* The kernel registers one fixed buffer of at most 1 GiB. */
 #define IO_FIXED_CHUNK_SHIFT 30
 #define IO_FIXED_CHUNK	     (1ull << IO_FIXED_CHUNK_SHIFT)
+/* Closes waiting for room in the ring; past this a close is done in place. */
+#define IO_CLOSE_QUEUE 256
 
 struct io_reader {
 	struct io_uring ring;
@@ -37,6 +44,10 @@ struct io_reader {
 	uint32_t waiting;
 	uint32_t cancels; /* cancel requests in the kernel (destroy) */
 	struct list_node wait_list;
+	char close_tag; /* the user_data of a close: its address */
+	uint32_t close_head;
+	uint32_t close_n;
+	int close_q[IO_CLOSE_QUEUE];
 	struct io_reader_stats st;
 };
 
@@ -150,36 +161,86 @@ void io_reader__destroy(struct io_reader *r)
 			pr_warn("io_uring: %u reads still under way at shutdown", r->inflight);
 		io_uring_queue_exit(&r->ring);
 	}
+	for (; r->close_n; r->close_n--, r->close_head = (r->close_head + 1) % IO_CLOSE_QUEUE)
+		close(r->close_q[r->close_head]);
 	if (r->efd >= 0)
 		close(r->efd);
 	free(r);
 }
 
-/* Put the rest of req into an SQE; false when the submission queue is full. */
-static bool io_prep(struct io_reader *r, struct io_req *req)
+/* An SQE, flushing prepared ones once if the submission queue is full. */
+static struct io_uring_sqe *io_get_sqe(struct io_reader *r)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
+
+	if (!sqe && io_uring_submit(&r->ring) >= 0)
+		sqe = io_uring_get_sqe(&r->ring);
+	return sqe;
+}
+
+static void io_prep_read(struct io_reader *r, struct io_uring_sqe *sqe, struct io_req *req)
+{
 	uint64_t addr = req->umem_addr + req->got;
 	uint32_t len = req->len - req->got;
 	uint64_t off = req->file_off + req->got;
 
-	if (!sqe) {
-		/* Flush what is prepared and try once more. */
-		if (io_uring_submit(&r->ring) < 0)
-			return false;
-		sqe = io_uring_get_sqe(&r->ring);
-		if (!sqe)
-			return false;
-	}
 	if (r->use_fixed &&
 	    addr >> IO_FIXED_CHUNK_SHIFT == (addr + len - 1) >> IO_FIXED_CHUNK_SHIFT)
 		io_uring_prep_read_fixed(sqe, req->fd, r->area + addr, len, off,
 					 (int)(addr >> IO_FIXED_CHUNK_SHIFT));
 	else
 		io_uring_prep_read(sqe, req->fd, r->area + addr, len, off);
+}
+
+/* Put (the rest of) req into an SQE; false when the submission queue is full. */
+static bool io_prep(struct io_reader *r, struct io_req *req)
+{
+	struct io_uring_sqe *sqe = io_get_sqe(r);
+
+	if (!sqe)
+		return false;
+	switch (req->op) {
+	case IO_OP_READ:
+		io_prep_read(r, sqe, req);
+		break;
+	case IO_OP_STATX:
+		io_uring_prep_statx(sqe, req->fd, req->path, (int)req->flags, STATX_BASIC_STATS,
+				    req->stx);
+		break;
+	case IO_OP_OPENAT2:
+		/* liburing 2.3 takes a non-const how; the kernel only reads it. */
+		io_uring_prep_openat2(sqe, req->fd, req->path, (struct open_how *)req->how);
+		break;
+	}
+	/*
+	 * Straight to an io-wq worker, never tried inline: a "nonblocking"
+	 * attempt can still sleep inside io_uring_enter on the worker thread
+	 * — a cached path walk goes on into the file system's open, and some
+	 * file systems (FUSE was seen to) block in a read they accepted as
+	 * nonblocking. Every disk call here is a cache miss, so the hop to
+	 * io-wq costs little next to a stalled worker.
+	 */
+	io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
 	io_uring_sqe_set_data(sqe, req);
 	r->inflight++;
 	r->st.sqes++;
+	return true;
+}
+
+/* Hand the oldest queued close to the kernel; false when there is no room. */
+static bool io_prep_close(struct io_reader *r)
+{
+	struct io_uring_sqe *sqe;
+
+	if (r->inflight >= r->cap || !(sqe = io_get_sqe(r)))
+		return false;
+	io_uring_prep_close(sqe, r->close_q[r->close_head]);
+	io_uring_sqe_set_flags(sqe, IOSQE_ASYNC); /* a FUSE or NFS flush may sleep */
+	io_uring_sqe_set_data(sqe, &r->close_tag);
+	r->close_head = (r->close_head + 1) % IO_CLOSE_QUEUE;
+	r->close_n--;
+	r->inflight++;
+	r->st.closes++;
 	return true;
 }
 
@@ -195,6 +256,8 @@ static void io_start(struct io_reader *r, struct io_req *req)
 /* Move waiting requests into the ring as far as it has room. */
 static void io_start_waiting(struct io_reader *r)
 {
+	while (r->close_n && io_prep_close(r))
+		;
 	while (r->inflight < r->cap && !list_empty(&r->wait_list)) {
 		struct io_req *req = list_first(&r->wait_list, struct io_req, node);
 
@@ -211,6 +274,7 @@ int io_reader_read(struct io_reader *r, int fd, uint64_t file_off, uint64_t umem
 	if (!req->done || !len || len > IO_READER_MAX_LEN || umem_addr >= r->size ||
 	    len > r->size - umem_addr)
 		return -EINVAL;
+	req->op = IO_OP_READ;
 	req->fd = fd;
 	req->file_off = file_off;
 	req->umem_addr = umem_addr;
@@ -219,6 +283,50 @@ int io_reader_read(struct io_reader *r, int fd, uint64_t file_off, uint64_t umem
 	list_init(&req->node);
 	io_start(r, req);
 	return 0;
+}
+
+int io_reader_statx(struct io_reader *r, int dirfd, const char *path, uint32_t flags,
+		    struct statx *stx, struct io_req *req)
+{
+	if (!req->done || !path || !stx)
+		return -EINVAL;
+	req->op = IO_OP_STATX;
+	req->fd = dirfd;
+	req->path = path;
+	req->flags = flags;
+	req->stx = stx;
+	list_init(&req->node);
+	io_start(r, req);
+	return 0;
+}
+
+int io_reader_openat2(struct io_reader *r, int dirfd, const char *path, const struct open_how *how,
+		      struct io_req *req)
+{
+	if (!req->done || !path || !how)
+		return -EINVAL;
+	req->op = IO_OP_OPENAT2;
+	req->fd = dirfd;
+	req->path = path;
+	req->how = how;
+	list_init(&req->node);
+	io_start(r, req);
+	return 0;
+}
+
+void io_reader_close(struct io_reader *r, int fd)
+{
+	if (fd < 0)
+		return;
+	if (r->close_n == IO_CLOSE_QUEUE) {
+		close(fd);
+		r->st.sync_closes++;
+		return;
+	}
+	r->close_q[(r->close_head + r->close_n) % IO_CLOSE_QUEUE] = fd;
+	r->close_n++;
+	if (list_empty(&r->wait_list))
+		io_prep_close(r);
 }
 
 int io_reader_submit(struct io_reader *r)
@@ -241,11 +349,21 @@ int io_reader_fd(const struct io_reader *r)
 
 static void io_finish(struct io_reader *r, struct io_req *req, int res)
 {
-	r->st.reads++;
 	if (res < 0)
 		r->st.errors++;
-	else
-		r->st.bytes += (uint64_t)res;
+	switch (req->op) {
+	case IO_OP_READ:
+		r->st.reads++;
+		if (res >= 0)
+			r->st.bytes += (uint64_t)res;
+		break;
+	case IO_OP_STATX:
+		r->st.statx++;
+		break;
+	case IO_OP_OPENAT2:
+		r->st.opens++;
+		break;
+	}
 	req->done(req, res);
 }
 
@@ -269,7 +387,17 @@ int io_reader_complete(struct io_reader *r)
 			continue;
 		}
 		r->inflight--;
-		if (res > 0) {
+		if ((void *)req == &r->close_tag) {
+			if (res < 0)
+				r->st.errors++;
+			continue;
+		}
+		if (req->op != IO_OP_READ) {
+			if (res == -EAGAIN || res == -EINTR) {
+				io_start(r, req);
+				continue;
+			}
+		} else if (res > 0) {
 			req->got += (uint32_t)res;
 			if (req->got < req->len) {
 				r->st.short_reads++;
@@ -298,7 +426,7 @@ int io_reader_drain(struct io_reader *r, uint32_t timeout_ms)
 		struct io_uring_cqe *cqe;
 
 		io_reader_complete(r);
-		if (!r->inflight && !r->waiting)
+		if (!r->inflight && !r->waiting && !r->close_n)
 			return 0;
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
@@ -309,7 +437,7 @@ int io_reader_drain(struct io_reader *r, uint32_t timeout_ms)
 
 uint32_t io_reader_pending(const struct io_reader *r)
 {
-	return r->inflight + r->waiting;
+	return r->inflight + r->waiting + r->close_n;
 }
 
 int io_reader_use_fixed(struct io_reader *r, bool fixed)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * io_reader.h — disk reads straight into UMEM frames, through one
- * io_uring per worker, without ever blocking the worker.
+ * io_reader.h — every disk call of a worker, through one io_uring, without
+ * ever blocking the worker: reads straight into UMEM frames, and the
+ * openat2, statx and close calls of a cache miss or a revalidation.
  *
  * The UMEM area is registered with the ring as fixed buffers, so a read
  * lands in the frames with no per-read page walk (IORING_OP_READ_FIXED);
@@ -13,12 +14,18 @@
  *	worker:     poll(io_reader_fd(r)) readable -> io_reader_complete(r)
  *	            -> req->done(req, bytes or -errno)
  *
+ *	miss:       io_reader_statx / io_reader_openat2 (req->done gets 0 / the
+ *	            fd, or -errno), io_reader_close (nobody waits for it)
+ *
  * Short reads are continued by the reader itself; a read stops early only
  * at end of file (done() gets the bytes read) or on an error (-errno).
  * Requests beyond the ring's capacity wait in a list inside the reader and
- * go out as earlier ones complete: io_reader_read() never fails for lack
- * of room. The io_req is the caller's memory (no allocation here) and
- * must stay valid until done() has run.
+ * go out as earlier ones complete: no call fails for lack of room. The
+ * io_req, and the path, open_how and statx buffer a request names, are
+ * the caller's memory (no allocation here) and must stay valid until
+ * done() has run. A close needs no memory of the caller's: it waits in a
+ * small queue of the reader's (and is done synchronously when even that
+ * is full, counted in sync_closes).
  *
  * Callers: the cache (loads), the daemon (create, poll, destroy).
  * One worker only: not thread-safe.
@@ -31,21 +38,39 @@
 
 #include "common/list.h"
 
+struct open_how;
+struct statx;
+
 struct io_reader;
 struct io_req;
 
-/* `res`: bytes read (== len unless end of file came first), or -errno. */
+/*
+ * `res`: for a read, bytes read (== len unless end of file came first);
+ * for a statx 0; for an openat2 the new fd (the caller's to close); or
+ * -errno.
+ */
 typedef void (*io_req_done_fn)(struct io_req *req, int res);
 
+enum io_op {
+	IO_OP_READ = 0,
+	IO_OP_STATX,
+	IO_OP_OPENAT2,
+};
+
 struct io_req {
-	io_req_done_fn done; /* set by the caller before io_reader_read() */
+	io_req_done_fn done; /* set by the caller before io_reader_read() and the others */
 	/* The reader's, while the request is under way. */
-	int fd;
+	enum io_op op;
+	int fd; /* read: the file; statx, openat2: the directory the path is relative to */
 	uint32_t len;
 	uint32_t got;
 	uint64_t file_off;
 	uint64_t umem_addr;
-	struct list_node node; /* in the reader's wait list while the ring is full */
+	const char *path;	    /* statx, openat2 */
+	const struct open_how *how; /* openat2 */
+	struct statx *stx;	    /* statx: the result */
+	uint32_t flags;		    /* statx: AT_* flags */
+	struct list_node node;	    /* in the reader's wait list while the ring is full */
 };
 
 struct io_reader_stats {
@@ -55,6 +80,10 @@ struct io_reader_stats {
 	uint64_t short_reads; /* reads that came back short and were continued */
 	uint64_t errors;      /* requests finished with an error */
 	uint64_t deferred;    /* requests that waited for room in the ring */
+	uint64_t statx;	      /* statx calls finished */
+	uint64_t opens;	      /* openat2 calls finished */
+	uint64_t closes;      /* closes handed to the kernel */
+	uint64_t sync_closes; /* closes done on the worker: the close queue was full */
 	uint32_t inflight;    /* gauge: reads in the kernel */
 	uint32_t waiting;     /* gauge: requests waiting for room */
 	bool fixed;	      /* reading into registered buffers */
@@ -84,6 +113,28 @@ void io_reader__destroy(struct io_reader *r);
 int io_reader_read(struct io_reader *r, int fd, uint64_t file_off, uint64_t umem_addr, uint32_t len,
 		   struct io_req *req);
 
+/*
+ * statx(dirfd, path, flags, STATX_BASIC_STATS, stx) on the ring; done()
+ * gets 0 or -errno. Always asynchronous: done() runs from
+ * io_reader_complete(). 0, or -EINVAL (no done callback, path or buffer).
+ */
+int io_reader_statx(struct io_reader *r, int dirfd, const char *path, uint32_t flags,
+		    struct statx *stx, struct io_req *req);
+
+/*
+ * openat2(dirfd, path, how) on the ring; done() gets the fd or -errno.
+ * Always asynchronous. 0, or -EINVAL.
+ */
+int io_reader_openat2(struct io_reader *r, int dirfd, const char *path, const struct open_how *how,
+		      struct io_req *req);
+
+/*
+ * Close `fd` without waiting for it: the fd is the reader's from now on
+ * (a negative fd is ignored). An error of the close itself is counted,
+ * not reported: a file opened for reading loses nothing.
+ */
+void io_reader_close(struct io_reader *r, int fd);
+
 /* Hand queued reads to the kernel (one io_uring_enter). Returns the count, or -errno. */
 int io_reader_submit(struct io_reader *r);
 
@@ -104,7 +155,7 @@ int io_reader_complete(struct io_reader *r);
  */
 int io_reader_drain(struct io_reader *r, uint32_t timeout_ms);
 
-/* Requests not finished yet (in the kernel or waiting for room). */
+/* Requests not finished yet (in the kernel or waiting for room), closes included. */
 uint32_t io_reader_pending(const struct io_reader *r);
 
 /*

@@ -41,6 +41,12 @@ struct nic_ops {
 	void (*commit)(void *ctx, uint32_t len);
 	/* Give the frame begun last back unused, with any appended references. */
 	void (*abort)(void *ctx);
+	/*
+	 * Optional: true when n more frames (a header frame and a ring slot
+	 * each) could be begun now. The TCP output path keeps a few back for
+	 * control segments (ACK, RST, SYN-ACK) with it. NULL: no limit known.
+	 */
+	bool (*tx_room)(void *ctx, uint32_t n);
 };
 
 struct nic {

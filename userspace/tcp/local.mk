@@ -12,14 +12,13 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_timer.h \
 	%reldir%/tcp_conn.c \
 	%reldir%/tcp_time_wait.c \
+	%reldir%/tcp_source.c \
 	%reldir%/tcp_sendq.c \
 	%reldir%/tcp_sendq.h \
 	%reldir%/tcp_options.c \
 	%reldir%/tcp_options.h \
 	%reldir%/syncookie.c \
 	%reldir%/syncookie.h \
-	%reldir%/siphash.c \
-	%reldir%/siphash.h \
 	%reldir%/cc.h \
 	%reldir%/cc.c \
 	%reldir%/cc_newreno.c
@@ -45,4 +44,5 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_retransmit \
 	tests/unit/tcp/test_close \
 	tests/unit/tcp/test_transfer \
-	tests/unit/tcp/test_robustness
+	tests/unit/tcp/test_robustness \
+	tests/unit/tcp/test_limits

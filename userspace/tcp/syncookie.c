@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "net/net.h"
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 
 #define COOKIE_T_SHIFT	 30
 #define COOKIE_MSS_SHIFT 27

@@ -31,25 +31,33 @@ struct tcp_conn;
 struct tcp_cc_ops;
 
 struct tcp_config {
-	uint32_t max_conns;	/* connection table size (all states but TIME_WAIT) */
-	uint32_t max_time_wait; /* TIME_WAIT entries; the oldest is recycled when full */
-	uint32_t rx_buf_size;	/* request bytes buffered per connection = receive window */
+	uint32_t max_conns;	       /* connection table size (all states but TIME_WAIT) */
+	uint32_t max_time_wait;	       /* TIME_WAIT entries; the oldest is recycled when full */
+	uint32_t max_conns_per_source; /* per IPv4 address or IPv6 /64; 0: no cap */
+	uint32_t rx_buf_size;	       /* request bytes buffered per connection = receive window */
 	uint32_t tx_copy_size;	/* copied bytes (headers, small bodies) queued per connection */
 	uint32_t tx_max_pieces; /* send-queue pieces (copied runs and blob ranges) per connection */
 	uint16_t mss;		/* largest segment payload we send or accept (IPv4, from MTU) */
-	bool timestamps;	/* agree to RFC 7323 timestamps */
-	bool sack;		/* agree to SACK-permitted (RFC 2018) */
-	bool window_scale;	/* agree to window scaling (RFC 7323) */
-	uint32_t init_cwnd_segs;     /* initial window in segments (RFC 6928: 10) */
-	uint64_t rto_initial_ns;     /* RFC 6298: 1 s */
-	uint64_t rto_min_ns;	     /* RFC 6298 says 1 s; Linux uses 200 ms */
-	uint64_t rto_max_ns;	     /* ceiling of the backed-off RTO (>= 60 s per RFC 6298) */
-	uint32_t max_retransmits;    /* consecutive RTOs before the connection is reset */
-	uint64_t idle_timeout_ns;    /* no progress for this long closes the connection */
-	uint64_t time_wait_ns;	     /* TIME_WAIT duration */
-	uint64_t fin_wait_ns;	     /* FIN_WAIT_2 / LAST_ACK give-up time */
-	uint8_t syncookie_key[16];   /* secret for SYN cookies; random in production */
-	const struct tcp_cc_ops *cc; /* congestion control; NULL selects NewReno */
+	uint32_t tx_quantum_segs; /* data segments per connection per turn of the output rotation */
+	uint32_t tx_reserve_frames;    /* TX frames data never takes: kept for ACK, RST, SYN-ACK */
+	bool timestamps;	       /* agree to RFC 7323 timestamps */
+	bool sack;		       /* agree to SACK-permitted (RFC 2018) */
+	bool window_scale;	       /* agree to window scaling (RFC 7323) */
+	uint32_t init_cwnd_segs;       /* initial window in segments (RFC 6928: 10) */
+	uint64_t rto_initial_ns;       /* RFC 6298: 1 s */
+	uint64_t rto_min_ns;	       /* RFC 6298 says 1 s; Linux uses 200 ms */
+	uint64_t rto_max_ns;	       /* ceiling of the backed-off RTO (>= 60 s per RFC 6298) */
+	uint32_t max_retransmits;      /* consecutive RTOs before the connection is reset */
+	uint64_t idle_timeout_ns;      /* no progress for this long closes the connection */
+	uint64_t header_timeout_ns;    /* TCP_DEADLINE_HEADER: a request head is whole by then */
+	uint64_t keepalive_timeout_ns; /* TCP_DEADLINE_KEEPALIVE: idle between requests, then FIN */
+	uint64_t send_timeout_ns;      /* while data waits, every this long ... */
+	uint32_t min_send_rate;	       /* ... at least this many bytes/s must be acknowledged */
+	uint64_t persist_timeout_ns;   /* longest stay behind a zero window (persist probes) */
+	uint64_t time_wait_ns;	       /* TIME_WAIT duration */
+	uint64_t fin_wait_ns;	       /* FIN_WAIT_2 / LAST_ACK give-up time */
+	uint8_t syncookie_key[16];     /* secret for SYN cookies; random in production */
+	const struct tcp_cc_ops *cc;   /* congestion control; NULL selects NewReno */
 };
 
 /* Production defaults; the key is left zero for the caller to fill. */
@@ -95,16 +103,27 @@ struct tcp_stats {
 	uint64_t syncookies_accepted;
 	uint64_t syncookies_rejected; /* stale or forged cookie ACKs */
 	uint64_t conns_accepted;
-	uint64_t conns_refused; /* table full or the application said no */
-	uint64_t conns_closed;	/* all reasons, see tcp_close_reason */
-	uint64_t conns_reset;	/* by the peer */
-	uint64_t conns_timed_out;
+	uint64_t conns_refused; /* all refusals (RST to the SYN or the cookie ACK); among them: */
+	uint64_t conns_refused_source; /* the source had max_conns_per_source already */
+	uint64_t conns_refused_full;   /* the table was full and nothing idle to evict */
+	uint64_t conns_evicted;	       /* idle keep-alive closed to make room (oldest first) */
+	uint64_t conns_closed;	       /* all reasons, see tcp_close_reason */
+	uint64_t conns_reset;	       /* by the peer */
+	uint64_t conns_timed_out;      /* all timeouts; by reason: */
+	uint64_t timeout_idle;	       /* no progress for idle_timeout_ns */
+	uint64_t timeout_retransmit;   /* max_retransmits RTOs or probes unanswered */
+	uint64_t timeout_fin_wait;     /* FIN_WAIT_2 / LAST_ACK give-up */
+	uint64_t timeout_header;       /* a request head took longer than header_timeout_ns */
+	uint64_t timeout_keepalive;    /* idle between requests: closed with FIN */
+	uint64_t timeout_send;	       /* acknowledged slower than min_send_rate (slow read) */
+	uint64_t timeout_persist;      /* zero window for persist_timeout_ns */
 	uint64_t tx_frames;
 	uint64_t tx_bytes;	 /* payload bytes, retransmissions included */
 	uint64_t tx_retransmits; /* segments sent again */
 	uint64_t tx_rst;
 	uint64_t tx_challenge_acks; /* RFC 5961 */
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
+	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;
 	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
 	uint32_t conns_time_wait; /* gauge */
@@ -177,6 +196,11 @@ const uint8_t *tcp_conn_rx_peek(const struct tcp_conn *c, uint32_t *len);
 void tcp_conn_rx_consume(struct tcp_conn *c, uint32_t n);
 /* The peer sent FIN and every byte before it has been consumed. */
 bool tcp_conn_rx_eof(const struct tcp_conn *c);
+/*
+ * The peer sent FIN: nothing more will arrive, though bytes before it may
+ * still be buffered (a request cut short by a half-close).
+ */
+bool tcp_conn_rx_fin(const struct tcp_conn *c);
 
 /* Bytes tcp_conn_send_copy() would accept now (also limited by free pieces). */
 uint32_t tcp_conn_tx_copy_space(const struct tcp_conn *c);
@@ -192,6 +216,27 @@ int tcp_conn_send_copy(struct tcp_conn *c, const void *data, uint32_t len);
  * own blob reference until those bytes are acknowledged. 0, -ENOBUFS, -EPIPE.
  */
 int tcp_conn_send_blob(struct tcp_conn *c, struct blob *b, uint64_t off, uint64_t len);
+
+/*
+ * What the application waits for on this connection; each has its own fixed
+ * duration (tcp_config) and its clock starts when it is set, not when it is
+ * set again: setting the same deadline twice keeps the first start.
+ *  HEADER     a request head: when it expires the connection is reset
+ *             (slowloris: trickled bytes do not restart it);
+ *  KEEPALIVE  the next request, the connection being idle: when it expires
+ *             the stack sends FIN. Idle keep-alive connections are also
+ *             the first to go, oldest first, when the table is nearly full.
+ *  NONE       a request is being answered (the send-rate check applies).
+ */
+enum tcp_deadline {
+	TCP_DEADLINE_NONE = 0,
+	TCP_DEADLINE_HEADER,
+	TCP_DEADLINE_KEEPALIVE,
+};
+void tcp_conn_set_deadline(struct tcp_conn *c, enum tcp_deadline d);
+
+/* Nothing more can be queued: shut down (by us or a deadline) or aborted. */
+bool tcp_conn_tx_closed(const struct tcp_conn *c);
 
 /* Send FIN once everything queued is sent; receiving continues until the peer's FIN. */
 void tcp_conn_shutdown(struct tcp_conn *c);

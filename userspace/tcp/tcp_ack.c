@@ -62,6 +62,8 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 	c->tlp_sent = false;
 	if (data_acked)
 		c->notify_writable = true;
+	if (!c->q.bytes)
+		tcp_ftimer_cancel(&c->rate_timer); /* all sent: the next answer starts afresh */
 	tcp_conn_touch(c);
 
 	/* RTT: from the echoed timestamp, or from the one timed segment (Karn). */

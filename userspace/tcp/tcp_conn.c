@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "net/net.h"
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 #include "tcp/tcp_int.h"
 
 const char *tcp_conn_state_name(uint8_t state)
@@ -72,6 +72,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	if (!c)
 		return NULL;
 	list_del(&c->list_node);
+	s->nfree_conns--;
 	idx = (uint32_t)(c - s->conns);
 
 	memset(c, 0, sizeof(*c));
@@ -81,7 +82,10 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	tcp_ftimer_init(&c->life_timer);
 	tcp_ftimer_init(&c->delack_timer);
 	tcp_htimer_init(&c->rexmt_timer);
+	tcp_ftimer_init(&c->deadline_timer);
+	tcp_ftimer_init(&c->rate_timer);
 	c->tuple = *t;
+	c->src = tcp_source_get(s, t);
 	c->rx_buf = s->rx_mem + (uint64_t)idx * s->cfg.rx_buf_size;
 	tcp_sendq_init(&c->q, s->piece_mem + (uint64_t)idx * s->cfg.tx_max_pieces,
 		       s->cfg.tx_max_pieces, s->tx_mem + (uint64_t)idx * s->cfg.tx_copy_size,
@@ -107,6 +111,29 @@ void tcp_conn_touch(struct tcp_conn *c)
 	tcp_timer_fifo_arm(&c->s->idle_fifo, &c->life_timer, c->s->now);
 }
 
+void tcp_conn_rate_start(struct tcp_conn *c)
+{
+	if (tcp_ftimer_armed(&c->rate_timer))
+		return;
+	c->rate_mark = c->bytes_acked;
+	tcp_timer_fifo_arm(&c->s->rate_fifo, &c->rate_timer, c->s->now);
+}
+
+void tcp_conn_set_deadline(struct tcp_conn *c, enum tcp_deadline d)
+{
+	struct tcp_stack *s = c->s;
+
+	if (c->state == TCP_STATE_CLOSED || c->state == TCP_STATE_TIME_WAIT || c->deadline == d)
+		return;
+	c->deadline = (uint8_t)d;
+	if (d == TCP_DEADLINE_HEADER)
+		tcp_timer_fifo_arm(&s->header_fifo, &c->deadline_timer, s->now);
+	else if (d == TCP_DEADLINE_KEEPALIVE)
+		tcp_timer_fifo_arm(&s->keepalive_fifo, &c->deadline_timer, s->now);
+	else
+		tcp_ftimer_cancel(&c->deadline_timer);
+}
+
 void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst)
 {
 	struct tcp_stack *s = c->s;
@@ -123,8 +150,11 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst
 	list_del(&c->out_node);
 	tcp_ftimer_cancel(&c->life_timer);
 	tcp_ftimer_cancel(&c->delack_timer);
+	tcp_ftimer_cancel(&c->deadline_timer);
+	tcp_ftimer_cancel(&c->rate_timer);
 	tcp_timer_heap_cancel(&s->rexmt_heap, &c->rexmt_timer);
 	tcp_sendq_release(&c->q);
+	tcp_source_put(s, c->src);
 	list_del(&c->list_node);
 	list_add_tail(&s->reap, &c->list_node);
 	s->stats.conns_active--;
@@ -147,6 +177,7 @@ void tcp_conn_reap(struct tcp_stack *s)
 			s->app->closed(s->app_ctx, c, (enum tcp_close_reason)c->close_reason);
 		c->state = TCP_STATE_FREE;
 		list_add_head(&s->free_conns, &c->list_node);
+		s->nfree_conns++;
 	}
 }
 
@@ -219,10 +250,20 @@ bool tcp_conn_rx_eof(const struct tcp_conn *c)
 	return c->fin_rcvd && c->rx_len == 0;
 }
 
+bool tcp_conn_rx_fin(const struct tcp_conn *c)
+{
+	return c->fin_rcvd;
+}
+
 static bool tcp_conn_can_send(const struct tcp_conn *c)
 {
 	return !c->shutdown &&
 	       (c->state == TCP_STATE_ESTABLISHED || c->state == TCP_STATE_CLOSE_WAIT);
+}
+
+bool tcp_conn_tx_closed(const struct tcp_conn *c)
+{
+	return !tcp_conn_can_send(c);
 }
 
 uint32_t tcp_conn_tx_copy_space(const struct tcp_conn *c)
@@ -247,8 +288,10 @@ int tcp_conn_send_copy(struct tcp_conn *c, const void *data, uint32_t len)
 	if (!tcp_conn_can_send(c))
 		return -EPIPE;
 	err = tcp_sendq_copy(&c->q, data, len);
-	if (!err)
+	if (!err) {
+		tcp_conn_rate_start(c);
 		tcp_conn_want_output(c);
+	}
 	return err;
 }
 
@@ -259,8 +302,10 @@ int tcp_conn_send_blob(struct tcp_conn *c, struct blob *b, uint64_t off, uint64_
 	if (!tcp_conn_can_send(c))
 		return -EPIPE;
 	err = tcp_sendq_blob(&c->q, b, off, len);
-	if (!err)
+	if (!err) {
+		tcp_conn_rate_start(c);
 		tcp_conn_want_output(c);
+	}
 	return err;
 }
 

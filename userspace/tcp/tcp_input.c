@@ -7,10 +7,11 @@
  * a SYN cookie and no state; an ACK whose cookie validates creates the
  * connection. Anything else gets a RST (RFC 9293 §3.10.7.1).
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "net/checksum.h"
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 #include "tcp/tcp_int.h"
 
 /* A cookie ACK must echo a TSval we sent at most this long ago (two cookie periods). */
@@ -75,6 +76,34 @@ malformed:
 	return false;
 }
 
+/* Count a refusal by its reason, and say so (rate-limited); true if refused. */
+static bool tcp_listen_refused(struct tcp_stack *s, const struct tcp_tuple *t, enum tcp_admit why)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (why == TCP_ADMIT_OK)
+		return false;
+	s->stats.conns_refused++;
+	if (why == TCP_ADMIT_SOURCE_FULL) {
+		s->stats.conns_refused_source++;
+		if (log_level_current >= LOG_LEVEL_INFO &&
+		    log_ratelimit_allow(&s->rl_source, s->now))
+			pr_info("tcp: %s%s has %u connections: refusing more; raise "
+				"--max-conns-per-source if it is a NAT or a proxy",
+				inet_ntop(t->family == NET_FAMILY_INET ? AF_INET : AF_INET6,
+					  t->raddr, addr, sizeof(addr)),
+				t->family == NET_FAMILY_INET ? "" : " (its /64)",
+				s->cfg.max_conns_per_source);
+		return true;
+	}
+	s->stats.conns_refused_full++;
+	pr_ratelimited(&s->rl_full, s->now, LOG_LEVEL_WARN,
+		       "tcp: connection table full (%u), none idle: refusing new connections; "
+		       "raise --max-conns",
+		       s->cfg.max_conns);
+	return true;
+}
+
 /* A SYN for no connection: answer with a cookie, keep nothing. */
 static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 			   const struct tcp_tuple *t)
@@ -91,6 +120,11 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 		return;
 	}
 	s->stats.syn_received++;
+	/* No room for this source (or anyone): refuse now, the client hears at once. */
+	if (tcp_listen_refused(s, t, tcp_source_admit(s, t, false))) {
+		tcp_output_reset_reply(s, seg);
+		return;
+	}
 	peer_mss = o->mss_ok ? o->mss : (t->family == NET_FAMILY_INET ? 536 : 1220);
 	cookie = syncookie_make(s->cfg.syncookie_key, t, seg->seq, peer_mss, s->now);
 
@@ -152,13 +186,14 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 		tcp_listen_refuse(s, seg);
 		return;
 	}
+	if (tcp_listen_refused(s, t, tcp_source_admit(s, t, true))) {
+		tcp_output_reset_reply(s, seg);
+		return;
+	}
 	c = tcp_conn_alloc(s, t);
 	if (!c) {
-		pr_ratelimited(&s->rl_full, s->now, LOG_LEVEL_WARN,
-			       "tcp: connection table full (%u): refusing new connections; "
-			       "raise max_conns",
-			       s->cfg.max_conns);
-		tcp_listen_refuse(s, seg);
+		tcp_listen_refused(s, t, TCP_ADMIT_TABLE_FULL);
+		tcp_output_reset_reply(s, seg);
 		return;
 	}
 

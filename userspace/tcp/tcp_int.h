@@ -12,7 +12,8 @@
  *   tcp_timer.c    RTO, loss probe, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
  *   tcp_time_wait.c the bounded TIME_WAIT table
- *   tcp_sendq.c, tcp_options.c, syncookie.c, siphash.c, cc*.c: building blocks
+ *   tcp_source.c   connections per source address, admission of new ones
+ *   tcp_sendq.c, tcp_options.c, syncookie.c, cc*.c: building blocks
  */
 #ifndef XDPSERVE_TCP_INT_H
 #define XDPSERVE_TCP_INT_H
@@ -123,14 +124,20 @@ struct tcp_conn {
 	struct list_node out_node;    /* stack->out_list while output may be possible */
 	struct tcp_ftimer life_timer; /* idle, or FIN_WAIT_2/LAST_ACK give-up */
 	struct tcp_ftimer delack_timer;
-	struct tcp_htimer rexmt_timer; /* RTO or persist */
+	struct tcp_htimer rexmt_timer;	  /* RTO or persist */
+	struct tcp_ftimer deadline_timer; /* enum tcp_deadline: header or keep-alive */
+	struct tcp_ftimer rate_timer;	  /* send-rate check while data is queued */
+	uint64_t rate_mark;		  /* bytes_acked when the rate interval began */
+	uint64_t persist_since_ns;	  /* when the persist timer took over */
+	uint8_t deadline;		  /* enum tcp_deadline */
 
 	struct tcp_tuple tuple;
 	struct net_path path;
-	uint8_t state;	      /* enum tcp_state */
-	uint8_t close_reason; /* enum tcp_close_reason, once CLOSED */
-	uint8_t rexmt_mode;   /* enum tcp_rexmt_mode */
-	bool refused;	      /* never accepted: no closed() callback */
+	struct tcp_source *src; /* counts this connection against its source */
+	uint8_t state;		/* enum tcp_state */
+	uint8_t close_reason;	/* enum tcp_close_reason, once CLOSED */
+	uint8_t rexmt_mode;	/* enum tcp_rexmt_mode */
+	bool refused;		/* never accepted: no closed() callback */
 
 	/* Options agreed in the handshake. */
 	bool ts_ok, sack_ok;
@@ -198,6 +205,25 @@ struct tcp_conn {
 	uint32_t total_retrans;
 };
 
+/* A source: IPv4 address or IPv6 /64, the rest zero. */
+struct tcp_source_key {
+	uint8_t family;
+	uint8_t addr[16];
+};
+
+/* Live connections of one source (tcp_source.c). */
+struct tcp_source {
+	struct list_node node; /* hash bucket, or the free list */
+	struct tcp_source_key key;
+	uint32_t count;
+};
+
+enum tcp_admit {
+	TCP_ADMIT_OK = 0,
+	TCP_ADMIT_SOURCE_FULL, /* the source has max_conns_per_source */
+	TCP_ADMIT_TABLE_FULL,  /* no slot, and no idle keep-alive connection to evict */
+};
+
 /* A TIME_WAIT entry: just enough to answer a retransmitted FIN. */
 struct tcp_tw {
 	struct list_node hash_node;
@@ -219,6 +245,7 @@ struct tcp_stack {
 	const struct tcp_cc_ops *cc;
 	struct tcp_stats stats;
 	uint64_t now;
+	uint32_t turn_left; /* data segments the connection being output may still send */
 	bool accepting;
 	uint16_t ip_id;
 	uint8_t hash_key[16]; /* connection table and timestamp offsets */
@@ -231,6 +258,10 @@ struct tcp_stack {
 	uint8_t *rx_mem, *tx_mem;
 	struct tcp_piece *piece_mem;
 	struct list_node free_conns, active, reap;
+	uint32_t nfree_conns;
+	struct tcp_source *srcs; /* max_conns entries, hashed like the connections */
+	struct list_node free_srcs;
+	struct list_node *src_buckets;
 	struct list_node *buckets;
 	uint32_t hash_mask;
 	struct list_node out_list;
@@ -245,9 +276,10 @@ struct tcp_stack {
 	/* Timers. */
 	struct tcp_timer_heap rexmt_heap;
 	struct tcp_timer_fifo delack_fifo, idle_fifo, finwait_fifo;
+	struct tcp_timer_fifo header_fifo, keepalive_fifo, rate_fifo;
 
 	struct tcp_conn tw_view; /* what for_each shows for a TIME_WAIT entry */
-	struct log_ratelimit rl_full;
+	struct log_ratelimit rl_full, rl_source;
 };
 
 /* Our millisecond timestamp clock (RFC 7323), before the per-peer offset. */
@@ -298,6 +330,8 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst
 void tcp_conn_reap(struct tcp_stack *s);
 void tcp_conn_want_output(struct tcp_conn *c);
 void tcp_conn_touch(struct tcp_conn *c); /* progress: restart the idle timer */
+/* Data was queued: start the send-rate interval unless one runs. */
+void tcp_conn_rate_start(struct tcp_conn *c);
 const char *tcp_conn_state_name(uint8_t state);
 uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t);
 
@@ -321,6 +355,8 @@ void tcp_ack_enter_recovery(struct tcp_conn *c);
 uint64_t tcp_timer_rto(const struct tcp_conn *c);
 /* Data is outstanding: arm the reordering window, loss probe or RTO (restarting it). */
 void tcp_timer_arm_outstanding(struct tcp_conn *c);
+/* Close c for a timeout, counted under *reason (a tcp_stats field). */
+void tcp_timer_timeout(struct tcp_conn *c, uint64_t *reason);
 /* Arm the SACK reordering window if a hole calls for it; false leaves the timer alone. */
 bool tcp_timer_arm_reorder(struct tcp_conn *c);
 
@@ -340,7 +376,11 @@ uint32_t tcp_sack_pipe(const struct tcp_conn *c);
 uint32_t tcp_sack_skip(const struct tcp_conn *c, uint32_t seq);
 
 /* tcp_output.c */
-/* Send what windows allow; -ENOBUFS when the NIC had no frame. */
+/*
+ * Send what windows allow, at most stack->turn_left data segments: 0,
+ * -EAGAIN when that quantum ran out with more to send, -ENOBUFS when the
+ * NIC had no frame (or only the control reserve).
+ */
 int tcp_output(struct tcp_conn *c);
 /* A pure ACK now; -ENOBUFS when no frame (then ack_now stays set). */
 int tcp_output_ack(struct tcp_conn *c);
@@ -358,6 +398,16 @@ int tcp_output_bare(struct tcp_stack *s, const struct net_path *p, uint16_t lpor
 /* The window field for a segment of c now (receiver SWS avoidance included). */
 uint16_t tcp_output_window(struct tcp_conn *c);
 void tcp_output_rexmt_update(struct tcp_conn *c);
+
+/* tcp_source.c */
+/*
+ * May a connection from t's source open now? With evict, an idle
+ * keep-alive connection may be closed to make room (the cookie ACK; a SYN
+ * only asks).
+ */
+enum tcp_admit tcp_source_admit(struct tcp_stack *s, const struct tcp_tuple *t, bool evict);
+struct tcp_source *tcp_source_get(struct tcp_stack *s, const struct tcp_tuple *t);
+void tcp_source_put(struct tcp_stack *s, struct tcp_source *src);
 
 /* tcp_time_wait.c */
 void tcp_time_wait_enter(struct tcp_conn *c);

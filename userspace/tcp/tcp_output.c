@@ -266,6 +266,12 @@ static int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t *len, boo
 	struct tcp_sendq_iter it;
 	struct tcp_slice sl;
 
+	/* Data leaves the last frames to control segments (a pure ACK has want == 0). */
+	if (want && nic->ops->tx_room &&
+	    !nic->ops->tx_room(nic->ctx, s->cfg.tx_reserve_frames + 1)) {
+		s->stats.tx_reserve_held++;
+		return -ENOBUFS;
+	}
 	if (c->ts_ok)
 		h.optlen = tcp_options_write_ts(opts, tcp_conn_ts_now(c), c->ts_recent);
 	h.wnd = tcp_output_window(c);
@@ -401,6 +407,7 @@ void tcp_output_rexmt_update(struct tcp_conn *c)
 	if (unsent && (!c->snd_wnd || !outstanding)) {
 		if (c->rexmt_mode != TCP_REXMT_PERSIST) {
 			c->rexmt_mode = TCP_REXMT_PERSIST;
+			c->persist_since_ns = s->now;
 			tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer,
 					   s->now + tcp_timer_rto(c));
 		}
@@ -493,18 +500,18 @@ int tcp_output(struct tcp_conn *c)
 	if (c->rexmit_head) {
 		err = tcp_output_rexmit_head(c);
 		if (err)
-			goto out;
+			goto ack;
 		c->rexmit_head = false;
 	}
 	if (c->sack_recovery) {
 		err = tcp_output_sack_holes(c);
 		if (err)
-			goto out;
+			goto ack;
 	}
 	if (c->tlp_probe) {
 		err = tcp_output_tlp(c);
 		if (err)
-			goto out;
+			goto ack;
 		c->tlp_probe = false;
 	}
 	for (;;) {
@@ -540,9 +547,15 @@ int tcp_output(struct tcp_conn *c)
 		fin = fin_due && c->snd_nxt + len == end && (wnd_avail > len || forced);
 		if (!len && !fin)
 			break;
+		if (len && !s->turn_left) {
+			err = -EAGAIN; /* this turn's quantum is spent: the others go first */
+			break;
+		}
 		err = tcp_send_segment(c, c->snd_nxt, &len, &fin);
 		if (err)
-			goto out;
+			goto ack;
+		if (len)
+			s->turn_left--;
 		c->snd_nxt += len + fin;
 		if (seq_gt(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
@@ -554,13 +567,15 @@ int tcp_output(struct tcp_conn *c)
 			break;
 		}
 	}
+ack:
+	/* A pure ACK still goes when data could not: the reserve is kept for it. */
 	if (c->ack_now) {
 		uint32_t len = 0;
 		bool fin = false;
+		int aerr = tcp_send_segment(c, tcp_ack_seq(c), &len, &fin);
 
-		err = tcp_send_segment(c, tcp_ack_seq(c), &len, &fin);
+		err = aerr ? aerr : err;
 	}
-out:
 	tcp_output_rexmt_update(c);
 	return err;
 }

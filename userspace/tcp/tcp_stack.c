@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "net/eth.h"
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 #include "tcp/tcp_int.h"
 
 void tcp_config_default(struct tcp_config *cfg)
@@ -19,10 +19,13 @@ void tcp_config_default(struct tcp_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_conns = 16384;
 	cfg->max_time_wait = 16384;
+	cfg->max_conns_per_source = 256;
 	cfg->rx_buf_size = 16384;
 	cfg->tx_copy_size = 8192;
 	cfg->tx_max_pieces = 64;
 	cfg->mss = 1460;
+	cfg->tx_quantum_segs = 16;
+	cfg->tx_reserve_frames = 16;
 	cfg->timestamps = true;
 	cfg->sack = true;
 	cfg->window_scale = true;
@@ -32,6 +35,11 @@ void tcp_config_default(struct tcp_config *cfg)
 	cfg->rto_max_ns = 60 * NSEC_PER_SEC;
 	cfg->max_retransmits = 8;
 	cfg->idle_timeout_ns = 60 * NSEC_PER_SEC;
+	cfg->header_timeout_ns = 20 * NSEC_PER_SEC;
+	cfg->keepalive_timeout_ns = 15 * NSEC_PER_SEC;
+	cfg->send_timeout_ns = 20 * NSEC_PER_SEC;
+	cfg->min_send_rate = 256;
+	cfg->persist_timeout_ns = 60 * NSEC_PER_SEC;
 	cfg->time_wait_ns = 60 * NSEC_PER_SEC;
 	cfg->fin_wait_ns = 30 * NSEC_PER_SEC;
 	cfg->cc = NULL;
@@ -44,10 +52,13 @@ static bool tcp_config_valid(const struct tcp_config *cfg)
 	       cfg->rx_buf_size <= (1u << 30) && cfg->tx_copy_size >= 64 &&
 	       cfg->tx_copy_size <= (1u << 30) && cfg->tx_max_pieces >= 2 &&
 	       cfg->tx_max_pieces <= 65536 && cfg->mss >= 236 && cfg->mss <= 65495 &&
-	       cfg->init_cwnd_segs >= 1 && cfg->init_cwnd_segs <= 1000 && cfg->rto_min_ns &&
+	       cfg->tx_quantum_segs >= 1 && cfg->init_cwnd_segs >= 1 &&
+	       cfg->init_cwnd_segs <= 1000 && cfg->rto_min_ns &&
 	       cfg->rto_min_ns <= cfg->rto_initial_ns && cfg->rto_initial_ns <= cfg->rto_max_ns &&
 	       cfg->max_retransmits >= 1 && cfg->idle_timeout_ns && cfg->time_wait_ns &&
-	       cfg->fin_wait_ns && (!cfg->cc || (cfg->cc->ssthresh && cfg->cc->cong_avoid));
+	       cfg->fin_wait_ns && cfg->header_timeout_ns && cfg->keepalive_timeout_ns &&
+	       cfg->send_timeout_ns && cfg->persist_timeout_ns &&
+	       (!cfg->cc || (cfg->cc->ssthresh && cfg->cc->cong_avoid));
 }
 
 static uint32_t pow2_at_least(uint32_t n)
@@ -73,6 +84,8 @@ static void tcp_stack_free(struct tcp_stack *s)
 	free(s->tx_mem);
 	free(s->piece_mem);
 	free(s->buckets);
+	free(s->srcs);
+	free(s->src_buckets);
 	free(s->tws);
 	free(s->tw_buckets);
 	free(s->rexmt_heap.v);
@@ -111,14 +124,16 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	nb = pow2_at_least(cfg->max_conns);
 	s->buckets = calloc_checked(nb, sizeof(*s->buckets));
 	s->hash_mask = nb - 1;
+	s->srcs = calloc_checked(cfg->max_conns, sizeof(*s->srcs));
+	s->src_buckets = calloc_checked(nb, sizeof(*s->src_buckets));
 	s->rexmt_heap.v = calloc_checked(cfg->max_conns, sizeof(*s->rexmt_heap.v));
 	s->rexmt_heap.cap = cfg->max_conns;
 	nb = pow2_at_least(cfg->max_time_wait ? cfg->max_time_wait : 1);
 	s->tws = calloc_checked(cfg->max_time_wait, sizeof(*s->tws));
 	s->tw_buckets = calloc_checked(nb, sizeof(*s->tw_buckets));
 	s->tw_hash_mask = nb - 1;
-	if (!s->conns || !s->rx_mem || !s->tx_mem || !s->piece_mem || !s->buckets ||
-	    !s->rexmt_heap.v || !s->tws || !s->tw_buckets)
+	if (!s->conns || !s->rx_mem || !s->tx_mem || !s->piece_mem || !s->buckets || !s->srcs ||
+	    !s->src_buckets || !s->rexmt_heap.v || !s->tws || !s->tw_buckets)
 		goto out;
 
 	list_init(&s->free_conns);
@@ -126,13 +141,19 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	list_init(&s->reap);
 	list_init(&s->out_list);
 	list_init(&s->free_tws);
-	for (i = 0; i <= s->hash_mask; i++)
+	list_init(&s->free_srcs);
+	for (i = 0; i <= s->hash_mask; i++) {
 		list_init(&s->buckets[i]);
+		list_init(&s->src_buckets[i]);
+	}
 	for (i = 0; i <= s->tw_hash_mask; i++)
 		list_init(&s->tw_buckets[i]);
 	/* LIFO free lists: recently used (already touched) memory is reused first. */
-	for (i = cfg->max_conns; i-- > 0;)
+	for (i = cfg->max_conns; i-- > 0;) {
 		list_add_head(&s->free_conns, &s->conns[i].list_node);
+		list_add_head(&s->free_srcs, &s->srcs[i].node);
+	}
+	s->nfree_conns = cfg->max_conns;
 	for (i = cfg->max_time_wait; i-- > 0;) {
 		tcp_ftimer_init(&s->tws[i].timer);
 		list_add_head(&s->free_tws, &s->tws[i].hash_node);
@@ -141,6 +162,9 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	tcp_timer_fifo_init(&s->idle_fifo, cfg->idle_timeout_ns);
 	tcp_timer_fifo_init(&s->finwait_fifo, cfg->fin_wait_ns);
 	tcp_timer_fifo_init(&s->tw_fifo, cfg->time_wait_ns);
+	tcp_timer_fifo_init(&s->header_fifo, cfg->header_timeout_ns);
+	tcp_timer_fifo_init(&s->keepalive_fifo, cfg->keepalive_timeout_ns);
+	tcp_timer_fifo_init(&s->rate_fifo, cfg->send_timeout_ns);
 
 	/* The table and timestamp-offset key is derived from the secret, never the secret itself.
 	 */
@@ -164,6 +188,7 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 			s->rcv_mss_v6 = (uint16_t)(mtu_mss > 216 ? mtu_mss : 216);
 	}
 	s->rl_full = (struct log_ratelimit)LOG_RATELIMIT_INIT(10 * NSEC_PER_SEC, 1);
+	s->rl_source = (struct log_ratelimit)LOG_RATELIMIT_INIT(10 * NSEC_PER_SEC, 1);
 	return s;
 out:
 	if (s)
@@ -210,23 +235,46 @@ void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, u
 	tcp_conn_reap(s);
 }
 
-uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns)
+/*
+ * One turn of the output rotation: every connection waiting to send gets
+ * up to tx_quantum_segs data segments, in order; one with more to send
+ * goes to the back for the next turn, so no connection takes every frame.
+ * Returns true when the NIC ran out of frames: the others still had their
+ * try, and control segments still go out from the reserve.
+ */
+static bool tcp_stack_output_turn(struct tcp_stack *s)
 {
+	struct list_node turn;
 	struct tcp_conn *c;
 	bool blocked = false;
+
+	list_move_all(&turn, &s->out_list);
+	while ((c = list_first(&turn, struct tcp_conn, out_node))) {
+		int err;
+
+		list_del(&c->out_node);
+		s->turn_left = s->cfg.tx_quantum_segs;
+		err = tcp_output(c);
+		if (err == -ENOBUFS) {
+			s->stats.tx_no_frame++;
+			blocked = true;
+		}
+		if (err)
+			tcp_conn_want_output(c);
+	}
+	return blocked;
+}
+
+uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns)
+{
+	bool blocked;
 	uint64_t next;
 
 	s->now = now_ns;
 	tcp_timer_run(s, now_ns);
-	while ((c = list_first(&s->out_list, struct tcp_conn, out_node))) {
-		if (tcp_output(c) == -ENOBUFS) {
-			/* The TX ring is full: this connection goes first next time. */
-			s->stats.tx_no_frame++;
-			blocked = true;
-			break;
-		}
-		list_del(&c->out_node);
-	}
+	do
+		blocked = tcp_stack_output_turn(s);
+	while (!blocked && !list_empty(&s->out_list));
 	tcp_conn_reap(s);
 	if (blocked || !list_empty(&s->out_list))
 		return now_ns;

@@ -189,9 +189,15 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 		tcp_conn_want_output(c);
 		return;
 	}
+	/* A window that stays shut: the peer reads nothing (or pretends to). */
+	if (mode == TCP_REXMT_PERSIST &&
+	    s->now - c->persist_since_ns >= s->cfg.persist_timeout_ns) {
+		tcp_timer_timeout(c, &s->stats.timeout_persist);
+		return;
+	}
 	/* Unanswered RTOs or probes in a row: the peer is gone. */
 	if (c->retransmits >= s->cfg.max_retransmits) {
-		tcp_conn_close(c, TCP_CLOSE_TIMEOUT, true);
+		tcp_timer_timeout(c, &s->stats.timeout_retransmit);
 		return;
 	}
 	c->retransmits++;
@@ -224,6 +230,53 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 	tcp_conn_want_output(c);
 }
 
+void tcp_timer_timeout(struct tcp_conn *c, uint64_t *reason)
+{
+	(*reason)++;
+	tcp_conn_close(c, TCP_CLOSE_TIMEOUT, true);
+}
+
+/* Bytes the peer must acknowledge per send-rate interval. */
+static uint64_t tcp_timer_send_need(const struct tcp_config *cfg)
+{
+	uint64_t need =
+		(uint64_t)cfg->min_send_rate * (cfg->send_timeout_ns / NSEC_PER_MSEC) / 1000;
+
+	return need ? need : 1;
+}
+
+/*
+ * A send-rate interval ended with data still queued: too little of it was
+ * acknowledged (a slow reader, a tiny window) closes the connection.
+ */
+static void tcp_timer_send_rate(struct tcp_conn *c)
+{
+	struct tcp_stack *s = c->s;
+
+	if (!c->q.bytes)
+		return;
+	if (c->bytes_acked - c->rate_mark < tcp_timer_send_need(&s->cfg)) {
+		tcp_timer_timeout(c, &s->stats.timeout_send);
+		return;
+	}
+	tcp_conn_rate_start(c);
+}
+
+/* The application's deadline passed: a head too slow, or keep-alive idle. */
+static void tcp_timer_deadline(struct tcp_conn *c)
+{
+	struct tcp_stack *s = c->s;
+	uint8_t d = c->deadline;
+
+	c->deadline = TCP_DEADLINE_NONE;
+	if (d == TCP_DEADLINE_HEADER) {
+		tcp_timer_timeout(c, &s->stats.timeout_header);
+	} else if (d == TCP_DEADLINE_KEEPALIVE) {
+		s->stats.timeout_keepalive++;
+		tcp_conn_shutdown(c);
+	}
+}
+
 void tcp_timer_run(struct tcp_stack *s, uint64_t now)
 {
 	struct tcp_htimer *ht;
@@ -239,26 +292,33 @@ void tcp_timer_run(struct tcp_stack *s, uint64_t now)
 	}
 	/* No progress for idle_timeout_ns: reset (the peer or the application is stuck). */
 	while ((ft = tcp_timer_fifo_expired(&s->idle_fifo, now)))
-		tcp_conn_close(container_of(ft, struct tcp_conn, life_timer), TCP_CLOSE_TIMEOUT,
-			       true);
+		tcp_timer_timeout(container_of(ft, struct tcp_conn, life_timer),
+				  &s->stats.timeout_idle);
 	while ((ft = tcp_timer_fifo_expired(&s->finwait_fifo, now)))
-		tcp_conn_close(container_of(ft, struct tcp_conn, life_timer), TCP_CLOSE_TIMEOUT,
-			       true);
+		tcp_timer_timeout(container_of(ft, struct tcp_conn, life_timer),
+				  &s->stats.timeout_fin_wait);
+	while ((ft = tcp_timer_fifo_expired(&s->header_fifo, now)))
+		tcp_timer_deadline(container_of(ft, struct tcp_conn, deadline_timer));
+	while ((ft = tcp_timer_fifo_expired(&s->keepalive_fifo, now)))
+		tcp_timer_deadline(container_of(ft, struct tcp_conn, deadline_timer));
+	while ((ft = tcp_timer_fifo_expired(&s->rate_fifo, now)))
+		tcp_timer_send_rate(container_of(ft, struct tcp_conn, rate_timer));
 	while ((ft = tcp_timer_fifo_expired(&s->tw_fifo, now)))
 		tcp_time_wait_free(s, container_of(ft, struct tcp_tw, timer));
 }
 
 uint64_t tcp_timer_next(const struct tcp_stack *s)
 {
+	const struct tcp_timer_fifo *const fifos[] = {
+		&s->delack_fifo,    &s->idle_fifo, &s->finwait_fifo, &s->header_fifo,
+		&s->keepalive_fifo, &s->rate_fifo, &s->tw_fifo,
+	};
 	uint64_t next = tcp_timer_heap_next(&s->rexmt_heap);
-	uint64_t t;
 
-	t = tcp_timer_fifo_next(&s->delack_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->idle_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->finwait_fifo);
-	next = t < next ? t : next;
-	t = tcp_timer_fifo_next(&s->tw_fifo);
-	return t < next ? t : next;
+	for (size_t i = 0; i < sizeof(fifos) / sizeof(fifos[0]); i++) {
+		uint64_t t = tcp_timer_fifo_next(fifos[i]);
+
+		next = t < next ? t : next;
+	}
+	return next;
 }

@@ -164,11 +164,20 @@ bad:
 	xsk_tx_abort(q);
 }
 
+static bool xsk_tx_room(void *ctx, uint32_t n)
+{
+	struct xsk_queue *q = ctx;
+
+	return xsk_prod_nb_free(&q->tx, n) >= n &&
+	       frame_pool_available(q->pool, FRAME_CLASS_TX) >= n;
+}
+
 const struct nic_ops xsk_queue_nic_ops = {
 	.begin = xsk_tx_begin,
 	.append_ref = xsk_tx_append_ref,
 	.commit = xsk_tx_commit,
 	.abort = xsk_tx_abort,
+	.tx_room = xsk_tx_room,
 };
 
 int xsk_queue_tx_flush(struct xsk_queue *q)

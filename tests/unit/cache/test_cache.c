@@ -6,7 +6,8 @@
  * (missing, directory, symlinks and ".." leaving the root), files far
  * larger than the budget, versions kept apart across a rename, SIEVE
  * eviction that respects references and in-flight frames and resists a
- * scan, waiting for room and for a load slot (bounded), staleness,
+ * scan, waiting for room and for a load slot (bounded), staleness noticed
+ * in the background, the negative cache,
  * flushing, checksum tables and byte-identical content.
  */
 #include "config.h" /* _GNU_SOURCE: O_PATH */
@@ -164,6 +165,36 @@ static void wait_for(struct cache *c, struct waiter *x)
 	cr_assert_eq(x->calls, 1, "the waiter was not woken exactly once");
 }
 
+/* The file object of path: wait for its open if one starts, then take it. */
+static int open_file(struct cache *c, const char *path, uint64_t now, struct cache_obj **f)
+{
+	struct waiter x = {0};
+	int ret;
+
+	cache_waiter_init(&x.w, on_done);
+	ret = cache_lookup(c, path, now, &x.w, f);
+	if (ret != -EINPROGRESS)
+		return ret;
+	cr_assert_null(*f);
+	wait_for(c, &x);
+	if (x.err)
+		return x.err;
+	ret = cache_lookup(c, path, now, NULL, f);
+	cr_assert_neq(ret, -EINPROGRESS);
+	return ret;
+}
+
+/* Look at path at time now (due for revalidation) and let the look come back. */
+static void revalidate(struct cache *c, const char *path, uint64_t now)
+{
+	struct cache_obj *f;
+
+	if (cache_lookup(c, path, now, NULL, &f) == 0)
+		cache_obj_put(f); /* served meanwhile */
+	cr_assert_eq(io_reader_drain(io, 5000), 0);
+	cache_poll(c, now);
+}
+
 /* Chunk idx of f: wait for its load if one starts, then take it. */
 static int chunk(struct cache *c, struct cache_obj *f, uint32_t idx, struct blob **b)
 {
@@ -187,7 +218,7 @@ static int chunk(struct cache *c, struct cache_obj *f, uint32_t idx, struct blob
 static int get(struct cache *c, const char *path, uint64_t now, struct cache_obj **f,
 	       struct blob **b)
 {
-	int ret = cache_lookup(c, path, now, NULL, f);
+	int ret = open_file(c, path, now, f);
 
 	*b = NULL;
 	if (ret || !cache_obj_chunks(*f))
@@ -242,7 +273,7 @@ Test(cache, load_then_hit, .init = setup, .fini = teardown)
 	struct stat sb;
 	char path[256];
 
-	cr_assert_eq(cache_lookup(c, "small.txt", NOW, NULL, &f), 0, "metadata at once");
+	cr_assert_eq(open_file(c, "small.txt", NOW, &f), 0, "metadata at once");
 	cr_assert_str_eq(cache_obj_path(f), "small.txt");
 	cr_assert_eq(cache_obj_size(f), 100);
 	cr_assert_eq(cache_obj_chunks(f), 1);
@@ -260,7 +291,7 @@ Test(cache, load_then_hit, .init = setup, .fini = teardown)
 	cr_assert_eq(chunk(c, f, 0, &b), 0);
 	assert_content(b, 100, 1);
 	cr_assert_eq(frame_pool_owner(pool, b->frames[0]), FRAME_CACHE);
-	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 1, NULL, &again), 0);
+	cr_assert_eq(open_file(c, "small.txt", NOW + 1, &again), 0);
 	cr_assert_eq(again, f);
 	cr_assert_eq(cache_chunk_get(c, f, 0, NOW, NULL, &b2), 0, "a hit, no load");
 	cr_assert_eq(b2, b);
@@ -269,7 +300,7 @@ Test(cache, load_then_hit, .init = setup, .fini = teardown)
 	st = stats(c);
 	cr_assert_eq(st.loads, 1);
 	cr_assert_eq(st.file_opens, 1);
-	cr_assert_eq(st.file_hits, 1);
+	cr_assert_eq(st.file_hits, 2, "the look after the open, and one more");
 	cr_assert_eq(st.hits, 2);
 	cr_assert_eq(st.misses, 1);
 	cr_assert_eq(st.objects, 2, "the file and its chunk");
@@ -319,7 +350,7 @@ Test(cache, concurrent_waiters_share_one_load, .init = setup, .fini = teardown)
 	cache_waiter_init(&a.w, on_done);
 	cache_waiter_init(&b.w, on_done);
 	cache_waiter_init(&gone.w, on_done);
-	cr_assert_eq(cache_lookup(c, "four.bin", NOW, NULL, &f), 0);
+	cr_assert_eq(open_file(c, "four.bin", NOW, &f), 0);
 	cr_assert_eq(cache_chunk_get(c, f, 0, NOW, &a.w, &blob), -EINPROGRESS);
 	cr_assert_eq(cache_chunk_get(c, f, 0, NOW, &b.w, &blob), -EINPROGRESS);
 	cr_assert_eq(cache_chunk_get(c, f, 0, NOW, &gone.w, &blob), -EINPROGRESS);
@@ -374,7 +405,7 @@ ParameterizedTest(struct refusal *tc, cache, refusals, .init = setup, .fini = te
 	struct cache *c = new_cache(8, 0);
 	struct cache_obj *f = NULL;
 	struct cache_stats st;
-	int ret = cache_lookup(c, tc->path, NOW, NULL, &f);
+	int ret = open_file(c, tc->path, NOW, &f);
 
 	cr_assert_eq(ret, tc->err, "\"%s\": %d, expected %d", tc->path, ret, tc->err);
 	if (!ret) {
@@ -442,8 +473,8 @@ Test(cache, waking_waiters_survives_eviction_of_their_object, .init = setup, .fi
 
 	make_file("seven.bin", 7 * FRAME_SIZE, 9);
 	/* 56 of the 64 frames go to referenced chunks: 8 left, as in a small cache. */
-	cr_assert_eq(cache_lookup(c, "four.bin", NOW, NULL, &first.f), 0);
-	cr_assert_eq(cache_lookup(c, "seven.bin", NOW, NULL, &first.seven), 0);
+	cr_assert_eq(open_file(c, "four.bin", NOW, &first.f), 0);
+	cr_assert_eq(open_file(c, "seven.bin", NOW, &first.seven), 0);
 	{
 		struct cache_obj *held[7];
 		struct blob *fb[7];
@@ -512,9 +543,9 @@ Test(cache, announcing_survives_eviction_of_other_finished_loads, .init = setup,
 	fill_files(c, "fill", 6, 8, 20, held, fb);
 	make_file("eight.bin", 8 * FRAME_SIZE, 10);
 	make_file("eight2.bin", 8 * FRAME_SIZE, 11);
-	cr_assert_eq(cache_lookup(c, "seven.bin", NOW, NULL, &first.wants), 0);
-	cr_assert_eq(cache_lookup(c, "eight.bin", NOW, NULL, &a), 0);
-	cr_assert_eq(cache_lookup(c, "eight2.bin", NOW, NULL, &b2), 0);
+	cr_assert_eq(open_file(c, "seven.bin", NOW, &first.wants), 0);
+	cr_assert_eq(open_file(c, "eight.bin", NOW, &a), 0);
+	cr_assert_eq(open_file(c, "eight2.bin", NOW, &b2), 0);
 	cache_waiter_init(&first.w, on_done_greedy);
 	cache_waiter_init(&second.w, on_done);
 	cr_assert_eq(cache_chunk_get(c, a, 0, NOW, &first.w, &b), -EINPROGRESS);
@@ -545,7 +576,7 @@ Test(cache, empty_file_has_no_chunk, .init = setup, .fini = teardown)
 	struct cache_obj *f;
 	struct blob *b;
 
-	cr_assert_eq(cache_lookup(c, "empty", NOW, NULL, &f), 0);
+	cr_assert_eq(open_file(c, "empty", NOW, &f), 0);
 	cr_assert_eq(cache_obj_size(f), 0);
 	cr_assert_eq(cache_obj_chunks(f), 0);
 	cr_assert_eq(cache_chunk_get(c, f, 0, NOW, NULL, &b), -EINVAL);
@@ -563,7 +594,7 @@ Test(cache, file_larger_than_the_budget_streams_in_chunks, .init = setup, .fini 
 	struct blob *b;
 
 	make_file("huge.bin", len, 12);
-	cr_assert_eq(cache_lookup(c, "huge.bin", NOW, NULL, &f), 0);
+	cr_assert_eq(open_file(c, "huge.bin", NOW, &f), 0);
 	cr_assert_eq(cache_chunk_bytes(c), 2 * FRAME_SIZE);
 	cr_assert_eq(cache_obj_chunks(f), 51);
 	for (uint32_t i = 0; i < cache_obj_chunks(f); i++) {
@@ -594,7 +625,7 @@ Test(cache, a_range_in_the_middle_loads_one_chunk, .init = setup, .fini = teardo
 	struct blob *b;
 
 	make_file("huge.bin", len, 13);
-	cr_assert_eq(cache_lookup(c, "huge.bin", NOW, NULL, &f), 0);
+	cr_assert_eq(open_file(c, "huge.bin", NOW, &f), 0);
 	cr_assert_eq(chunk(c, f, 25, &b), 0);
 	assert_bytes(b, 50 * FRAME_SIZE, 2 * FRAME_SIZE, 13, len);
 	cr_assert_eq(stats(c).loads, 1);
@@ -617,14 +648,15 @@ Test(cache, a_replaced_file_keeps_its_versions_apart, .init = setup, .fini = tea
 
 	make_file("v.bin", len, 14);
 	make_file("v.new", len, 15);
-	cr_assert_eq(cache_lookup(c, "v.bin", NOW, NULL, &old), 0);
+	cr_assert_eq(open_file(c, "v.bin", NOW, &old), 0);
 	cr_assert_eq(chunk(c, old, 0, &b), 0);
 	assert_bytes(b, 0, 2 * FRAME_SIZE, 14, len);
 	blob_put(b);
 	snprintf(from, sizeof(from), "%s/v.new", root);
 	snprintf(to, sizeof(to), "%s/v.bin", root);
 	cr_assert_eq(rename(from, to), 0);
-	cr_assert_eq(cache_lookup(c, "v.bin", NOW + 2 * SEC, NULL, &cur), 0);
+	revalidate(c, "v.bin", NOW + 2 * SEC);
+	cr_assert_eq(open_file(c, "v.bin", NOW + 2 * SEC, &cur), 0);
 	cr_assert_neq(cur, old, "the new version is a new file object");
 	for (uint32_t i = 0; i < 10; i++) {
 		cr_assert_eq(chunk(c, old, i, &b), 0);
@@ -658,7 +690,7 @@ Test(cache, eviction_spares_referenced_objects, .init = setup, .fini = teardown)
 		if (i != 3)
 			assert_content(b[i], 4 * FRAME_SIZE, 30 + i);
 	/* Everything referenced: no room, and without a waiter no wait. */
-	cr_assert_eq(cache_lookup(c, "q3.bin", NOW, NULL, &f[3]), 0);
+	cr_assert_eq(open_file(c, "q3.bin", NOW, &f[3]), 0);
 	cr_assert_eq(cache_chunk_get(c, f[3], 0, NOW, NULL, &b[3]), -ENOMEM);
 	b[3] = NULL;
 	for (int i = 0; i < 8; i++)
@@ -683,7 +715,7 @@ Test(cache, eviction_spares_frames_in_flight, .init = setup, .fini = teardown)
 		cr_assert_eq(frame_pool_inflight_get(pool, fr[i]), 0);
 		put(f[i], b[i]);
 	}
-	cr_assert_eq(cache_lookup(c, "x.bin", NOW, NULL, &x), 0);
+	cr_assert_eq(open_file(c, "x.bin", NOW, &x), 0);
 	cr_assert_eq(cache_chunk_get(c, x, 0, NOW, NULL, &d), -ENOMEM);
 	/* q5's descriptor completes: q5 can go, the others cannot. */
 	cr_assert_eq(frame_pool_inflight_put(pool, fr[5]), 0);
@@ -719,7 +751,7 @@ Test(cache, a_scan_does_not_flush_hot_objects, .init = setup, .fini = teardown)
 	put(hot, b);
 	cr_assert_eq(get(c, "multi.bin", NOW, &cold, &b), 0, "used once: cold");
 	put(cold, b);
-	cr_assert_eq(cache_lookup(c, "scan.bin", NOW, NULL, &scan), 0);
+	cr_assert_eq(open_file(c, "scan.bin", NOW, &scan), 0);
 	for (uint32_t i = 0; i < cache_obj_chunks(scan); i++) {
 		cr_assert_eq(chunk(c, scan, i, &b), 0);
 		blob_put(b);
@@ -748,7 +780,7 @@ Test(cache, a_full_budget_makes_requests_wait, .init = setup, .fini = teardown)
 
 	fill_files(c, "q", 8, 4, 30, f, b);
 	make_file("x.bin", 4 * FRAME_SIZE, 40);
-	cr_assert_eq(cache_lookup(c, "x.bin", NOW, NULL, &xf), 0);
+	cr_assert_eq(open_file(c, "x.bin", NOW, &xf), 0);
 	cache_waiter_init(&x.w, on_done);
 	cr_assert_eq(cache_chunk_get(c, xf, 0, NOW, &x.w, &d), -EINPROGRESS);
 	cache_poll(c, NOW + SEC);
@@ -761,7 +793,7 @@ Test(cache, a_full_budget_makes_requests_wait, .init = setup, .fini = teardown)
 	assert_content(d, 4 * FRAME_SIZE, 40);
 
 	/* Nothing comes back: the wait is bounded and ends in -ENOMEM (503). */
-	cr_assert_eq(cache_lookup(c, "q2.bin", NOW, NULL, &f[2]), 0);
+	cr_assert_eq(open_file(c, "q2.bin", NOW, &f[2]), 0);
 	cache_waiter_init(&late.w, on_done);
 	cr_assert_eq(cache_chunk_get(c, f[2], 0, NOW + SEC, &late.w, &b[2]), -EINPROGRESS);
 	cache_poll(c, NOW + 2 * SEC);
@@ -789,8 +821,8 @@ Test(cache, loads_per_worker_are_bounded, .init = setup, .fini = teardown)
 	struct cache_obj *fa, *fb;
 	struct blob *blob;
 
-	cr_assert_eq(cache_lookup(c, "four.bin", NOW, NULL, &fa), 0);
-	cr_assert_eq(cache_lookup(c, "four2.bin", NOW, NULL, &fb), 0);
+	cr_assert_eq(open_file(c, "four.bin", NOW, &fa), 0);
+	cr_assert_eq(open_file(c, "four2.bin", NOW, &fb), 0);
 	cache_waiter_init(&a.w, on_done);
 	cache_waiter_init(&b.w, on_done);
 	cache_waiter_init(&gone.w, on_done);
@@ -830,10 +862,11 @@ Test(cache, stale_objects_are_replaced, .init = setup, .fini = teardown)
 	ts[0].tv_nsec = ts[1].tv_nsec = 5;
 	cr_assert_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
 
-	cr_assert_eq(cache_lookup(c, "small.txt", NOW + SEC / 2, NULL, &o), 0,
+	cr_assert_eq(open_file(c, "small.txt", NOW + SEC / 2, &o), 0,
 		     "not checked again within revalidate_ns");
 	cr_assert_eq(o, old);
 	cache_obj_put(o);
+	revalidate(c, "small.txt", NOW + 2 * SEC);
 	cr_assert_eq(get(c, "small.txt", NOW + 2 * SEC, &o, &b), 0);
 	cr_assert_neq(o, old, "a changed file is opened again");
 	cr_assert_neq(b, ob, "and its content loaded again");
@@ -850,13 +883,15 @@ Test(cache, stale_objects_are_replaced, .init = setup, .fini = teardown)
 	/* A size change alone is noticed too. */
 	make_file("small.txt", 120, 43);
 	cr_assert_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+	revalidate(c, "small.txt", NOW + 4 * SEC);
 	cr_assert_eq(get(c, "small.txt", NOW + 4 * SEC, &o, &b), 0);
 	assert_content(b, 120, 43);
 	put(o, b);
 
 	/* A file that went away is gone from the cache. */
 	cr_assert_eq(unlink(path), 0);
-	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 6 * SEC, NULL, &o), -ENOENT);
+	revalidate(c, "small.txt", NOW + 6 * SEC);
+	cr_assert_eq(open_file(c, "small.txt", NOW + 6 * SEC, &o), -ENOENT);
 	st = stats(c);
 	cr_assert_eq(st.stale, 3);
 	cr_assert_eq(st.files, 0);
@@ -921,15 +956,15 @@ Test(cache, open_files_are_bounded, .init = setup, .fini = teardown)
 	struct waiter x = {0};
 	struct cache_obj *a, *b, *d;
 
-	cr_assert_eq(cache_lookup(c, "small.txt", NOW, NULL, &a), 0);
-	cr_assert_eq(cache_lookup(c, "multi.bin", NOW, NULL, &b), 0);
+	cr_assert_eq(open_file(c, "small.txt", NOW, &a), 0);
+	cr_assert_eq(open_file(c, "multi.bin", NOW, &b), 0);
 	cache_waiter_init(&x.w, on_done);
 	cr_assert_eq(cache_lookup(c, "four.bin", NOW, &x.w, &d), -EINPROGRESS,
 		     "both open files in use: wait");
 	cache_obj_put(a);
 	cache_poll(c, NOW);
 	cr_assert_eq(x.calls, 1);
-	cr_assert_eq(cache_lookup(c, "four.bin", NOW, NULL, &d), 0, "the idle one made room");
+	cr_assert_eq(open_file(c, "four.bin", NOW, &d), 0, "the idle one made room");
 	cr_assert_eq(stats(c).files, 2);
 	cr_assert_eq(stats(c).evictions, 1);
 	cache_obj_put(b);
@@ -943,9 +978,105 @@ Test(cache, destroy_with_a_load_under_way, .init = setup, .fini = teardown)
 	struct cache_obj *f;
 	struct blob *b;
 
-	cr_assert_eq(cache_lookup(c, "four.bin", NOW, NULL, &f), 0);
+	cr_assert_eq(open_file(c, "four.bin", NOW, &f), 0);
 	cr_assert_eq(cache_chunk_get(c, f, 0, NOW, NULL, &b), -EINPROGRESS);
 	cache_obj_put(f);
 	cache__destroy(c);
 	cr_assert_eq(frame_pool_available(pool, FRAME_CLASS_CACHE), NFRAMES);
+}
+
+/* Disk calls of every kind the reader made so far. */
+static uint64_t disk_calls(void)
+{
+	struct io_reader_stats st;
+
+	io_reader_stats(io, &st);
+	return st.opens + st.statx + st.reads;
+}
+
+Test(cache, missing_paths_cost_one_disk_call_per_lifetime, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o;
+	struct blob *b;
+	uint64_t before;
+
+	cr_assert_eq(open_file(c, "later.txt", NOW, &o), -ENOENT);
+	before = disk_calls();
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(cache_lookup(c, "later.txt", NOW + i, NULL, &o), -ENOENT,
+			     "known missing: answered at once");
+	cr_assert_eq(disk_calls(), before, "a remembered 404 went to the disk");
+	cr_assert_eq(stats(c).neg_hits, 1000);
+
+	/* The file appears: served once the entry's lifetime is over. */
+	make_file("later.txt", 10, 7);
+	cr_assert_eq(cache_lookup(c, "later.txt", NOW + SEC / 2, NULL, &o), -ENOENT);
+	cr_assert_eq(get(c, "later.txt", NOW + 2 * SEC, &o, &b), 0);
+	assert_content(b, 10, 7);
+	put(o, b);
+
+	/* A flush forgets what was missing too. */
+	cr_assert_eq(open_file(c, "gone.txt", NOW + 2 * SEC, &o), -ENOENT);
+	make_file("gone.txt", 5, 8);
+	cache_flush(c);
+	cr_assert_eq(open_file(c, "gone.txt", NOW + 2 * SEC, &o), 0);
+	cache_obj_put(o);
+	cache__destroy(c);
+}
+
+Test(cache, errors_other_than_missing_are_not_remembered, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o;
+	uint64_t before;
+
+	cr_assert_eq(open_file(c, "sub", NOW, &o), -EISDIR);
+	before = disk_calls();
+	cr_assert_eq(open_file(c, "sub", NOW, &o), -EISDIR);
+	cr_assert_gt(disk_calls(), before);
+	cache__destroy(c);
+}
+
+Test(cache, a_hit_never_waits_for_its_revalidation, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o, *again;
+	struct cache_stats st;
+
+	cr_assert_eq(open_file(c, "small.txt", NOW, &o), 0);
+	/* Due for a look: answered from the cache, the look runs behind it. */
+	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 2 * SEC, NULL, &again), 0);
+	cr_assert_eq(again, o);
+	cr_assert_gt(io_reader_pending(io), 0, "no look at the file was started");
+	cache_obj_put(again);
+	/* One look at a time. */
+	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 3 * SEC, NULL, &again), 0);
+	cache_obj_put(again);
+	cr_assert_eq(io_reader_drain(io, 5000), 0);
+	cache_poll(c, NOW + 3 * SEC);
+	st = stats(c);
+	cr_assert_eq(st.stale, 0, "an unchanged file stays");
+	cr_assert_eq(st.objects, 1);
+	cache_obj_put(o);
+	cache__destroy(c);
+}
+
+Test(cache, two_thousand_missing_paths_fit_the_negative_cache, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o;
+	struct cache_stats st;
+	char path[64];
+
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 2000; i++) {
+			snprintf(path, sizeof(path), "missing/%d.html", i);
+			cr_assert_eq(open_file(c, path, NOW, &o), -ENOENT);
+		}
+	st = stats(c);
+	cr_assert_geq(st.neg_hits, 1950, "inserts %llu replaced %llu hits %llu",
+		      (unsigned long long)st.neg_inserts, (unsigned long long)st.neg_replaced,
+		      (unsigned long long)st.neg_hits);
+	cache__destroy(c);
 }

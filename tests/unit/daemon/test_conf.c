@@ -117,3 +117,62 @@ Test(conf, cache_chunk_size_and_max_loads, .init = quiet)
 	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--max-loads", "0"),
 		     -EINVAL);
 }
+
+Test(conf, client_limits, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80"), 0);
+	cr_assert_eq(cfg.header_timeout_s, 20);
+	cr_assert_eq(cfg.keepalive_timeout_s, 15);
+	cr_assert_eq(cfg.send_timeout_s, 20);
+	cr_assert_eq(cfg.min_send_rate, 256);
+	cr_assert_eq(cfg.persist_timeout_s, 60);
+	cr_assert_eq(cfg.max_conns_per_source, 256);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--header-timeout",
+			   "5", "--keepalive-timeout", "6", "--send-timeout", "7",
+			   "--min-send-rate", "0", "--persist-timeout", "8",
+			   "--max-conns-per-source", "0"),
+		     0);
+	cr_assert_eq(cfg.header_timeout_s, 5);
+	cr_assert_eq(cfg.keepalive_timeout_s, 6);
+	cr_assert_eq(cfg.send_timeout_s, 7);
+	cr_assert_eq(cfg.min_send_rate, 0);
+	cr_assert_eq(cfg.persist_timeout_s, 8);
+	cr_assert_eq(cfg.max_conns_per_source, 0);
+	cr_assert_eq(
+		PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--header-timeout", "0"),
+		-EINVAL, "a zero timeout");
+	cr_assert_eq(
+		PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--send-timeout", "x"),
+		-EINVAL);
+}
+
+Test(conf, file_options, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv"), 0);
+	cr_assert_eq(cfg.files.nindex, 1);
+	cr_assert_str_eq(cfg.files.index_names[0], "index.html");
+	cr_assert_not(cfg.files.serve_dotfiles);
+	cr_assert_eq(cfg.files.codings, HTTP_CODINGS_ALL, "precompressed variants on by default");
+
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--index",
+			   "index.htm,index.html", "--index", "default.txt", "--serve-dotfiles",
+			   "--precompressed", "gz"),
+		     0);
+	cr_assert_eq(cfg.files.nindex, 3);
+	cr_assert_str_eq(cfg.files.index_names[0], "index.htm");
+	cr_assert_str_eq(cfg.files.index_names[2], "default.txt");
+	cr_assert(cfg.files.serve_dotfiles);
+	cr_assert_eq(cfg.files.codings, HTTP_CODING_BIT(HTTP_CODING_GZIP));
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--precompressed",
+			   "off"),
+		     0);
+	cr_assert_eq(cfg.files.codings, 0);
+
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--index", "../x"),
+		     -EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--index", ""),
+		     -EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "e", "-a", "198.18.0.1:80", "-r", "/srv", "--precompressed",
+			   "deflate"),
+		     -EINVAL);
+}

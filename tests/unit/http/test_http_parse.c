@@ -289,6 +289,23 @@ Test(http_parse, absent_fields_are_null)
 	cr_assert_eq(req.nfields, 0);
 }
 
+Test(http_parse, accept_encoding_lines_are_kept_in_order)
+{
+	const char *s = "GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip, br\r\n"
+			"accept-encoding:  zstd;q=0.5 \r\nAccept-Encoding: a\r\n"
+			"Accept-Encoding: b\r\nAccept-Encoding: c\r\n\r\n";
+	struct http_request req;
+
+	cr_assert_eq(http_parse_request(s, strlen(s), &req), (int)strlen(s));
+	cr_assert_eq(req.accept_encoding.n, HTTP_STR_LIST_MAX, "lines past the list are ignored");
+	assert_str(req.accept_encoding.v[0], "gzip, br");
+	assert_str(req.accept_encoding.v[1], "zstd;q=0.5");
+	assert_str(req.accept_encoding.v[3], "b");
+	s = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+	cr_assert_eq(http_parse_request(s, strlen(s), &req), (int)strlen(s));
+	cr_assert_eq(req.accept_encoding.n, 0);
+}
+
 Test(http_parse, methods)
 {
 	static const struct {

@@ -158,6 +158,10 @@ Test(http_path, dotfile_flag)
 	} t[] = {
 		{"/.git/config", true}, {"/a/.env", true},   {"/a/b.c", false}, {"/a./b", false},
 		{"/.git/..", false},	{"/a/%2egit", true}, {"/", false},
+		{"/%2Egit/config", true}, {"/.well-known/acme-challenge/x", false},
+		{"/.well-known", false}, {"/.well-known/", false}, {"/.well-known/.x", true},
+		{"/a/.well-known/x", true}, {"/.well-knownx/y", true}, {"/.", false},
+		{"/.well-known/../.env", true}, {"/x/.%2e/.htpasswd", true},
 	};
 	char out[64];
 	struct http_path res;
@@ -190,16 +194,26 @@ Test(http_path, output_limit_gives_414)
 	cr_assert_eq(res.status, 414);
 }
 
-Test(http_path, segment_limit_gives_414)
+Test(http_path, no_segment_limit_and_room_as_the_target)
 {
-	char target[600], out[HTTP_PATH_MAX];
+	static char target[8200], out[8200];
 	struct http_path res;
 
+	/* a segment far over NAME_MAX resolves; the lookup will not find it */
 	target[0] = '/';
-	memset(target + 1, 'a', 255);
-	cr_assert_eq(http_path_from_target(target, 256, out, sizeof(out), &res), 0);
-	memset(target + 1, 'a', 256);
-	cr_assert_eq(http_path_from_target(target, 257, out, sizeof(out), &res), -1);
+	memset(target + 1, 'a', 8000);
+	cr_assert_eq(http_path_from_target(target, 8001, out, sizeof(out), &res), 0);
+	cr_assert_eq(res.len, 8000);
+	cr_assert_eq(strlen(out), 8000);
+	/* an output as long as the target always suffices, escapes and dots included */
+	for (size_t i = 0; i + 4 <= 8000; i += 4)
+		memcpy(target + 1 + i, i % 8 ? "%41/" : "b/./", 4);
+	cr_assert_eq(http_path_from_target(target, 8001, out, 8001, &res), 0);
+	cr_assert_lt(res.len, 8000);
+	cr_assert_eq(out[0], 'b');
+	/* one byte short of the whole decoded result is 414 */
+	memset(target + 1, 'a', 8000);
+	cr_assert_eq(http_path_from_target(target, 8001, out, 8000, &res), -1);
 	cr_assert_eq(res.status, 414);
 }
 

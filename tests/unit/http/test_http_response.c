@@ -147,6 +147,67 @@ Test(http_response, not_modified_repeats_only_validators)
 		       "\r\n");
 }
 
+Test(http_response, variant_says_its_encoding_and_vary)
+{
+	struct http_byte_range rg = {0, 9};
+	struct http_response r = {.status = 206,
+				  .keep_alive = true,
+				  .version_minor = 1,
+				  .date = DATE,
+				  .range = &rg,
+				  .total = 100,
+				  .content_type = "text/css; charset=utf-8",
+				  .content_encoding = "br",
+				  .vary_accept_encoding = true};
+
+	build_object();
+	r.object = &oh;
+	check_head(&r, "HTTP/1.1 206 Partial Content\r\n"
+		       "Date: " DATE "\r\n"
+		       "Server: xdpserve\r\n"
+		       "Content-Type: text/css; charset=utf-8\r\n"
+		       "Accept-Ranges: bytes\r\n"
+		       "Last-Modified: " LMOD "\r\n"
+		       "ETag: \"abc\"\r\n"
+		       "Content-Encoding: br\r\n"
+		       "Vary: Accept-Encoding\r\n"
+		       "Content-Length: 10\r\n"
+		       "Content-Range: bytes 0-9/100\r\n"
+		       "\r\n");
+	/* a 304 repeats Vary but not the encoding */
+	r.status = 304;
+	check_head(&r, "HTTP/1.1 304 Not Modified\r\n"
+		       "Date: " DATE "\r\n"
+		       "Server: xdpserve\r\n"
+		       "Last-Modified: " LMOD "\r\n"
+		       "ETag: \"abc\"\r\n"
+		       "Vary: Accept-Encoding\r\n"
+		       "\r\n");
+	/* the identity answer of a file that may have variants says Vary only */
+	r.status = 200;
+	r.range = NULL;
+	r.content_type = NULL;
+	r.content_encoding = NULL;
+	r.content_length = 100;
+	check_head(&r, "HTTP/1.1 200 OK\r\n"
+		       "Date: " DATE "\r\n"
+		       "Server: xdpserve\r\n"
+		       "Content-Type: text/html; charset=utf-8\r\n"
+		       "Accept-Ranges: bytes\r\n"
+		       "Last-Modified: " LMOD "\r\n"
+		       "ETag: \"abc\"\r\n"
+		       "Vary: Accept-Encoding\r\n"
+		       "Content-Length: 100\r\n"
+		       "\r\n");
+	/* an error describes no object: neither line */
+	r.status = 404;
+	check_head(&r, "HTTP/1.1 404 Not Found\r\n"
+		       "Date: " DATE "\r\n"
+		       "Server: xdpserve\r\n"
+		       "Content-Length: 100\r\n"
+		       "\r\n");
+}
+
 Test(http_response, object_is_ignored_for_errors)
 {
 	struct http_response r = {.status = 404,

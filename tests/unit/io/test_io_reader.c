@@ -296,3 +296,48 @@ Test(io_reader, destroy_cancels_reads_under_way, .init = setup, .fini = teardown
 	close(p[0]);
 	close(p[1]);
 }
+
+/* Closes need no memory of the caller's: beyond the ring they queue, beyond the queue they are done
+ * in place. */
+Test(io_reader, closes_never_fail_for_lack_of_room, .init = setup, .fini = teardown)
+{
+	enum { N = 400 };
+	struct io_reader_stats st;
+	struct io_reader *r;
+	int fds[N];
+
+	cr_assert_eq(io_reader__create(8, area, NFRAMES * FRAME, &r), 0);
+	for (int i = 0; i < N; i++) {
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		cr_assert_geq(fds[i], 0);
+	}
+	for (int i = 0; i < N; i++)
+		io_reader_close(r, fds[i]);
+	io_reader_close(r, -1); /* ignored */
+	cr_assert_gt(io_reader_pending(r), 0);
+	io_reader_submit(r);
+	cr_assert_eq(io_reader_drain(r, 5000), 0);
+	io_reader_stats(r, &st);
+	cr_assert_eq(st.closes + st.sync_closes, N);
+	cr_assert_gt(st.sync_closes, 0, "the queue never filled");
+	cr_assert_gt(st.closes, 0, "no close went through the ring");
+	for (int i = 0; i < N; i++)
+		cr_assert(fcntl(fds[i], F_GETFD) < 0 && errno == EBADF, "fd %d still open", fds[i]);
+	io_reader__destroy(r);
+}
+
+/* A close queued when the reader goes away is still done. */
+Test(io_reader, destroy_closes_what_is_queued, .init = setup, .fini = teardown)
+{
+	struct io_reader *r;
+	int fds[300];
+
+	cr_assert_eq(io_reader__create(8, area, NFRAMES * FRAME, &r), 0);
+	for (int i = 0; i < 300; i++) {
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		io_reader_close(r, fds[i]);
+	}
+	io_reader__destroy(r);
+	for (int i = 0; i < 300; i++)
+		cr_assert(fcntl(fds[i], F_GETFD) < 0 && errno == EBADF, "fd %d still open", fds[i]);
+}

@@ -91,6 +91,12 @@ void h_default_config(struct tcp_config *cfg)
 void h_init(struct harness *h, const struct tcp_config *cfg, uint8_t family, bool sg,
 	    uint32_t max_frags)
 {
+	h_init_app(h, cfg, family, sg, max_frags, NULL, NULL);
+}
+
+void h_init_app(struct harness *h, const struct tcp_config *cfg, uint8_t family, bool sg,
+		uint32_t max_frags, const struct tcp_app_ops *ops, void *ctx)
+{
 	memset(h, 0, sizeof(*h));
 	if (cfg)
 		h->cfg = *cfg;
@@ -102,7 +108,7 @@ void h_init(struct harness *h, const struct tcp_config *cfg, uint8_t family, boo
 	fake_nic_init(&h->nic, sg, max_frags, 1500, h->umem);
 	h->consume = true;
 	h->now = 1000 * SEC; /* far from zero, like a monotonic clock */
-	h->s = tcp_stack__create(&h->cfg, &h->nic.nic, &app_ops, h);
+	h->s = tcp_stack__create(&h->cfg, &h->nic.nic, ops ? ops : &app_ops, ops ? ctx : h);
 	cr_assert_not_null(h->s, "tcp_stack__create failed");
 
 	h->cl.family = family;
@@ -251,8 +257,17 @@ bool h_syn(struct harness *h, const struct h_syn *o, struct pkt_info *synack)
 
 struct h_app *h_connect(struct harness *h, const struct h_syn *o)
 {
-	struct pkt_info sa;
 	int before = h->napps;
+
+	h_handshake(h, o);
+	cr_assert_eq(h->napps, before + 1, "handshake did not create a connection (rejected %d)",
+		     (int)h_stats(h)->syncookies_rejected);
+	return &h->apps[h->napps - 1];
+}
+
+void h_handshake(struct harness *h, const struct h_syn *o)
+{
+	struct pkt_info sa;
 
 	h->ts = false;
 	cr_assert(h_syn(h, o, &sa), "no SYN-ACK");
@@ -268,9 +283,6 @@ struct h_app *h_connect(struct harness *h, const struct h_syn *o)
 	if (sa.ts_ok)
 		h->echo = sa.tsval;
 	h_ack(h, h->s_nxt, 65535u << h->c_ws);
-	cr_assert_eq(h->napps, before + 1, "handshake did not create a connection (rejected %d)",
-		     (int)h_stats(h)->syncookies_rejected);
-	return &h->apps[h->napps - 1];
 }
 
 struct h_app *h_last(struct harness *h)

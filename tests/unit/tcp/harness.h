@@ -77,6 +77,9 @@ struct harness {
 /* Bring up a stack with cfg (NULL: test defaults), family 4 or 6, NIC mode. */
 void h_init(struct harness *h, const struct tcp_config *cfg, uint8_t family, bool sg,
 	    uint32_t max_frags);
+/* The same with another application (ops and ctx) instead of the recording one. */
+void h_init_app(struct harness *h, const struct tcp_config *cfg, uint8_t family, bool sg,
+		uint32_t max_frags, const struct tcp_app_ops *ops, void *ctx);
 /* Test defaults: tcp_config_default() with small tables and a fixed key. */
 void h_default_config(struct tcp_config *cfg);
 void h_fini(struct harness *h);
@@ -106,6 +109,8 @@ uint32_t h_drain(struct harness *h);
 bool h_syn(struct harness *h, const struct h_syn *o, struct pkt_info *synack);
 /* Full handshake (optionally with data in the third ACK); the new connection's record. */
 struct h_app *h_connect(struct harness *h, const struct h_syn *o);
+/* The same without asking the recording application whether it accepted. */
+void h_handshake(struct harness *h, const struct h_syn *o);
 /* The record of the most recently accepted connection, or NULL. */
 struct h_app *h_last(struct harness *h);
 

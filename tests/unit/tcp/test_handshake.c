@@ -271,25 +271,39 @@ Test(handshake, table_full_refused_with_rst, .fini = teardown)
 	struct h_syn o = {1460, -1, false, false};
 	struct pkt_info sa, pi;
 	struct pkt_spec sp;
+	uint32_t late_seq;
+	uint16_t late;
 
 	h_default_config(&cfg);
 	cfg.max_conns = 2;
 	h_init(&H, &cfg, 4, false, 0);
 	h_connect(&H, &o);
+	/* A SYN while a slot is free gets its cookie ... */
+	late = ++H.cl.sport;
+	late_seq = H.c_nxt;
+	cr_assert(h_syn(&H, &o, &sa));
+	cr_assert_eq(sa.flags, PKT_SYN | PKT_ACK);
+	/* ... but another client takes the slot before its ACK comes. */
 	H.cl.sport++;
 	h_connect(&H, &o);
-	H.cl.sport++;
-	cr_assert(h_syn(&H, &o, &sa), "a SYN is still answered when the table is full");
+	H.cl.sport = late;
 	H.s_nxt = sa.seq + 1;
-	H.c_nxt++;
+	H.c_nxt = late_seq + 1;
 	sp = h_spec(&H, PKT_ACK);
 	h_send(&H, &sp);
 	cr_assert_eq(H.napps, 2);
 	cr_assert_eq(h_stats(&H)->conns_refused, 1);
+	cr_assert_eq(h_stats(&H)->conns_refused_full, 1);
 	cr_assert_eq(h_stats(&H)->conns_active, 2);
 	cr_assert(h_recv(&H, &pi));
 	cr_assert_eq(pi.flags, PKT_RST);
 	cr_assert_eq(pi.seq, sp.ack);
+	/* With the table full, a SYN is refused at once (RST|ACK: "connection refused"). */
+	H.cl.sport += 10;
+	cr_assert(h_syn(&H, &o, &pi));
+	cr_assert_eq(pi.flags, PKT_RST | PKT_ACK);
+	cr_assert_eq(pi.ack, H.c_nxt + 1);
+	cr_assert_eq(h_stats(&H)->conns_refused_full, 2);
 }
 
 Test(handshake, application_refusal_resets, .fini = teardown)

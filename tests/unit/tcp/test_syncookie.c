@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests for tcp/siphash.c and tcp/syncookie.c. */
+/* Unit tests for common/siphash.c and tcp/syncookie.c. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
 #include <string.h>
 
 #include "net/net.h"
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 #include "tcp/syncookie.h"
 
 /* Reference vectors of SipHash-2-4: key 00..0f, message 00..len-1. */

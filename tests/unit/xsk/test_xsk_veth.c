@@ -530,6 +530,13 @@ Test(xsk_veth, cached_file_goes_out_by_reference)
 	cr_assert_eq(cache__create(&ccfg, root, xsk_queue_pool(q), io, &c), 0);
 
 	cache_waiter_init(&wait.w, on_loaded);
+	cr_assert_eq(cache_lookup(c, "f", 1, &wait.w, &obj), -EINPROGRESS, "a miss opens first");
+	for (int i = 0; i < 500 && !wait.state; i++) {
+		poll(&(struct pollfd){.fd = io_reader_fd(io), .events = POLLIN}, 1, 10);
+		cache_poll(c, 1);
+	}
+	cr_assert_eq(wait.state, 1, "opened");
+	wait.state = 0;
 	cr_assert_eq(cache_lookup(c, "f", 1, NULL, &obj), 0);
 	cr_assert_eq(cache_chunk_get(c, obj, 0, 1, &wait.w, &blob), -EINPROGRESS);
 	for (int i = 0; i < 500 && !wait.state; i++) {

@@ -3,9 +3,10 @@
  * siphash.c — SipHash (Aumasson and Bernstein), written by hand from the
  * algorithm's description: no library on the target offers a keyed short-
  * input hash for user space (OpenSSL 3's SIPHASH needs the EVP_MAC layer
- * and allocates per call). Called by syncookie.c and the connection table.
+ * and allocates per call). Called by syncookie.c, the connection table
+ * and the HTTP ETag.
  */
-#include "tcp/siphash.h"
+#include "common/siphash.h"
 
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * siphash.h — SipHash, the keyed hash behind SYN cookies, timestamp offsets
- * and the connection hash table (so a peer cannot aim at one bucket).
+ * siphash.h — SipHash, the keyed hash behind SYN cookies, timestamp offsets,
+ * the connection hash table (so a peer cannot aim at one bucket) and the
+ * HTTP ETag (so it does not reveal the inode).
  */
 #ifndef XDPSERVE_SIPHASH_H
 #define XDPSERVE_SIPHASH_H
