@@ -10,6 +10,7 @@
 # the big file is 512 MiB and the memory bound is not checked (ASan's shadow
 # memory and quarantine are not ours).
 . "$(dirname "$0")/../helpers/testbed.sh"
+. "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
@@ -143,5 +144,5 @@ new_version_served() {
 }
 tap_check "after the rename a new request gets the new version" new_version_served
 
-tap_check "SIGTERM: clean exit, every frame back with its owner" tb_stop_clean "$DAEMON" "$LOG"
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done

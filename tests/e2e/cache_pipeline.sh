@@ -6,6 +6,7 @@
 # to be announced. The daemon answers every request, stays responsive and
 # exits cleanly (under ASan in the sanitizer pass: no use after free).
 . "$(dirname "$0")/../helpers/testbed.sh"
+. "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
@@ -55,5 +56,5 @@ responsive() {
 }
 tap_check "the daemon still answers a plain curl afterwards" responsive
 
-tap_check "SIGTERM: clean exit, every frame back with its owner" tb_stop_clean "$DAEMON" "$LOG"
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done

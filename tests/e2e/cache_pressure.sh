@@ -6,6 +6,7 @@
 # full of referenced content wait for room instead of failing: zero 5xx,
 # and afterwards a sample of 50 files is byte-exact.
 . "$(dirname "$0")/../helpers/testbed.sh"
+. "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
@@ -77,5 +78,5 @@ sample_exact() {
 }
 tap_check "a sample of 50 files afterwards: byte-exact" sample_exact
 
-tap_check "SIGTERM: clean exit, every frame back with its owner" tb_stop_clean "$DAEMON" "$LOG"
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done

@@ -15,7 +15,6 @@
 #                           output in $TB_DIR/NAME.log, pid in TB_LAST_PID,
 #                           killed at cleanup
 #   tb_stop PID             SIGTERM, wait (bounded), then SIGKILL
-#   tb_stop_clean PID LOG   SIGTERM the daemon: exit 0, every frame back (its log)
 #   tb_wait SECONDS CMD...  poll CMD every 0.1 s until it succeeds; 1 on timeout
 #   tb_wait_listen NS PORT [SECONDS]    a TCP listener on PORT in namespace NS
 #   tb_wait_log FILE REGEX [SECONDS]    a line matching REGEX in FILE
@@ -203,18 +202,6 @@ tb_bg_cli() {
 tb_stop() {
 	kill -TERM "$1" 2>/dev/null
 	tb_reap "$1"
-}
-
-# tb_stop_clean PID LOG: SIGTERM the daemon, wait up to 10 s; it exits 0
-# and its log says every UMEM frame came back.
-tb_stop_clean() {
-	local pid=$1 log=$2 i status
-	kill -TERM "$pid"
-	for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	wait "$pid"
-	status=$?
-	tail -n 5 "$log"
-	[ "$status" -eq 0 ] && grep -q 'every frame is back with its owner' "$log"
 }
 
 tb_wait() {
