@@ -10,6 +10,8 @@ build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
 	linux-libc-dev"
 test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
 	python3 slowhttptest gzip diffutils fuse3 python3-fusepy"
+# The cache tests: fast random files (openssl).
+test_pkgs="$test_pkgs openssl"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in

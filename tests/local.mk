@@ -35,3 +35,12 @@ EXTRA_DIST += tests/helpers/slowfs.py
 if E2E_TESTS
 TESTS += tests/e2e/disk.sh
 endif
+
+# The content cache under pressure: pipelined loads, large files as chunks,
+# files replaced while they are sent (http_pipeline.py is their client).
+EXTRA_DIST += tests/helpers/http_pipeline.py
+dist_check_SCRIPTS += tests/e2e/cache_pipeline.sh tests/e2e/cache_large.sh \
+	tests/e2e/cache_pressure.sh
+if E2E_TESTS
+TESTS += tests/e2e/cache_pipeline.sh tests/e2e/cache_large.sh tests/e2e/cache_pressure.sh
+endif

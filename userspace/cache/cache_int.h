@@ -9,13 +9,72 @@
 
 #include "cache/cache.h"
 #include "cache/negcache.h"
+#include "io/file_open.h"
 #include "io/io_reader.h"
 
-/* One read of a run of contiguous frames of an object being loaded. */
+struct cache_obj;
+
+/* One read of a run of contiguous frames of a chunk being loaded. */
 struct cache_read {
 	struct io_req req;
 	struct cache_obj *obj;
 	uint32_t expect; /* bytes the run must get */
+};
+
+enum cache_kind {
+	CACHE_FILE = 0, /* metadata, fd, user area; no frames */
+	CACHE_CHUNK,	/* frames of one chunk of one file version */
+};
+
+enum cache_obj_state {
+	CACHE_OBJ_LOADING = 0, /* file: metadata not known yet; chunk: reads under way */
+	CACHE_OBJ_READY,
+	CACHE_OBJ_FAILED,
+};
+
+/* What identifies the content of a file: a chunk of another version never matches. */
+struct cache_version {
+	uint64_t dev;
+	uint64_t ino;
+	uint64_t size;
+	uint64_t mtime_ns;
+};
+
+struct cache_obj {
+	/*
+	 * blob.refs counts every holder: lookups, send queues (chunks),
+	 * loads of its chunks (a file), the done list while announcing.
+	 * A file's blob has no frames.
+	 */
+	struct blob blob;
+	struct cache *cache; /* NULL: left behind by cache__destroy */
+	enum cache_kind kind;
+	enum cache_obj_state state;
+	const char *path; /* the key, relative to the document root */
+	struct cache_version v;
+	uint32_t idx; /* chunk index (chunks) */
+	uint64_t hash;
+	bool linked;		  /* in the index (found by lookups) */
+	bool visited;		  /* SIEVE: used again since it was loaded or passed */
+	bool fresh;		  /* a chunk nobody took yet: its first take is no reuse */
+	struct list_node hnode;	  /* index bucket */
+	struct list_node queue;	  /* SIEVE queue (linked and ready) or zombie list */
+	struct list_node done;	  /* finished loads waiting for cache_poll */
+	struct list_node waiters; /* cache_waiter.node while loading */
+	uint64_t meta_bytes;	  /* charged to the metadata budget */
+	int load_err;		  /* chunk: first read error */
+	/* file */
+	int fd;		       /* open for the object's whole life */
+	uint64_t checked_ns;   /* last look at the path */
+	bool revalidating;     /* a statx chain looks at the path (it holds a reference) */
+	struct file_open open; /* the open-and-check chain, then revalidations */
+	void *user;
+	/* chunk */
+	struct cache_obj *file;	  /* referenced while loading: its fd is read */
+	uint32_t reads_pending;	  /* io requests not finished */
+	uint32_t nreads;	  /* entries of reads */
+	struct cache_read *reads; /* one per run of contiguous frames, while loading */
+	uint64_t *frame_addrs;	  /* blob.frames */
 };
 
 struct cache {
@@ -24,40 +83,55 @@ struct cache {
 	uint8_t *area;
 	int root_fd;
 	uint64_t revalidate_ns;
+	uint64_t wait_ns;
+	uint64_t chunk_bytes;
+	uint32_t chunk_frames;
 	uint32_t frames_budget;
+	uint32_t max_loads;
+	uint32_t max_files;
+	uint32_t user_bytes;
 	uint64_t meta_budget;
-	uint8_t key[16];   /* SipHash key of cache_hash */
-	uint32_t nbuckets; /* power of 2 */
+	uint8_t key[16];      /* SipHash key of cache_hash */
+	struct negcache *neg; /* paths recently found missing */
+	uint32_t nbuckets;    /* power of 2 */
 	struct list_node *buckets;
-	struct list_node idle;	  /* ready, in the index, unreferenced: oldest release first */
+	struct list_node queue;	  /* SIEVE: linked, ready objects, newest first */
+	struct list_node *hand;	  /* SIEVE hand: next candidate (NULL: the oldest) */
 	struct list_node zombies; /* out of the index, unreferenced, frames still in flight */
 	struct list_node done;	  /* finished loads whose waiters are still to be woken */
-	struct negcache *neg;	  /* paths recently found missing */
+	struct list_node waiting; /* cache_waiter: room or a load slot, oldest first */
 	struct cache_stats st;
 };
 
 /* cache.c */
-uint64_t cache_hash(const struct cache *c, const char *path);
+uint64_t cache_hash(const struct cache *c, const char *path, enum cache_kind kind,
+		    const struct cache_version *v, uint32_t idx);
 void cache_index_insert(struct cache *c, struct cache_obj *o);
-/* Take o out of the index; unreferenced, it is freed (or waits as a zombie). */
+/* Take o out of the index; unreferenced and ready, it is freed (or waits as a zombie). */
 void cache_unlink(struct cache *c, struct cache_obj *o);
-/* Evict until `frames` frames and `meta` metadata bytes fit. 0 or -ENOMEM. */
-int cache_make_room(struct cache *c, uint32_t frames, uint64_t meta);
-/* Take a reference (off the idle list if it was the first). */
-void cache_obj_get(struct cache_obj *o);
+/* A load finished: join the SIEVE queue (READY) and the done list (pinned). */
+void cache_obj_finished(struct cache *c, struct cache_obj *o);
+/*
+ * Make room for `frames` frames, `meta` metadata bytes and `files` more
+ * file objects, evicting. 0 or -ENOMEM (nothing evictable left).
+ */
+int cache_make_room(struct cache *c, uint32_t frames, uint64_t meta, uint32_t files);
 /* Free an object out of the index with no reference and nothing in flight. */
 void cache_obj_free(struct cache *c, struct cache_obj *o);
 extern const struct blob_ops cache_blob_ops;
 
 /* cache_load.c */
 /*
- * Start loading `path`: the object enters the index LOADING, `w` (may be
- * NULL) is queued. -EINPROGRESS, or -ENOMEM when not even the object's
- * metadata fits.
+ * The miss of a file: its object enters the index LOADING with w queued,
+ * and the open-and-check chain starts on io_uring. -EINPROGRESS, or
+ * -ENOMEM.
  */
-int cache_load_start(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
-		     struct cache_waiter *w);
-/* Look at a ready object's file again, in the background (a no-op while one look is under way). */
+int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
+		    struct cache_waiter *w);
+/* Start loading chunk idx of f: 0 with *out LOADING and in the index, or -errno. */
+int cache_chunk_load(struct cache *c, struct cache_obj *f, uint32_t idx, uint64_t hash,
+		     struct cache_obj **out);
+/* Look at a ready file object's path again, in the background (no-op while one look runs). */
 void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_ns);
 
 #endif /* XDPSERVE_CACHE_INT_H */

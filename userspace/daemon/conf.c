@@ -23,6 +23,8 @@
 #define DEFAULT_PERSIST_TIMEOUT_S    60
 #define DEFAULT_MAX_CONNS_PER_SOURCE 256
 #define DEFAULT_NEG_TTL_MS	     1000
+#define DEFAULT_CHUNK_BYTES	     (2u << 20)
+#define DEFAULT_MAX_LOADS	     64
 
 static void conf_usage(FILE *out)
 {
@@ -39,6 +41,10 @@ static void conf_usage(FILE *out)
 		"  -r, --root DIR          document root\n"
 		"  -q, --queues N          workers for RX queues 0..N-1 (default: every queue)\n"
 		"  -c, --cache-size SIZE   content cache, split over the workers (default 256M)\n"
+		"      --cache-chunk-size SIZE  files larger than this are cached and sent\n"
+		"                          in chunks of it (default 2M; at most 1/8 of a\n"
+		"                          worker's cache)\n"
+		"      --max-loads N       chunk loads under way per worker (default %u)\n"
 		"      --max-conns N       connections per worker (default %u)\n"
 		"      --max-conns-per-source N  connections per worker from one IPv4\n"
 		"                          address or IPv6 /64; 0: no cap (default %u)\n"
@@ -72,10 +78,10 @@ static void conf_usage(FILE *out)
 		"  -V, --version           the version\n"
 		"\n"
 		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
-		DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE, DEFAULT_DRAIN_MS,
-		DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S, DEFAULT_SEND_TIMEOUT_S,
-		DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S, DEFAULT_NEG_TTL_MS,
-		XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
+		DEFAULT_MAX_LOADS, DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE,
+		DEFAULT_DRAIN_MS, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S,
+		DEFAULT_SEND_TIMEOUT_S, DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S,
+		DEFAULT_NEG_TTL_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
 int conf_parse_size(const char *text, uint64_t *out)
@@ -137,6 +143,8 @@ static void conf_defaults(struct xdpserve_config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->cache_bytes = DEFAULT_CACHE_BYTES;
+	cfg->cache_chunk_bytes = DEFAULT_CHUNK_BYTES;
+	cfg->max_loads = DEFAULT_MAX_LOADS;
 	cfg->max_conns = DEFAULT_MAX_CONNS;
 	cfg->max_conns_per_source = DEFAULT_MAX_CONNS_PER_SOURCE;
 	cfg->drain_ms = DEFAULT_DRAIN_MS;
@@ -171,6 +179,8 @@ enum {
 	OPT_SERVE_DOTFILES,
 	OPT_PRECOMPRESSED,
 	OPT_NEG_TTL_MS,
+	OPT_CHUNK_SIZE,
+	OPT_MAX_LOADS,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -189,6 +199,7 @@ static const struct conf_u32_option {
 	U32_OPTION(OPT_MAX_CONNS_PER_SOURCE, "--max-conns-per-source", max_conns_per_source, 0,
 		   1u << 20),
 	U32_OPTION(OPT_DRAIN_MS, "--drain-ms", drain_ms, 0, 600000),
+	U32_OPTION(OPT_MAX_LOADS, "--max-loads", max_loads, 1, 65536),
 	U32_OPTION(OPT_NEG_TTL_MS, "--negative-ttl-ms", neg_ttl_ms, 1, 3600000),
 	U32_OPTION(OPT_HEADER_TIMEOUT, "--header-timeout", header_timeout_s, 1, 3600),
 	U32_OPTION(OPT_KEEPALIVE_TIMEOUT, "--keepalive-timeout", keepalive_timeout_s, 1, 3600),
@@ -268,6 +279,8 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"root", required_argument, NULL, 'r'},
 		{"queues", required_argument, NULL, 'q'},
 		{"cache-size", required_argument, NULL, 'c'},
+		{"cache-chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
+		{"max-loads", required_argument, NULL, OPT_MAX_LOADS},
 		{"max-conns", required_argument, NULL, OPT_MAX_CONNS},
 		{"drain-ms", required_argument, NULL, OPT_DRAIN_MS},
 		{"mode", required_argument, NULL, OPT_XDP_MODE},
@@ -324,6 +337,17 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 				fprintf(stderr,
 					"xdpserved: --cache-size wants a size of at least 1M "
 					"(e.g. 512M, 2G), not \"%s\"\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_CHUNK_SIZE:
+			if (conf_parse_size(optarg, &cfg->cache_chunk_bytes) ||
+			    cfg->cache_chunk_bytes < (64u << 10) ||
+			    cfg->cache_chunk_bytes > (256u << 20)) {
+				fprintf(stderr,
+					"xdpserved: --cache-chunk-size wants a size from "
+					"64K to 256M (e.g. 2M), not \"%s\"\n",
 					optarg);
 				return -EINVAL;
 			}

@@ -30,6 +30,8 @@ struct xdpserve_config {
 	uint32_t nendpoints;
 	uint32_t queues;	       /* workers, one per RX queue from 0; 0 = every queue */
 	uint64_t cache_bytes;	       /* content cache, split evenly over the workers */
+	uint64_t cache_chunk_bytes;    /* large files are cached in chunks of this size */
+	uint32_t max_loads;	       /* chunk loads under way per worker */
 	uint32_t max_conns;	       /* per worker */
 	uint32_t max_conns_per_source; /* per worker, per IPv4 address or IPv6 /64; 0: none */
 	uint32_t drain_ms;	       /* on SIGTERM: how long connections may finish */

@@ -145,11 +145,18 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)h->status_3xx, (unsigned long long)h->status_4xx,
 		(unsigned long long)h->status_5xx, (unsigned long long)h->body_bytes);
 	cache_stats(w->cache, &c);
-	pr_info("queue %u cache: objects %u, bytes %llu, hits %llu, misses %llu, loads %llu, "
-		"load errors %llu, evictions %llu",
-		w->index, c.objects, (unsigned long long)c.bytes_used, (unsigned long long)c.hits,
-		(unsigned long long)c.misses, (unsigned long long)c.loads,
-		(unsigned long long)c.load_errors, (unsigned long long)c.evictions);
+	pr_info("queue %u cache: objects %u (files %u), bytes %llu of %llu, chunk %llu; hits %llu, "
+		"misses %llu, file hits %llu opens %llu; loads %llu (read-ahead %llu), load errors "
+		"%llu, evictions %llu, stale %llu; waits %llu, wait timeouts (503) %llu, waiting "
+		"%u, loading %u, zombies %u",
+		w->index, c.objects, c.files, (unsigned long long)c.bytes_used,
+		(unsigned long long)c.bytes_budget, (unsigned long long)c.chunk_bytes,
+		(unsigned long long)c.hits, (unsigned long long)c.misses,
+		(unsigned long long)c.file_hits, (unsigned long long)c.file_opens,
+		(unsigned long long)c.loads, (unsigned long long)c.readaheads,
+		(unsigned long long)c.load_errors, (unsigned long long)c.evictions,
+		(unsigned long long)c.stale, (unsigned long long)c.waits,
+		(unsigned long long)c.wait_timeouts, c.waiting, c.loading, c.zombies);
 	worker_dump_disk(w, &c);
 	if (!xsk_queue_stats(w->q, &x))
 		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
@@ -214,7 +221,7 @@ static void *worker_main(void *arg)
 		xsk_queue_complete(w->q);
 		/* Only with disk work: an idle cache would cost an eventfd read per loop. */
 		if ((pfd[1].revents & POLLIN) || cache_needs_poll(w->cache))
-			cache_poll(w->cache);
+			cache_poll(w->cache, now);
 		deadline = tcp_stack__poll(w->stack, now);
 		xsk_queue_tx_flush(w->q);
 
@@ -362,6 +369,9 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	}
 	memset(&ccfg, 0, sizeof(ccfg));
 	ccfg.budget_bytes = cfg->cache_bytes / umem_partitions(umem);
+	ccfg.chunk_bytes = cfg->cache_chunk_bytes;
+	ccfg.max_loads = cfg->max_loads;
+	ccfg.user_bytes = (uint32_t)http_server_obj_user_bytes();
 	ccfg.neg_ttl_ns = (uint64_t)cfg->neg_ttl_ms * 1000000;
 	err = cache__create(&ccfg, root_fd, umem_pool(umem, index), w->io, &w->cache);
 	if (err) {

@@ -189,6 +189,11 @@ static void put_head(struct wbuf *w, const struct http_response *r, bool use_obj
 		wbuf_mem(w, r->location.p, r->location.len);
 		WBUF_LIT(w, "\r\n");
 	}
+	if (r->status == 503 && r->retry_after) {
+		WBUF_LIT(w, "Retry-After: ");
+		wbuf_u64(w, r->retry_after);
+		WBUF_LIT(w, "\r\n");
+	}
 	if (r->status == 405) {
 		WBUF_LIT(w, "Allow: ");
 		wbuf_str(w, r->allow ? r->allow : "GET, HEAD");

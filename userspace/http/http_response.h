@@ -89,6 +89,7 @@ struct http_response {
 	uint64_t total;			     /* representation size: 206 with range, and 416 */
 	struct http_str location;	     /* Location, for 3xx; not sent when p is NULL */
 	const char *allow;		     /* Allow for 405; NULL: "GET, HEAD" */
+	uint32_t retry_after;		     /* 503: "Retry-After: <seconds>"; 0: none */
 	/* With an object: "Content-Encoding: <this>" on 200 and 206 (a precompressed variant). */
 	const char *content_encoding;
 	/* With an object: "Vary: Accept-Encoding" on 200, 206 and 304 (variants may exist). */

@@ -11,8 +11,9 @@
  *	  -> http_parse_request_resume -> http_resolve (http_resolve.h: path,
  *	     index names, variants; each a cache_lookup, which may answer
  *	     -EINPROGRESS: the connection waits, the worker runs on)
- *	  -> http_cond_evaluate / http_range_parse -> http_response_head
- *	  -> tcp_conn_send_copy(head) + tcp_conn_send_blob(body)
+ *	  -> http_cond_evaluate / http_range_parse -> cache_chunk_get (first chunk)
+ *	  -> http_response_head -> tcp_conn_send_copy(head) + tcp_conn_send_blob(chunk)
+ *	  writable() / cache waiter -> http_body_pump: the body's next chunks
  *
  * Created by the worker (worker.c), one per worker, never shared.
  */
@@ -20,6 +21,7 @@
 #define XDPSERVE_HTTP_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -37,6 +39,9 @@ struct http_server_config {
 	struct http_resolve_config files;    /* index names, dot files, precompressed variants */
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* the daemon's, shared by every worker */
 };
+
+/* Bytes of the cache's per-file user area the server needs (cache_config.user_bytes). */
+size_t http_server_obj_user_bytes(void);
 
 /* Defaults: HTTP_LIMITS_DEFAULT_INIT, http_resolve_config_default(), max_conns as given. */
 void http_server_config_default(struct http_server_config *cfg, uint32_t max_conns);

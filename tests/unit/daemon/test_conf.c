@@ -98,6 +98,26 @@ Test(conf, sizes)
 	cr_assert_eq(conf_parse_size("99999999999999999999G", &v), -EINVAL);
 }
 
+Test(conf, cache_chunk_size_and_max_loads, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80"), 0);
+	cr_assert_eq(cfg.cache_chunk_bytes, 2u << 20, "2 MiB chunks by default");
+	cr_assert_eq(cfg.max_loads, 64);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--cache-chunk-size",
+			   "4M", "--max-loads", "8"),
+		     0);
+	cr_assert_eq(cfg.cache_chunk_bytes, 4u << 20);
+	cr_assert_eq(cfg.max_loads, 8);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--cache-chunk-size",
+			   "4K"),
+		     -EINVAL, "below 64K");
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--cache-chunk-size",
+			   "1G"),
+		     -EINVAL, "above 256M");
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--max-loads", "0"),
+		     -EINVAL);
+}
+
 Test(conf, client_limits, .init = quiet)
 {
 	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80"), 0);

@@ -516,3 +516,18 @@ Test(http_response, heads_are_well_formed)
 		check_well_formed(out, (size_t)n);
 	}
 }
+
+Test(http_response, unavailable_says_when_to_retry)
+{
+	struct http_response r = {.status = 503, .keep_alive = true, .version_minor = 1};
+	char out[1024];
+
+	cr_assert_gt(http_response_error(out, sizeof(out), &r, false), 0);
+	cr_assert_null(strstr(out, "Retry-After:"), "only when asked for");
+	r.retry_after = 1;
+	cr_assert_gt(http_response_error(out, sizeof(out), &r, false), 0);
+	cr_assert_not_null(strstr(out, "\r\nRetry-After: 1\r\n"));
+	r.status = 500;
+	cr_assert_gt(http_response_error(out, sizeof(out), &r, false), 0);
+	cr_assert_null(strstr(out, "Retry-After:"), "503 only");
+}

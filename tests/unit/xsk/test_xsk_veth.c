@@ -503,6 +503,7 @@ Test(xsk_veth, cached_file_goes_out_by_reference)
 	struct frame_account a;
 	struct cache_stats cst;
 	struct cache_obj *obj;
+	struct blob *blob;
 	struct io_reader *io;
 	struct xsk_queue *q;
 	struct cache *c;
@@ -529,14 +530,22 @@ Test(xsk_veth, cached_file_goes_out_by_reference)
 	cr_assert_eq(cache__create(&ccfg, root, xsk_queue_pool(q), io, &c), 0);
 
 	cache_waiter_init(&wait.w, on_loaded);
-	cr_assert_eq(cache_lookup(c, "f", 1, &wait.w, &obj), -EINPROGRESS);
+	cr_assert_eq(cache_lookup(c, "f", 1, &wait.w, &obj), -EINPROGRESS, "a miss opens first");
 	for (int i = 0; i < 500 && !wait.state; i++) {
 		poll(&(struct pollfd){.fd = io_reader_fd(io), .events = POLLIN}, 1, 10);
-		cache_poll(c);
+		cache_poll(c, 1);
+	}
+	cr_assert_eq(wait.state, 1, "opened");
+	wait.state = 0;
+	cr_assert_eq(cache_lookup(c, "f", 1, NULL, &obj), 0);
+	cr_assert_eq(cache_chunk_get(c, obj, 0, 1, &wait.w, &blob), -EINPROGRESS);
+	for (int i = 0; i < 500 && !wait.state; i++) {
+		poll(&(struct pollfd){.fd = io_reader_fd(io), .events = POLLIN}, 1, 10);
+		cache_poll(c, 1);
 	}
 	cr_assert_eq(wait.state, 1, "loaded");
-	cr_assert_eq(cache_lookup(c, "f", 1, NULL, &obj), 0);
-	cr_assert(frame_pool_contains(xsk_queue_pool(q), obj->blob.frames[0]),
+	cr_assert_eq(cache_chunk_get(c, obj, 0, 1, NULL, &blob), 0);
+	cr_assert(frame_pool_contains(xsk_queue_pool(q), blob->frames[0]),
 		  "content lives in the queue's own partition");
 
 	rx = packet_socket("xb");
@@ -555,7 +564,7 @@ Test(xsk_veth, cached_file_goes_out_by_reference)
 		memcpy(buf + 14, &off, sizeof(off));
 		while (left) {
 			uint32_t contig;
-			uint64_t addr = blob_addr(&obj->blob, off, &contig);
+			uint64_t addr = blob_addr(blob, off, &contig);
 
 			if (contig > left)
 				contig = (uint32_t)left;
@@ -568,7 +577,8 @@ Test(xsk_veth, cached_file_goes_out_by_reference)
 	cr_assert_eq(xsk_queue_tx_flush(q), 0);
 
 	/* Flushed and released while descriptors may still point into it. */
-	cr_assert_eq(cache_flush(c), 1);
+	cr_assert_eq(cache_flush(c), 2, "the file and its one chunk");
+	blob_put(blob);
 	cache_obj_put(obj);
 
 	for (uint32_t n = 0; n < nseg; n++) {
@@ -583,7 +593,7 @@ Test(xsk_veth, cached_file_goes_out_by_reference)
 	cr_assert_arr_eq(seen, file, size, "the peer got other bytes than the file");
 
 	cr_assert_eq(xsk_queue_drain(q, 3000), 0);
-	cache_poll(c);
+	cache_poll(c, 1);
 	cache_stats(c, &cst);
 	cr_assert_eq(cst.zombies, 0);
 	cr_assert_eq(cst.frames_used, 0, "the flushed object went after its completions");
