@@ -118,7 +118,12 @@ int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t n
 	return -EINPROGRESS;
 }
 
-/* The statx chain of a revalidation ended: drop the file object if its file changed. */
+/*
+ * The statx chain of a revalidation ended: drop the file object if its
+ * file changed or went. -EIO means we could not look (no fd left, no
+ * memory, a disk hiccup), not that the file changed: keep serving what is
+ * cached and look again at the next due hit.
+ */
 static void cache_revalidated(struct file_open *fo, int err)
 {
 	struct cache_obj *o = container_of(fo, struct cache_obj, open);
@@ -127,7 +132,7 @@ static void cache_revalidated(struct file_open *fo, int err)
 
 	o->revalidating = false;
 	cache_version_of(&fo->meta, &v);
-	if (c && o->linked && (err || memcmp(&v, &o->v, sizeof(v)))) {
+	if (c && o->linked && err != -EIO && (err || memcmp(&v, &o->v, sizeof(v)))) {
 		c->st.stale++;
 		cache_unlink(c, o);
 	}

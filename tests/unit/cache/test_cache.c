@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1058,6 +1059,43 @@ Test(cache, a_hit_never_waits_for_its_revalidation, .init = setup, .fini = teard
 	st = stats(c);
 	cr_assert_eq(st.stale, 0, "an unchanged file stays");
 	cr_assert_eq(st.objects, 1);
+	cache_obj_put(o);
+	cache__destroy(c);
+}
+
+/* A look that fails on our side (no fd left) says nothing about the file: it stays. */
+Test(cache, a_failed_look_keeps_the_object, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(8, 0);
+	struct cache_obj *o, *again;
+	struct io_reader_stats ist;
+	struct rlimit old, low;
+	struct cache_stats st;
+	int fds[256], n = 0;
+
+	cr_assert_eq(open_file(c, "small.txt", NOW, &o), 0);
+	cr_assert_eq(io_reader_drain(io, 5000), 0); /* no close still under way */
+	/* Every fd the limit allows in use: the look's openat2 gets EMFILE. */
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = (struct rlimit){.rlim_cur = 200, .rlim_max = old.rlim_max};
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (n < 256 && (fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		n++;
+	cr_assert_eq(errno, EMFILE);
+	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 2 * SEC, NULL, &again), 0);
+	cache_obj_put(again);
+	cr_assert_eq(io_reader_drain(io, 5000), 0);
+	cache_poll(c, NOW + 2 * SEC);
+	while (n)
+		close(fds[--n]);
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	io_reader_stats(io, &ist);
+	cr_assert_gt(ist.errors, 0, "the look did not fail");
+	st = stats(c);
+	cr_assert_eq(st.stale, 0, "an unchanged file was dropped because we could not look");
+	cr_assert_eq(st.objects, 1);
+	cr_assert_eq(cache_lookup(c, "small.txt", NOW + 2 * SEC, NULL, &again), 0, "still cached");
+	cache_obj_put(again);
 	cache_obj_put(o);
 	cache__destroy(c);
 }
