@@ -20,7 +20,6 @@
 enum {
 	AWAIT_NONE = 0,
 	AWAIT_FILE, /* the file, or the index name at index_at */
-	AWAIT_VARIANT,
 };
 
 struct http_resolver {
@@ -154,7 +153,7 @@ static int resolve_lookup(struct http_resolver *r, void *ctx, struct http_resolv
 		if (err)
 			return err;
 	}
-	err = r->ops.lookup(ctx, r->path, obj);
+	err = r->ops.lookup(ctx, r->path, true, obj);
 	if (err == -EINPROGRESS)
 		st->awaited = kind;
 	return err;
@@ -184,26 +183,30 @@ static int resolve_index(struct http_resolver *r, void *ctx, struct http_resolve
 }
 
 /*
- * The first precompressed variant of r->path[0..len) that exists, in the
- * order the request accepts, from st->coding_at. Any failure of one
- * variant only means trying the next: the file itself is always there.
+ * The first precompressed variant of r->path[0..len) that is at hand, in
+ * the order the request accepts. Any failure of one variant, or one still
+ * loading, only means trying the next: the file itself is always there.
  */
 static int resolve_variant(struct http_resolver *r, void *ctx, const struct http_request *req,
-			   struct http_resolve_state *st, size_t len, struct http_resolved *res)
+			   size_t len, struct http_resolved *res)
 {
 	struct http_coding_order order;
 
 	http_accept_encoding_order(&req->accept_encoding, r->cfg.codings, &order);
-	for (; st->coding_at < order.n; st->coding_at++) {
-		enum http_coding c = order.c[st->coding_at];
+	for (unsigned int i = 0; i < order.n; i++) {
+		enum http_coding c = order.c[i];
 		struct cache_obj *v;
 		int err;
 
+		/*
+		 * Never wait for a variant: the file itself is at hand, and a
+		 * variant not known yet (a first look, or the negative cache's
+		 * entry expired) would make a hit wait for the disk. Its load
+		 * goes on; later requests find it.
+		 */
 		strcpy(r->path + len, http_coding_suffix(c));
-		err = resolve_lookup(r, ctx, st, AWAIT_VARIANT, &v);
+		err = r->ops.lookup(ctx, r->path, false, &v);
 		r->path[len] = '\0';
-		if (err == -EINPROGRESS)
-			return err;
 		if (!err) {
 			res->obj = v;
 			res->coding = c;
@@ -219,12 +222,8 @@ static int resolve_found(struct http_resolver *r, void *ctx, const struct http_r
 			 struct http_resolve_state *st, size_t len, struct cache_obj *obj,
 			 struct http_resolved *res)
 {
-	int err = r->cfg.codings ? resolve_variant(r, ctx, req, st, len, res) : -ENOENT;
+	int err = r->cfg.codings ? resolve_variant(r, ctx, req, len, res) : -ENOENT;
 
-	if (err == -EINPROGRESS) {
-		r->ops.put(ctx, obj); /* looked up again, a hit, when the wait is over */
-		return err;
-	}
 	if (!err)
 		r->ops.put(ctx, obj);
 	else

@@ -54,10 +54,12 @@ int http_resolve_config_add_index(struct http_resolve_config *cfg, const char *t
 /*
  * The seam to the content cache, so the tests can script it. lookup()
  * answers as cache_lookup() does (0 with *out referenced, -EINPROGRESS,
- * -errno); put() drops a reference lookup() gave.
+ * -errno); with `wait` false nobody waits for a load it starts (a
+ * precompressed variant: the load goes on for later requests, this one is
+ * answered without it). put() drops a reference lookup() gave.
  */
 struct http_resolve_ops {
-	int (*lookup)(void *ctx, const char *path, struct cache_obj **out);
+	int (*lookup)(void *ctx, const char *path, bool wait, struct cache_obj **out);
 	void (*put)(void *ctx, struct cache_obj *obj);
 };
 
@@ -67,9 +69,8 @@ struct http_resolve_ops {
  * zero whenever it does not answer -EINPROGRESS.
  */
 struct http_resolve_state {
-	uint8_t index_at;  /* the index name being tried */
-	uint8_t coding_at; /* the variant being tried (an http_coding_order position) */
-	uint8_t awaited;   /* which lookup the wait was for (internal) */
+	uint8_t index_at; /* the index name being tried */
+	uint8_t awaited;  /* which lookup the wait was for (internal) */
 	/* Set by the caller before calling again: how the awaited load ended (0 or -errno). */
 	int load_err;
 };

@@ -120,12 +120,12 @@ void http_server_config_default(struct http_server_config *cfg, uint32_t max_con
 }
 
 /* The resolver's seam to the cache: ctx is the connection, whose waiter a miss queues. */
-static int http_cache_lookup(void *ctx, const char *path, struct cache_obj **out)
+static int http_cache_lookup(void *ctx, const char *path, bool wait, struct cache_obj **out)
 {
 	struct http_conn *hc = ctx;
 
 	return cache_lookup(hc->srv->cache, path, tcp_stack__now(tcp_conn_stack(hc->tcp)),
-			    &hc->waiter, out);
+			    wait ? &hc->waiter : NULL, out);
 }
 
 static void http_cache_put(void *ctx, struct cache_obj *obj)

@@ -24,15 +24,19 @@ struct fake_cache {
 	struct fake_file files[16];
 	char log[16384]; /* every path looked up, each followed by '|' */
 	int refs;	 /* references given and not put */
+	int nowait;	 /* lookups nobody waits for */
 };
 
 static struct fake_cache fc;
 static struct http_resolver *rv;
 static struct http_resolve_state st;
 
-static int fake_lookup(void *ctx, const char *path, struct cache_obj **out)
+static int fake_lookup(void *ctx, const char *path, bool wait, struct cache_obj **out)
 {
 	struct fake_cache *f = ctx;
+
+	if (!wait)
+		f->nowait++;
 
 	strcat(f->log, path);
 	strcat(f->log, "|");
@@ -363,31 +367,34 @@ Test(http_resolve, variants_off_means_no_lookups_and_no_vary)
 	fake_put(&fc, res.obj);
 }
 
-Test(http_resolve, waiting_variant_lookup_resumes_at_the_same_variant)
+Test(http_resolve, a_variant_still_loading_is_not_waited_for)
 {
 	struct http_resolved res;
 
-	ADD_FILES({"a.txt"}, {"a.txt.br", 0, 1}, {"a.txt.gz"});
-	cr_assert_eq(resolve("/a.txt", "br, gzip", &res), -EINPROGRESS);
-	cr_assert_eq(fc.refs, 0, "no reference held while waiting");
+	ADD_FILES({"a.txt"}, {"a.txt.br", 0, 1}, {"a.txt.gz", 0, 1});
+	/* Neither variant known yet: the file itself, at once. */
+	cr_assert_eq(resolve("/a.txt", "br, gzip", &res), 0);
+	cr_assert_str_eq(found_path(&res), "a.txt");
+	cr_assert_eq(res.coding, HTTP_CODING_IDENTITY);
+	cr_assert(res.vary);
+	cr_assert_eq(fc.nowait, 2, "variant lookups must not wait");
+	fake_put(&fc, res.obj);
+	/* Their loads went on: the next request gets the best one. */
 	cr_assert_eq(resolve("/a.txt", "br, gzip", &res), 0);
 	cr_assert_str_eq(found_path(&res), "a.txt.br");
-	cr_assert_str_eq(fc.log, "a.txt|a.txt.br|a.txt|a.txt.br|");
+	cr_assert_str_eq(fc.log, "a.txt|a.txt.br|a.txt.gz|a.txt|a.txt.br|");
 	fake_put(&fc, res.obj);
 	cr_assert_eq(fc.refs, 0);
 }
 
-Test(http_resolve, failed_variant_load_is_not_taken_for_the_file)
+Test(http_resolve, a_failed_variant_is_not_taken_for_the_file)
 {
 	struct http_resolved res;
 
-	ADD_FILES({"a.txt"}, {"a.txt.br", 0, 1}, {"a.txt.gz"});
-	cr_assert_eq(resolve("/a.txt", "br, gzip", &res), -EINPROGRESS);
-	st.load_err = -EIO;
-	/* the file's own lookup is done for real; the failure belongs to the variant */
+	ADD_FILES({"a.txt"}, {"a.txt.br", -EIO}, {"a.txt.gz"});
 	cr_assert_eq(resolve("/a.txt", "br, gzip", &res), 0);
 	cr_assert_str_eq(found_path(&res), "a.txt.gz");
-	cr_assert_str_eq(fc.log, "a.txt|a.txt.br|a.txt|a.txt.gz|");
+	cr_assert_str_eq(fc.log, "a.txt|a.txt.br|a.txt.gz|");
 	fake_put(&fc, res.obj);
 	cr_assert_eq(fc.refs, 0);
 }
