@@ -1,10 +1,12 @@
 # tests: shared helpers, BPF fixtures and end-to-end scenarios. Unit tests
 # are listed by each module's own local.mk next to its sources.
 
-# The steering program on crafted frames (root; skips otherwise) and the
+# The steering program on crafted and mutated frames (root; skips otherwise;
+# mutated ones against the reference classifier steer_ref.c), and the
 # endpoint text parser.
 UNIT_TESTS += tests/bpf/test_steer
-tests_bpf_test_steer_SOURCES = tests/bpf/test_steer.c tests/bpf/frames.c tests/bpf/frames.h
+tests_bpf_test_steer_SOURCES = tests/bpf/test_steer.c tests/bpf/frames.c tests/bpf/frames.h \
+	tests/bpf/steer_ref.c tests/bpf/steer_ref.h
 EXTRA_tests_bpf_test_steer_DEPENDENCIES = $(BPF_OBJ)
 
 # End-to-end tests: two namespaces joined by veth (tests/helpers/testbed.sh);
