@@ -8,7 +8,8 @@ set -eu
 build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
 	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libcriterion-dev
 	linux-libc-dev"
-test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc"
+test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
+	libclang-rt-14-dev python3"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in
