@@ -15,9 +15,17 @@ EXTRA_tests_bpf_test_steer_DEPENDENCIES = $(BPF_OBJ)
 check_PROGRAMS += tests/helpers/xsk_sink
 tests_helpers_xsk_sink_SOURCES = tests/helpers/xsk_sink.c
 tests_helpers_xsk_sink_LDADD = $(XDPSERVE_LIBS)
+# flood: bounded AF_PACKET floods for tests/e2e/flood.sh; http_many.py: the
+# legitimate clients meanwhile.
+check_PROGRAMS += tests/helpers/flood
+tests_helpers_flood_SOURCES = tests/helpers/flood.c
+tests_helpers_flood_LDADD =
+EXTRA_DIST += tests/helpers/http_many.py
 
-dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
+dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh \
+	tests/e2e/flood.sh
 EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
 if E2E_TESTS
-TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh
+TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/crash.sh \
+	tests/e2e/flood.sh
 endif
