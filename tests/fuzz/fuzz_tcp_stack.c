@@ -251,6 +251,22 @@ static void poll_stack(struct fz *z)
 	check_step(z);
 }
 
+/* A sequence or ack number by the mode's two bits: exact, off by delta, near, random. */
+static uint32_t pick(uint8_t mode, uint32_t exact, uint16_t delta, uint32_t near,
+		     struct fuzz_in *in)
+{
+	switch (mode & 3) {
+	case 0:
+		return exact;
+	case 1:
+		return exact + (uint32_t)(int16_t)delta;
+	case 2:
+		return near;
+	default:
+		return fuzz_u32(in);
+	}
+}
+
 /* A client segment on port p, fields from the input. */
 static struct pkt_spec segment(struct fz *z, struct fuzz_in *in, int p, bool *advance)
 {
@@ -265,34 +281,8 @@ static struct pkt_spec segment(struct fz *z, struct fuzz_in *in, int p, bool *ad
 	sp.wnd = fuzz_u16(in);
 	sp.payload = fuzz_bytes(in, fuzz_u8(in) % 200, &plen);
 	sp.len = (uint32_t)plen;
-	switch (mode & 3) {
-	case 0:
-		sp.seq = peer->c_nxt;
-		break;
-	case 1:
-		sp.seq = peer->c_nxt + (int16_t)delta;
-		break;
-	case 2:
-		sp.seq = peer->c_nxt - sp.wnd * 4u;
-		break;
-	default:
-		sp.seq = fuzz_u32(in);
-		break;
-	}
-	switch ((mode >> 2) & 3) {
-	case 0:
-		sp.ack = peer->s_nxt;
-		break;
-	case 1:
-		sp.ack = peer->s_nxt + (int16_t)delta;
-		break;
-	case 2:
-		sp.ack = peer->s_nxt - 1;
-		break;
-	default:
-		sp.ack = fuzz_u32(in);
-		break;
-	}
+	sp.seq = pick(mode, peer->c_nxt, delta, peer->c_nxt - sp.wnd * 4u, in);
+	sp.ack = pick(mode >> 2, peer->s_nxt, delta, peer->s_nxt - 1, in);
 	sp.wscale = -1;
 	switch ((mode >> 4) & 3) {
 	case 1:
