@@ -3,8 +3,9 @@
  * fuzz_tcp_stack.c — one TCP stack (userspace/tcp) on the fake NIC, played
  * by a client the fuzzer scripts, with a virtual clock between frames.
  *
- * Input: one byte picks IPv4 or IPv6 and the size of the application's
- * responses; then records, each an op byte (op in the low 3 bits, one of
+ * Input: one byte picks IPv4 or IPv6 (bit 0), the size of the
+ * application's responses (bits 1-7) and a scatter-gather NIC (bit 7
+ * clear) or a copy-only one; then records, each an op byte (op in the low 3 bits, one of
  * four client ports above) and its fields:
  *   0 delay     advance the clock (14-bit count in us, ms, 100 ms or 10 s), poll
  *   1 segment   a well-formed segment: flags, how seq/ack/options relate to
@@ -17,23 +18,28 @@
  *   6 connect   SYN, read the SYN-ACK, ACK it with a request
  *   7 poll      poll at the same time
  * The application accepts everything, reads every byte and answers the
- * first data with a response of the chosen size, then closes when the
- * client does.
+ * first data with a response of the chosen size — the bytes of one blob,
+ * over and over, queued alternately by reference and as copies — then
+ * closes when the client does.
  *
  * Invariants after every step:
  *   - every frame the stack sends is well-formed with correct checksums;
  *   - sequence space: the stack never sends a byte the application did not
  *     queue, and its FIN comes after the last one;
+ *   - every payload byte is the one queued at that offset (copied and
+ *     referenced bytes alike, retransmissions included);
  *   - frame accounting: the NIC protocol is never misused, no frame is
  *     left open, and the stack counts every frame it was given;
  *   - the application's open connections equal the stack's active gauge;
  * and at the end, with the NIC working again and the clock run past every
- * timeout: no connection left, TIME_WAIT included.
+ * timeout: no connection left, TIME_WAIT included, and after destroy the
+ * stack holds no reference to the blob.
  */
 #include "fuzz/fuzz.h"
 
 #include <string.h>
 
+#include "cache/blob.h"
 #include "helpers/fake_nic.h"
 #include "helpers/pkt.h"
 #include "tcp/tcp.h"
@@ -42,6 +48,9 @@
 #define BASE_PORT   40000
 #define SERVER_PORT 80
 #define MAX_APPS    64
+#define BLOB_SIZE   20011 /* odd, and not a multiple of anything the stack uses */
+#define BLOB_SHIFT  11
+#define BLOB_FRAMES ((BLOB_SIZE >> BLOB_SHIFT) + 1)
 #define MS	    1000000ull
 #define SEC	    1000000000ull
 
@@ -52,6 +61,7 @@ struct fz_app {
 	uint32_t iss;	 /* the server's ISN: the cookie the accepting ACK acknowledged, minus 1 */
 	uint64_t queued; /* bytes the application queued */
 	uint64_t want;	 /* response size */
+	uint32_t pieces; /* sends so far: even ones by reference, odd ones copied */
 };
 
 struct fz_peer {
@@ -75,7 +85,38 @@ struct fz {
 	uint32_t last_in_len;
 };
 
-static const uint8_t pattern[8192] = {'x'};
+/*
+ * The response content: one blob in a scrambled fake UMEM, built once. Byte
+ * k of every response is byte k % BLOB_SIZE of the blob.
+ */
+static uint8_t umem[BLOB_FRAMES << BLOB_SHIFT];
+static uint64_t blob_frames[BLOB_FRAMES];
+static uint16_t blob_prefix[BLOB_SIZE / BLOB_CSUM_GRAIN + 1];
+static struct blob blob;
+
+static void blob_init(void)
+{
+	if (blob.size)
+		return;
+	for (uint32_t i = 0; i < BLOB_FRAMES; i++)
+		blob_frames[i] = (uint64_t)((i * 7 + 3) % BLOB_FRAMES) << BLOB_SHIFT;
+	for (size_t i = 0; i < sizeof(umem); i++)
+		umem[i] = (uint8_t)(i * 131 + (i >> 9));
+	blob = (struct blob){.size = BLOB_SIZE,
+			     .frame_shift = BLOB_SHIFT,
+			     .nframes = BLOB_FRAMES,
+			     .umem = umem,
+			     .frames = blob_frames,
+			     .csum_prefix = blob_prefix};
+	blob_csum_build(&blob);
+}
+
+static uint8_t stream_byte(uint64_t k)
+{
+	uint32_t contig;
+
+	return *blob_ptr(&blob, k % BLOB_SIZE, &contig);
+}
 
 static struct fz_app *app_of_port(struct fz *z, uint16_t port)
 {
@@ -87,17 +128,29 @@ static struct fz_app *app_of_port(struct fz *z, uint16_t port)
 
 static void app_fill(struct fz_app *a)
 {
+	static uint8_t copy[BLOB_SIZE];
+
 	while (a->responded && a->queued < a->want) {
-		uint64_t left = a->want - a->queued;
-		uint32_t n = tcp_conn_tx_copy_space(a->c);
+		uint64_t off = a->queued % BLOB_SIZE, left = a->want - a->queued;
+		uint32_t n = a->pieces & 1 ? tcp_conn_tx_copy_space(a->c) : UINT32_MAX;
+		int err;
 
 		if (n > left)
 			n = (uint32_t)left;
-		if (n > sizeof(pattern))
-			n = sizeof(pattern);
-		if (!n || !tcp_conn_tx_pieces_free(a->c) || tcp_conn_send_copy(a->c, pattern, n))
+		if (n > BLOB_SIZE - off)
+			n = (uint32_t)(BLOB_SIZE - off);
+		if (!n || !tcp_conn_tx_pieces_free(a->c))
+			return;
+		if (a->pieces & 1) {
+			blob_copy(&blob, off, n, copy);
+			err = tcp_conn_send_copy(a->c, copy, n);
+		} else {
+			err = tcp_conn_send_blob(a->c, &blob, off, n);
+		}
+		if (err)
 			return;
 		a->queued += n;
+		a->pieces++;
 	}
 }
 
@@ -204,11 +257,17 @@ static void check_sent(struct fz *z, const struct fake_frame *f)
 	if (!a || (pi.flags & (PKT_SYN | PKT_RST)))
 		return;
 	/* Byte offset of this segment in what the application queued. */
-	if (pi.len)
-		FUZZ_CHECK((int32_t)(pi.seq - a->iss - 1) >= 0 &&
-				   (uint64_t)(pi.seq - a->iss - 1) + pi.len <= a->queued,
-			   "bytes %u..%u sent, %llu queued", pi.seq - a->iss - 1,
-			   pi.seq - a->iss - 1 + pi.len, (unsigned long long)a->queued);
+	if (pi.len) {
+		uint32_t off = pi.seq - a->iss - 1;
+
+		FUZZ_CHECK((int32_t)off >= 0 && (uint64_t)off + pi.len <= a->queued,
+			   "bytes %u..%u sent, %llu queued", off, off + pi.len,
+			   (unsigned long long)a->queued);
+		for (uint32_t i = 0; i < pi.len; i++)
+			FUZZ_CHECK(pi.payload[i] == stream_byte((uint64_t)off + i),
+				   "byte %u of the stream is %#x, %#x was queued", off + i,
+				   pi.payload[i], stream_byte((uint64_t)off + i));
+	}
 	if (pi.flags & PKT_FIN)
 		FUZZ_CHECK(a->shut && pi.seq - a->iss - 1 + pi.len == a->queued,
 			   "FIN at %u, %llu queued, shut %d", pi.seq - a->iss - 1,
@@ -406,7 +465,10 @@ static void setup(struct fz *z, uint8_t sel)
 	cfg.tx_copy_size = 4096;
 	for (int i = 0; i < 16; i++)
 		cfg.syncookie_key[i] = (uint8_t)(7 * i + 1);
-	fake_nic_init(&z->nic, false, 1, 1500, NULL);
+	blob_init();
+	blob.refs = 1; /* ours */
+	/* Scatter-gather: blob bytes go out by reference, up to 4 per frame. */
+	fake_nic_init(&z->nic, !(sel & 0x80), 5, 1500, umem);
 	z->s = tcp_stack__create(&cfg, &z->nic.nic, &app_ops, z);
 	FUZZ_CHECK(z->s, "tcp_stack__create failed");
 	z->now = 1000 * SEC;
@@ -499,6 +561,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run_out_the_clock(&z);
 	tcp_stack__destroy(z.s);
 	FUZZ_CHECK(!z.open_apps, "%d connections not closed at destroy", z.open_apps);
+	FUZZ_CHECK(blob.refs == 1, "the stack still holds %u blob references", blob.refs - 1);
 	fake_nic_fini(&z.nic);
 	return 0;
 }
