@@ -6,13 +6,17 @@
  *
  *   flood MODE --iface IF --src-mac MAC --dst-mac MAC --dst IP --dport PORT
  *         --count N [--src-net A.B.C.D/LEN | --src IP --sport PORT] [--pps N] [--seed N]
+ *         [--in-window N]
  *
  * MODE:
  *   syn      SYNs (with an MSS option) from random sources and ports
  *   ack      bare ACKs with random sequence and acknowledgment numbers: forged
  *            SYN-cookie answers
  *   rst      RSTs with random sequence numbers (RFC 5961 blind reset attempts),
- *            normally at one live connection (--src and --sport)
+ *            normally at one live connection (--src and --sport); with
+ *            --in-window N, first sniff that flow's next sequence number
+ *            on the interface, then send every RST inside the N bytes
+ *            after it (in the window, never exact: each must be challenged)
  *   badcsum  SYNs whose TCP checksum (every fourth: IPv4 header checksum) is wrong
  *
  * Every address, spoofed ones included, must lie in 198.18.0.0/15: the
@@ -46,6 +50,8 @@ struct flood {
 	uint32_t dst, src, src_net, src_mask; /* host order */
 	uint16_t dport, sport;
 	uint64_t count, pps, rng;
+	uint32_t in_window; /* rst: seq in (sniffed, sniffed + in_window] */
+	uint32_t seq_base;  /* the sniffed sequence number */
 };
 
 static uint64_t rnd(struct flood *f)
@@ -111,7 +117,8 @@ static size_t build(struct flood *f, uint8_t *buf, uint64_t n)
 	memset(tcp, 0, tcp_len);
 	put16(tcp, sport);
 	put16(tcp + 2, f->dport);
-	put32(tcp + 4, (uint32_t)rnd(f));
+	put32(tcp + 4, f->in_window ? f->seq_base + 1 + (uint32_t)(rnd(f) % f->in_window)
+				    : (uint32_t)rnd(f));
 	tcp[12] = (uint8_t)((tcp_len / 4) << 4);
 	put16(tcp + 14, 65535);
 	switch (f->mode) {
@@ -148,6 +155,52 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The next sequence number of the flow --src:--sport -> --dst:--dport, from
+ * a segment of it the interface sends (the client's own ACKs). 0 or -1
+ * after 10 s without one.
+ */
+static int sniff_seq(struct flood *f)
+{
+	/* ETH_P_ALL: a socket bound to one protocol sees only what comes in. */
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_ALL),
+				  .sll_ifindex = f->ifindex};
+	struct timeval tv = {.tv_sec = 1};
+	uint64_t end = now_ns() + 10000000000ull;
+	uint8_t buf[2048];
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sll, sizeof(sll)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		goto fail;
+	while (now_ns() < end) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		const uint8_t *ip = buf + 14, *tcp;
+
+		if (n < 14 + 20 + 20 || buf[12] != 0x08 || buf[13] != 0x00 || (ip[0] >> 4) != 4 ||
+		    ip[9] != IPPROTO_TCP)
+			continue;
+		tcp = ip + (ip[0] & 0xf) * 4;
+		if (tcp + 20 > buf + n || get32(ip + 12) != f->src || get32(ip + 16) != f->dst ||
+		    (tcp[0] << 8 | tcp[1]) != f->sport || (tcp[2] << 8 | tcp[3]) != f->dport)
+			continue;
+		f->seq_base = get32(tcp + 4);
+		close(fd);
+		return 0;
+	}
+fail:
+	fprintf(stderr, "flood: no segment of the flow to sniff its sequence number\n");
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 static int run(struct flood *f)
@@ -245,7 +298,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: flood syn|ack|rst|badcsum --iface IF --src-mac MAC --dst-mac MAC "
 		"--dst IP --dport PORT --count N [--src-net NET/LEN | --src IP --sport PORT] "
-		"[--pps N] [--seed N]\n");
+		"[--pps N] [--seed N] [--in-window N]\n");
 	return 2;
 }
 
@@ -263,6 +316,7 @@ static int parse_args(struct flood *f, int argc, char **argv)
 		{"sport", required_argument, NULL, 'P'},
 		{"pps", required_argument, NULL, 'r'},
 		{"seed", required_argument, NULL, 'S'},
+		{"in-window", required_argument, NULL, 'w'},
 		{0},
 	};
 	static const char *const modes[] = {"syn", "ack", "rst", "badcsum"};
@@ -312,11 +366,16 @@ static int parse_args(struct flood *f, int argc, char **argv)
 		case 'S':
 			f->rng = strtoull(optarg, NULL, 10) | 1;
 			break;
+		case 'w':
+			f->in_window = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
 		default:
 			return -1;
 		}
 	}
 	if (bad || !f->ifindex || !f->dport || !f->count || (!f->src && !f->src_mask))
+		return -1;
+	if (f->in_window && (f->mode != MODE_RST || !f->src || !f->sport))
 		return -1;
 	return 0;
 }
@@ -333,5 +392,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "flood: every address must be in 198.18.0.0/15\n");
 		return 2;
 	}
+	if (f.in_window && sniff_seq(&f))
+		return 1;
+	if (f.in_window)
+		printf("flow's next sequence number %u\n", f.seq_base);
 	return run(&f);
 }

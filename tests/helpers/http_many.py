@@ -74,7 +74,7 @@ def live(host, port, path, file, portfile, donefile):
         f.write("%d\n" % s.getsockname()[1])
     os.rename(portfile + ".tmp", portfile)
     try:
-        first = get(s, host, path, pace=0.005)
+        first = get(s, host, path, pace=0.1)
         for _ in range(600):
             if os.path.exists(donefile):
                 break
