@@ -2,7 +2,8 @@
 # Build xdpserve and run the whole test suite (unit, BPF and end-to-end)
 # twice: a normal build, then one with AddressSanitizer and
 # UndefinedBehaviorSanitizer, where any memory error or leak fails its
-# test. Installs missing build and test dependencies first (Debian 12, as
+# test; then every fuzz target for a short smoke run (tests/fuzz/run.sh,
+# FUZZ_SECONDS each, default 15). Installs missing build and test dependencies first (Debian 12, as
 # root).
 #
 # Prints every case and ends with "N passed, N failed, N skipped".
@@ -47,8 +48,26 @@ run_pass() {
 	total_skip=$((total_skip + ${s:-0}))
 }
 
+# fuzz_smoke: every libFuzzer target for FUZZ_SECONDS (default 15) from its
+# corpus, once (not per pass); a crash, leak or timeout fails it.
+fuzz_smoke() {
+	echo "== fuzz"
+	out=$(FUZZ_SECONDS=${FUZZ_SECONDS:-15} FUZZ_BUILDDIR="$top/_build-fuzz" \
+		"$top/tests/fuzz/run.sh" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	p=$(printf '%s\n' "$out" | grep -c ': ok$')
+	f=$(printf '%s\n' "$out" | grep -c ': FAILED')
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	echo "fuzz: $p passed, $f failed, 0 skipped"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	[ "$f" -eq 0 ] || status=1
+}
+
 run_pass build _build
 run_pass sanitizers _build-sanitize CFLAGS="$SAN_FLAGS" LDFLAGS="-fsanitize=address,undefined"
+fuzz_smoke
 
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$status" -eq 0 ] && [ "$total_fail" -eq 0 ]

@@ -15,6 +15,8 @@
 #                           output in $TB_DIR/NAME.log, pid in TB_LAST_PID,
 #                           killed at cleanup
 #   tb_stop PID             SIGTERM, wait (bounded), then SIGKILL
+#   tb_check_sanitizers     1 when a sanitizer report is in a background log;
+#                           cleanup runs it and fails the test on a report
 #   tb_wait SECONDS CMD...  poll CMD every 0.1 s until it succeeds; 1 on timeout
 #   tb_wait_listen NS PORT [SECONDS]    a TCP listener on PORT in namespace NS
 #   tb_wait_log FILE REGEX [SECONDS]    a line matching REGEX in FILE
@@ -63,6 +65,11 @@ tb_cleanup() {
 	for pid in "${TB_PIDS[@]}"; do
 		tb_reap "$pid"
 	done
+	# Reports come when a process exits, after the cases: fail the test here.
+	if ! tb_check_sanitizers; then
+		echo "Bail out! sanitizer report in a background process's log (see above)"
+		[ "$status" -eq 0 ] && status=1
+	fi
 	for ns in "${TB_NAMESPACES[@]}"; do
 		# Anything still running in our own namespace was started by this test.
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
@@ -81,6 +88,19 @@ tb_cleanup() {
 		fi
 	fi
 	exit "$status"
+}
+
+# 1 when an ASan/LSan/UBSan report is in any background process's log
+# ($TB_DIR/NAME.log, the daemon's stderr among them); the report as diagnostics.
+tb_check_sanitizers() {
+	local f found=0 re='ERROR: [A-Za-z]+Sanitizer|runtime error:'
+	for f in "$TB_DIR"/*.log; do
+		[ -f "$f" ] && grep -qE "$re" "$f" || continue
+		echo "# sanitizer report in $(basename "$f"):"
+		grep -E -A15 "$re" "$f" | head -60 | sed 's/^/# /'
+		found=1
+	done
+	return "$found"
 }
 
 # Wait up to 2 s for PID to go, then SIGKILL it.

@@ -305,7 +305,12 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 	int c, err;
 
 	conf_defaults(cfg);
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then forgets where it was inside the previous argv
+	 * (a cluster like "-hV" left half read), which a second parse would
+	 * otherwise read after its owner freed it.
+	 */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "i:a:r:q:c:l:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':

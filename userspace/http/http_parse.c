@@ -180,6 +180,16 @@ static int parse_absolute_form(struct http_request *req, const char *t, size_t l
  * instead of waiting for a line end that may never come.
  * Returns the offset after the line ending, -1 (req->status set) or -2.
  */
+/*
+ * Length of a line that has no line end yet, for its limit: a trailing CR
+ * may be the start of the line ending, so it is not counted (a line of
+ * exactly the limit must not be refused because its CRLF was split).
+ */
+static size_t partial_line_len(const char *buf, size_t start, size_t len)
+{
+	return len > start && buf[len - 1] == '\r' ? len - start - 1 : len - start;
+}
+
 static int parse_request_line(const char *buf, size_t len, size_t start, struct http_request *req,
 			      const struct http_limits *lim)
 {
@@ -240,7 +250,7 @@ static int parse_request_line(const char *buf, size_t len, size_t start, struct 
 	return (int)pos;
 
 incomplete:
-	if (len - start > lim->request_line)
+	if (partial_line_len(buf, start, len) > lim->request_line)
 		return fail(req, 414);
 	return -2;
 }
@@ -512,7 +522,7 @@ int http_parse_request_limited(const char *buf, size_t len, struct http_request 
 		size_t nlen, vlen, start = pos, end;
 
 		if (!nl) {
-			if (len - start > lim->field_line || len > lim->head)
+			if (partial_line_len(buf, start, len) > lim->field_line || len > lim->head)
 				return fail(req, 431);
 			return -2;
 		}

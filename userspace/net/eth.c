@@ -64,6 +64,13 @@ enum net_drop eth_input(const uint8_t *frame, uint32_t len, struct net_rx *rx)
 	off = eth_parse(frame, len, &e);
 	if (off < 0)
 		return off == -2 ? NET_DROP_MALFORMED : e.drop;
+	/*
+	 * TCP is unicast: a frame sent to a group (broadcast or multicast) MAC
+	 * is not answered (Linux drops it too: PACKET_HOST only), and a reply
+	 * would carry that group address as its source.
+	 */
+	if (e.dst[0] & 1)
+		return NET_DROP_UNSUPPORTED;
 	frame += off;
 	len -= (uint32_t)off;
 

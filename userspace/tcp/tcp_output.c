@@ -465,7 +465,8 @@ static int tcp_output_tlp(struct tcp_conn *c)
 		return 0;
 	}
 	data_end = c->fin_sent ? c->fin_seq : c->snd_max;
-	len = min_u32(data_end - c->snd_una, c->mss);
+	/* Once the FIN is acknowledged SND.UNA is past its sequence number. */
+	len = seq_gt(data_end, c->snd_una) ? min_u32(data_end - c->snd_una, c->mss) : 0;
 	seq = data_end - len;
 	fin = c->fin_sent && !tcp_conn_fin_acked(c);
 	if (!len && !fin)

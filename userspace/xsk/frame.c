@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct frame_pool {
 	uint8_t *area;
@@ -26,6 +27,8 @@ struct frame_pool {
 	uint8_t *owner;	    /* enum frame_owner per frame */
 	uint32_t *inflight; /* TX descriptors pointing into each frame */
 	uint64_t illegal_moves;
+	enum frame_violation_policy policy;
+	struct log_ratelimit violation_rl; /* release builds log violations at this rate */
 };
 
 /* The owner a class's frames have when they are not FREE. */
@@ -39,13 +42,13 @@ const char *frame_owner_name(enum frame_owner o)
 {
 	static const char *const names[FRAME__OWNER_MAX] = {
 		[FRAME_FREE] = "free", [FRAME_FILL] = "fill",	[FRAME_RX] = "rx",
-		[FRAME_TX] = "tx",     [FRAME_CACHE] = "cache",
+		[FRAME_TX] = "tx",     [FRAME_CACHE] = "cache", [FRAME_QUARANTINE] = "quarantine",
 	};
 
 	return (unsigned int)o < FRAME__OWNER_MAX ? names[o] : "outside";
 }
 
-static __attribute__((unused)) const char *class_name(enum frame_class c)
+static const char *class_name(enum frame_class c)
 {
 	static const char *const names[FRAME__CLASS_MAX] = {"fill", "tx", "cache"};
 
@@ -74,6 +77,8 @@ int frame_pool__create(uint8_t *umem_area, uint64_t first_addr, uint32_t nframes
 	p->class_start[FRAME_CLASS_TX] = fill_frames;
 	p->class_start[FRAME_CLASS_CACHE] = fill_frames + tx_frames;
 	p->class_start[FRAME__CLASS_MAX] = nframes;
+	p->policy = FRAME_VIOLATION_DEFAULT;
+	p->violation_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(1000000000ull, 10);
 	p->owner = calloc(nframes, sizeof(*p->owner));
 	p->inflight = calloc(nframes, sizeof(*p->inflight));
 	if (!p->owner || !p->inflight)
@@ -105,6 +110,11 @@ void frame_pool__destroy(struct frame_pool *p)
 	free(p->owner);
 	free(p->inflight);
 	free(p);
+}
+
+void frame_pool__set_violation_policy(struct frame_pool *p, enum frame_violation_policy policy)
+{
+	p->policy = policy;
 }
 
 uint8_t *frame_pool_area(const struct frame_pool *p)
@@ -176,24 +186,70 @@ enum frame_class frame_pool_class(const struct frame_pool *p, uint64_t addr)
 }
 
 /*
- * An illegal move is a bug in the caller: stop at once in debug builds, so
- * the test or the developer sees where; count and refuse it otherwise.
+ * Take a frame out of circulation for good. A FREE frame leaves its free
+ * list (a linear search: this runs only after a bug, never per packet).
+ */
+static void frame_quarantine(struct frame_pool *p, uint32_t idx)
+{
+	enum frame_class cls = index_class(p, idx);
+
+	if (p->owner[idx] == FRAME_FREE) {
+		for (uint32_t i = 0; i < p->free_count[cls]; i++) {
+			if (p->free_list[cls][i] == idx) {
+				p->free_list[cls][i] = p->free_list[cls][--p->free_count[cls]];
+				break;
+			}
+		}
+	}
+	p->owner[idx] = FRAME_QUARANTINE;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* "frame 0x5000 (tx class, owner free, in flight 0): illegal move tx -> free: why" */
+static void frame_illegal_describe(const struct frame_pool *p, uint64_t addr, uint32_t idx,
+				   enum frame_owner from, enum frame_owner to, const char *why,
+				   char *buf, size_t len)
+{
+	if (idx == UINT32_MAX)
+		snprintf(buf, len, "frame %#llx outside the pool: illegal move %s -> %s",
+			 (unsigned long long)addr, frame_owner_name(from), frame_owner_name(to));
+	else
+		snprintf(
+			buf, len,
+			"frame %#llx (%s class, owner %s, in flight %u): illegal move %s -> %s: %s",
+			(unsigned long long)addr, class_name(index_class(p, idx)),
+			frame_owner_name((enum frame_owner)p->owner[idx]), p->inflight[idx],
+			frame_owner_name(from), frame_owner_name(to), why);
+}
+
+/*
+ * An illegal move is a bug in the caller. Abort policy: stop at once, so
+ * the test or the developer sees where. Quarantine policy: count, log at a
+ * rate limit, quarantine the frame and refuse the move.
  */
 static int frame_illegal(struct frame_pool *p, uint64_t addr, uint32_t idx, enum frame_owner from,
 			 enum frame_owner to, const char *why)
 {
+	char what[192];
+
 	p->illegal_moves++;
-#ifndef NDEBUG
-	if (idx == UINT32_MAX)
-		pr_err("frame %#llx outside the pool: illegal move %s -> %s",
-		       (unsigned long long)addr, frame_owner_name(from), frame_owner_name(to));
-	else
-		pr_err("frame %#llx (%s class, owner %s, in flight %u): illegal move %s -> %s: %s",
-		       (unsigned long long)addr, class_name(index_class(p, idx)),
-		       frame_owner_name((enum frame_owner)p->owner[idx]), p->inflight[idx],
-		       frame_owner_name(from), frame_owner_name(to), why);
-	abort();
-#endif
+	frame_illegal_describe(p, addr, idx, from, to, why, what, sizeof(what));
+	if (p->policy == FRAME_VIOLATION_ABORT) {
+		pr_err("%s", what);
+		abort();
+	}
+	pr_ratelimited(&p->violation_rl, monotonic_ns(), LOG_LEVEL_WARN,
+		       "%s; %s (a bug: please report this line)", what,
+		       idx == UINT32_MAX ? "refused" : "frame quarantined, never reused");
+	if (idx != UINT32_MAX)
+		frame_quarantine(p, idx);
 	return -EINVAL;
 }
 
@@ -269,7 +325,9 @@ int frame_pool_inflight_put(struct frame_pool *p, uint64_t addr)
 {
 	uint32_t idx = frame_index(p, addr);
 
-	if (idx == UINT32_MAX || p->owner[idx] != FRAME_CACHE || !p->inflight[idx])
+	if (idx == UINT32_MAX ||
+	    (p->owner[idx] != FRAME_CACHE && p->owner[idx] != FRAME_QUARANTINE) ||
+	    !p->inflight[idx])
 		return frame_illegal(p, addr, idx, FRAME_CACHE, FRAME_CACHE,
 				     "completion for a frame not in flight");
 	p->inflight[idx]--;
@@ -296,12 +354,13 @@ bool frame_pool_account(const struct frame_pool *p, struct frame_account *a)
 		a->owner[o]++;
 		if (o == FRAME_FREE)
 			free_by_class[c]++;
-		else if (o != class_owner[c] && !(c == FRAME_CLASS_FILL && o == FRAME_RX))
+		else if (o != class_owner[c] && o != FRAME_QUARANTINE &&
+			 !(c == FRAME_CLASS_FILL && o == FRAME_RX))
 			a->consistent = false;
 		if (p->inflight[i]) {
 			a->inflight_frames++;
 			a->inflight_refs += p->inflight[i];
-			if (o != FRAME_CACHE)
+			if (o != FRAME_CACHE && o != FRAME_QUARANTINE)
 				a->consistent = false;
 		}
 	}
@@ -311,20 +370,25 @@ bool frame_pool_account(const struct frame_pool *p, struct frame_account *a)
 			a->consistent = false;
 	}
 	a->clean = a->consistent && !a->owner[FRAME_RX] && !a->owner[FRAME_TX] &&
-		   !a->inflight_frames && !a->illegal_moves;
+		   !a->owner[FRAME_QUARANTINE] && !a->inflight_frames && !a->illegal_moves;
 	return a->clean;
 }
 
 int frame_account_format(const struct frame_account *a, char *buf, size_t len)
 {
+	char illegal[96] = "";
+
+	if (a->illegal_moves)
+		snprintf(illegal, sizeof(illegal),
+			 "; %llu illegal moves refused, %u frames quarantined",
+			 (unsigned long long)a->illegal_moves, a->owner[FRAME_QUARANTINE]);
 	return snprintf(buf, len,
 			"frames %u: free %u, fill %u, rx %u, tx %u, cache %u; in flight %u (%llu "
 			"refs)%s: %s",
 			a->frames, a->owner[FRAME_FREE], a->owner[FRAME_FILL], a->owner[FRAME_RX],
 			a->owner[FRAME_TX], a->owner[FRAME_CACHE], a->inflight_frames,
-			(unsigned long long)a->inflight_refs,
-			a->illegal_moves ? "; illegal moves refused" : "",
+			(unsigned long long)a->inflight_refs, illegal,
 			a->clean	 ? "every frame is back with its owner"
 			: !a->consistent ? "FRAME TABLE INCONSISTENT"
-					 : "frames still out (rx, tx or in flight)");
+					 : "frames still out (rx, tx, quarantined or in flight)");
 }

@@ -7,16 +7,29 @@
  * Inside a pool every frame belongs for life to one class, which fixes the
  * owners it can have and puts a quota on it, so the cache can never starve
  * RX or TX:
- *
+ */
+// clang-format off
+/*
  *	class  frames                 owners it moves through
- *	FILL   [0, fill)              FREE -> FILL (fill ring, kernel RX) -> RX (worker's batch) ->
- *FILL TX     [fill, fill + tx)      FREE -> TX (header frame in the TX ring / kernel) -> FREE CACHE
- *[fill + tx, nframes)   FREE -> CACHE (holds cached content) -> FREE
- *
+ *	FILL   [0, fill)              FREE -> FILL (fill ring, kernel RX) -> RX (worker's batch) -> FILL
+ *	TX     [fill, fill + tx)      FREE -> TX (header frame in the TX ring / kernel) -> FREE
+ *	CACHE  [fill + tx, nframes)   FREE -> CACHE (holds cached content) -> FREE
+ */
+// clang-format on
+/*
  * Every frame has exactly one owner at a time. A move names the owner the
  * caller believes the frame has; an illegal move (wrong owner, wrong class,
- * freeing a frame still in flight) aborts with a message in debug builds and
- * is refused and counted otherwise.
+ * freeing a frame still in flight) is a bug in the caller. What happens then
+ * is the pool's violation policy:
+ *   abort       debug and sanitizer builds (the default unless NDEBUG):
+ *               print the frame and its owners and abort(), so the test or
+ *               the developer sees where;
+ *   quarantine  release builds (NDEBUG, `./configure --enable-release`):
+ *               refuse the move, count it, log it at a rate limit with the
+ *               frame and its owners, and move the frame to QUARANTINE,
+ *               where it stays for the pool's life: nobody can be sure who
+ *               holds it, so it is never handed out again. The daemon keeps
+ *               serving with one frame fewer.
  *
  * Cached content frames can in addition sit in any number of TX descriptors
  * at once (multi-buffer TX sends them by reference): a per-frame in-flight
@@ -38,11 +51,12 @@
 #define FRAME_ADDR_NONE UINT64_MAX
 
 enum frame_owner {
-	FRAME_FREE = 0, /* in its class's free list */
-	FRAME_FILL,	/* on the fill ring or in the kernel's RX path */
-	FRAME_RX,	/* in the worker's RX batch, borrowed by the stack */
-	FRAME_TX,	/* header frame in the TX ring or the kernel */
-	FRAME_CACHE,	/* holds cached content (may also be in flight) */
+	FRAME_FREE = 0,	  /* in its class's free list */
+	FRAME_FILL,	  /* on the fill ring or in the kernel's RX path */
+	FRAME_RX,	  /* in the worker's RX batch, borrowed by the stack */
+	FRAME_TX,	  /* header frame in the TX ring or the kernel */
+	FRAME_CACHE,	  /* holds cached content (may also be in flight) */
+	FRAME_QUARANTINE, /* an illegal move touched it: never reused (release builds) */
 	FRAME__OWNER_MAX,
 };
 
@@ -55,6 +69,18 @@ enum frame_class {
 
 struct frame_pool;
 
+enum frame_violation_policy {
+	FRAME_VIOLATION_ABORT = 0,
+	FRAME_VIOLATION_QUARANTINE,
+};
+
+/* The policy a new pool gets: quarantine in release (NDEBUG) builds, abort otherwise. */
+#ifdef NDEBUG
+#define FRAME_VIOLATION_DEFAULT FRAME_VIOLATION_QUARANTINE
+#else
+#define FRAME_VIOLATION_DEFAULT FRAME_VIOLATION_ABORT
+#endif
+
 /*
  * Create the pool of `nframes` frames starting at UMEM address `first_addr`
  * (frame aligned) of the area at `umem_area`; `fill_frames` and `tx_frames`
@@ -64,6 +90,8 @@ struct frame_pool;
 int frame_pool__create(uint8_t *umem_area, uint64_t first_addr, uint32_t nframes,
 		       uint32_t fill_frames, uint32_t tx_frames, struct frame_pool **out);
 void frame_pool__destroy(struct frame_pool *p);
+/* Override the build's policy (tests force both). */
+void frame_pool__set_violation_policy(struct frame_pool *p, enum frame_violation_policy policy);
 
 uint8_t *frame_pool_area(const struct frame_pool *p);
 uint64_t frame_pool_first_addr(const struct frame_pool *p);
@@ -96,7 +124,8 @@ uint64_t frame_pool_alloc(struct frame_pool *p, enum frame_class cls);
 
 /*
  * Move the frame holding `addr` from owner `from` to `to` (any address
- * inside the frame). 0, or -EINVAL for an illegal move (see above).
+ * inside the frame). 0, or -EINVAL for an illegal move (see above: the
+ * caller must then forget the frame, it is quarantined).
  */
 int frame_pool_move(struct frame_pool *p, uint64_t addr, enum frame_owner from,
 		    enum frame_owner to);
@@ -107,7 +136,8 @@ int frame_pool_free(struct frame_pool *p, uint64_t addr, enum frame_owner from);
 /*
  * A TX descriptor pointing into the CACHE frame holding `addr` was queued
  * (get) or completed (put). -EINVAL when the frame is not CACHE or the count
- * would go below zero.
+ * would go below zero. A quarantined frame still takes the completions of
+ * descriptors that were in flight when it was quarantined.
  */
 int frame_pool_inflight_get(struct frame_pool *p, uint64_t addr);
 int frame_pool_inflight_put(struct frame_pool *p, uint64_t addr);
@@ -124,7 +154,8 @@ struct frame_account {
 	bool consistent;	  /* free lists agree with the owners */
 	/*
 	 * Every frame is back with its owner: each is FREE, FILL or CACHE,
-	 * none RX or TX, no in-flight count, no illegal move, consistent.
+	 * none RX, TX or QUARANTINE, no in-flight count, no illegal move,
+	 * consistent.
 	 */
 	bool clean;
 };
@@ -134,7 +165,8 @@ bool frame_pool_account(const struct frame_pool *p, struct frame_account *a);
 
 /*
  * One line for the log, e.g. "frames 4096: free 10, fill 2048, rx 0, tx 0,
- * cache 2038; in flight 0 (0 refs): every frame is back with its owner".
+ * cache 2038; in flight 0 (0 refs): every frame is back with its owner"
+ * (with "; N illegal moves refused, N frames quarantined" after a violation).
  * Returns what snprintf returns.
  */
 int frame_account_format(const struct frame_account *a, char *buf, size_t len);

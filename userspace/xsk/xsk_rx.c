@@ -90,23 +90,27 @@ uint32_t xsk_queue_rx_batch(struct xsk_queue *q, struct xsk_rx_desc *out, uint32
 
 void xsk_queue_rx_release(struct xsk_queue *q, const struct xsk_rx_desc *descs, uint32_t n)
 {
-	uint32_t idx;
+	uint32_t idx, ok = 0, j = 0;
 
-	if (!n)
+	/* A frame the pool refuses to take back is quarantined: never refill with it. */
+	for (uint32_t i = 0; i < n; i++)
+		if (!frame_pool_move(q->pool, descs[i].addr, FRAME_RX, FRAME_FILL))
+			ok++;
+	if (!ok)
 		return;
 	/*
 	 * The ring holds every fill-class frame, so there is always room for
 	 * the ones coming back; if not, they wait FREE for the next refill.
 	 */
-	if (xsk_ring_prod__reserve(q->fill, n, &idx) != n) {
+	if (xsk_ring_prod__reserve(q->fill, ok, &idx) != ok) {
 		for (uint32_t i = 0; i < n; i++)
-			frame_pool_free(q->pool, descs[i].addr, FRAME_RX);
+			if (frame_pool_owner(q->pool, descs[i].addr) == FRAME_FILL)
+				frame_pool_free(q->pool, descs[i].addr, FRAME_FILL);
 		xsk_queue_refill(q);
 		return;
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		frame_pool_move(q->pool, descs[i].addr, FRAME_RX, FRAME_FILL);
-		*xsk_ring_prod__fill_addr(q->fill, idx + i) = frame_base(descs[i].addr);
-	}
-	xsk_ring_prod__submit(q->fill, n);
+	for (uint32_t i = 0; i < n && j < ok; i++)
+		if (frame_pool_owner(q->pool, descs[i].addr) == FRAME_FILL)
+			*xsk_ring_prod__fill_addr(q->fill, idx + j++) = frame_base(descs[i].addr);
+	xsk_ring_prod__submit(q->fill, ok);
 }

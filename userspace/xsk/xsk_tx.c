@@ -234,6 +234,12 @@ uint32_t xsk_queue_complete(struct xsk_queue *q)
 				if (frame_pool_inflight_put(q->pool, addr))
 					q->st.bad_completions++;
 				break;
+			case FRAME_QUARANTINE:
+				/* Out of circulation; it still takes the completions it awaited. */
+				if (!frame_pool_inflight(q->pool, addr) ||
+				    frame_pool_inflight_put(q->pool, addr))
+					q->st.bad_completions++;
+				break;
 			default:
 				q->st.bad_completions++;
 				break;

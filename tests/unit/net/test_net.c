@@ -154,18 +154,21 @@ enum {
 	V6_PLEN,
 	V4_MCAST_SRC,
 	V6_MCAST_DST,
-	V6_JUMBO
+	V6_JUMBO,
+	BCAST_DST_MAC,
+	MCAST_DST_MAC
 };
 
 static const struct drop_case drops[] = {
-	{4, SHORT_ETH, NET_DROP_MALFORMED},    {4, SHORT_VLAN, NET_DROP_MALFORMED},
-	{4, QINQ, NET_DROP_UNSUPPORTED},       {4, ARP, NET_DROP_UNSUPPORTED},
-	{4, IP_VER, NET_DROP_MALFORMED},       {4, IHL, NET_DROP_MALFORMED},
-	{4, SHORT_IP, NET_DROP_MALFORMED},     {4, CSUM, NET_DROP_CSUM},
-	{4, FRAG, NET_DROP_UNSUPPORTED},       {4, UDP, NET_DROP_UNSUPPORTED},
-	{6, V6_EXT, NET_DROP_UNSUPPORTED},     {6, V6_PLEN, NET_DROP_MALFORMED},
-	{4, V4_MCAST_SRC, NET_DROP_MALFORMED}, {6, V6_MCAST_DST, NET_DROP_MALFORMED},
-	{6, V6_JUMBO, NET_DROP_UNSUPPORTED},
+	{4, SHORT_ETH, NET_DROP_MALFORMED},	  {4, SHORT_VLAN, NET_DROP_MALFORMED},
+	{4, QINQ, NET_DROP_UNSUPPORTED},	  {4, ARP, NET_DROP_UNSUPPORTED},
+	{4, IP_VER, NET_DROP_MALFORMED},	  {4, IHL, NET_DROP_MALFORMED},
+	{4, SHORT_IP, NET_DROP_MALFORMED},	  {4, CSUM, NET_DROP_CSUM},
+	{4, FRAG, NET_DROP_UNSUPPORTED},	  {4, UDP, NET_DROP_UNSUPPORTED},
+	{6, V6_EXT, NET_DROP_UNSUPPORTED},	  {6, V6_PLEN, NET_DROP_MALFORMED},
+	{4, V4_MCAST_SRC, NET_DROP_MALFORMED},	  {6, V6_MCAST_DST, NET_DROP_MALFORMED},
+	{6, V6_JUMBO, NET_DROP_UNSUPPORTED},	  {4, BCAST_DST_MAC, NET_DROP_UNSUPPORTED},
+	{6, MCAST_DST_MAC, NET_DROP_UNSUPPORTED},
 };
 
 ParameterizedTestParameters(net, input_drops)
@@ -202,6 +205,12 @@ ParameterizedTest(const struct drop_case *dc, net, input_drops)
 		break;
 	case V6_MCAST_DST:
 		sp.daddr[0] = 0xff;
+		break;
+	case BCAST_DST_MAC: /* found by fuzz_net: the reply had a group source MAC */
+		memset(sp.dst_mac, 0xff, 6);
+		break;
+	case MCAST_DST_MAC:
+		sp.dst_mac[0] = 0x33, sp.dst_mac[1] = 0x33;
 		break;
 	default:
 		break;

@@ -19,13 +19,6 @@
 #define NCACHE	(NFRAMES - NFILL - NTX)
 #define FIRST	(4 * (uint64_t)FRAME_SIZE) /* a partition that does not start at 0 */
 
-/* Debug builds abort on an illegal move; release builds refuse and count it. */
-#ifdef NDEBUG
-#define ILLEGAL_SIGNAL 0
-#else
-#define ILLEGAL_SIGNAL SIGABRT
-#endif
-
 static uint8_t area[(NFRAMES + 8) * FRAME_SIZE];
 
 static struct frame_pool *new_pool(void)
@@ -34,6 +27,16 @@ static struct frame_pool *new_pool(void)
 
 	cr_assert_eq(frame_pool__create(area, FIRST, NFRAMES, NFILL, NTX, &p), 0);
 	return p;
+}
+
+Test(frame, build_selects_the_violation_policy)
+{
+#ifdef NDEBUG
+	cr_assert_eq(FRAME_VIOLATION_DEFAULT, FRAME_VIOLATION_QUARANTINE, "release builds survive");
+#else
+	cr_assert_eq(FRAME_VIOLATION_DEFAULT, FRAME_VIOLATION_ABORT,
+		     "debug builds stop at the bug");
+#endif
 }
 
 Test(frame, create_rejects_bad_layout)
@@ -225,13 +228,10 @@ ParameterizedTestParameters(frame, illegal_moves_are_caught)
 	return cr_make_param_array(struct illegal_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-ParameterizedTest(struct illegal_case *tc, frame, illegal_moves_are_caught,
-		  .signal = ILLEGAL_SIGNAL)
+/* Reach the case's setup by legal moves, then make its illegal one. */
+static int illegal_case_run(struct frame_pool *p, const struct illegal_case *tc, uint64_t *addr)
 {
-	struct frame_pool *p = new_pool();
 	uint64_t a = frame_pool_alloc(p, tc->cls);
-	struct frame_account acct;
-	int ret;
 
 	cr_assert_neq(a, FRAME_ADDR_NONE);
 	if (tc->setup == FRAME_RX)
@@ -242,23 +242,76 @@ ParameterizedTest(struct illegal_case *tc, frame, illegal_moves_are_caught,
 		cr_assert_eq(frame_pool_inflight_get(p, a), 0);
 	if (tc->outside)
 		a = FIRST - FRAME_SIZE;
+	*addr = a;
 
 	switch (tc->op) {
 	case OP_MOVE:
-		ret = frame_pool_move(p, a, tc->from, tc->to);
-		break;
+		return frame_pool_move(p, a, tc->from, tc->to);
 	case OP_GET:
-		ret = frame_pool_inflight_get(p, a);
-		break;
+		return frame_pool_inflight_get(p, a);
 	default:
-		ret = frame_pool_inflight_put(p, a);
-		break;
+		return frame_pool_inflight_put(p, a);
 	}
-	/* Only release builds get here. */
-	cr_assert_eq(ret, -EINVAL, "%s", tc->name);
-	frame_pool_account(p, &acct);
-	cr_assert_eq(acct.illegal_moves, 1);
-	cr_assert_not(acct.clean);
+}
+
+/* Debug and sanitizer builds: the first illegal move stops the program. */
+ParameterizedTest(struct illegal_case *tc, frame, illegal_moves_are_caught, .signal = SIGABRT)
+{
+	struct frame_pool *p = new_pool();
+	uint64_t a;
+
+	frame_pool__set_violation_policy(p, FRAME_VIOLATION_ABORT);
+	illegal_case_run(p, tc, &a);
+	cr_assert_fail("%s: the illegal move returned", tc->name);
+}
+
+ParameterizedTestParameters(frame, illegal_moves_are_quarantined)
+{
+	return frame_illegal_moves_are_caught_param();
+}
+
+/*
+ * Release builds: the move is refused and counted, the frame is out of
+ * circulation for good, and the pool goes on serving with the others.
+ */
+ParameterizedTest(struct illegal_case *tc, frame, illegal_moves_are_quarantined)
+{
+	struct frame_pool *p = new_pool();
+	struct frame_account acct;
+	uint32_t quota = frame_pool_quota(p, tc->cls);
+	uint64_t a, got;
+	char line[256];
+
+	frame_pool__set_violation_policy(p, FRAME_VIOLATION_QUARANTINE);
+	cr_assert_eq(illegal_case_run(p, tc, &a), -EINVAL, "%s", tc->name);
+	cr_assert(frame_pool_account(p, &acct) == false);
+	cr_assert_eq(acct.illegal_moves, 1, "%s", tc->name);
+	cr_assert(acct.consistent, "%s: free lists still agree with the owners", tc->name);
+	frame_account_format(&acct, line, sizeof(line));
+	cr_assert_not_null(strstr(line, "1 illegal moves refused"), "%s", line);
+	if (tc->outside) {
+		cr_assert_eq(acct.owner[FRAME_QUARANTINE], 0);
+		frame_pool__destroy(p);
+		return;
+	}
+	cr_assert_eq(frame_pool_owner(p, a), FRAME_QUARANTINE, "%s", tc->name);
+	cr_assert_eq(acct.owner[FRAME_QUARANTINE], 1, "%s", tc->name);
+	cr_assert_eq(frame_pool_available(p, tc->cls), quota - 1, "%s: one frame fewer", tc->name);
+
+	/* Never handed out again: the rest of the class is, and then nothing. */
+	for (uint32_t i = 0; i + 1 < quota; i++) {
+		got = frame_pool_alloc(p, tc->cls);
+		cr_assert_neq(got, FRAME_ADDR_NONE, "%s", tc->name);
+		cr_assert_neq(frame_base(got), frame_base(a), "%s: quarantined frame reused",
+			      tc->name);
+	}
+	cr_assert_eq(frame_pool_alloc(p, tc->cls), FRAME_ADDR_NONE, "%s", tc->name);
+
+	/* Later moves of it are refused too; in-flight completions still count down. */
+	cr_assert_eq(frame_pool_free(p, a, FRAME_QUARANTINE), -EINVAL, "%s", tc->name);
+	for (uint32_t i = 0; i < tc->inflight; i++)
+		cr_assert_eq(frame_pool_inflight_put(p, a), 0, "%s", tc->name);
+	cr_assert_eq(frame_pool_inflight(p, a), 0);
 	frame_pool__destroy(p);
 }
 
