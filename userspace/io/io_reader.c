@@ -285,18 +285,25 @@ int io_reader_read(struct io_reader *r, int fd, uint64_t file_off, uint64_t umem
 	return 0;
 }
 
+/* Queue a call on `path` relative to `dirfd`; the op's own fields are set. */
+static void io_start_path_op(struct io_reader *r, struct io_req *req, enum io_op op, int dirfd,
+			     const char *path)
+{
+	req->op = op;
+	req->fd = dirfd;
+	req->path = path;
+	list_init(&req->node);
+	io_start(r, req);
+}
+
 int io_reader_statx(struct io_reader *r, int dirfd, const char *path, uint32_t flags,
 		    struct statx *stx, struct io_req *req)
 {
 	if (!req->done || !path || !stx)
 		return -EINVAL;
-	req->op = IO_OP_STATX;
-	req->fd = dirfd;
-	req->path = path;
 	req->flags = flags;
 	req->stx = stx;
-	list_init(&req->node);
-	io_start(r, req);
+	io_start_path_op(r, req, IO_OP_STATX, dirfd, path);
 	return 0;
 }
 
@@ -305,12 +312,8 @@ int io_reader_openat2(struct io_reader *r, int dirfd, const char *path, const st
 {
 	if (!req->done || !path || !how)
 		return -EINVAL;
-	req->op = IO_OP_OPENAT2;
-	req->fd = dirfd;
-	req->path = path;
 	req->how = how;
-	list_init(&req->node);
-	io_start(r, req);
+	io_start_path_op(r, req, IO_OP_OPENAT2, dirfd, path);
 	return 0;
 }
 
