@@ -80,32 +80,46 @@ static void cache_file_opened(struct file_open *fo, int err)
 	cache_obj_finished(c, o);
 }
 
+/*
+ * Allocate an object of `total` bytes with `path` right behind the struct,
+ * LOADING, charged to the metadata budget. The caller fills in the rest
+ * and puts it in the index.
+ */
+static struct cache_obj *cache_obj_new(struct cache *c, enum cache_kind kind, const char *path,
+				       uint64_t hash, size_t total)
+{
+	struct cache_obj *o = calloc(1, total);
+
+	if (!o)
+		return NULL;
+	memcpy((char *)o + sizeof(*o), path, strlen(path) + 1);
+	o->path = (char *)o + sizeof(*o);
+	o->kind = kind;
+	o->state = CACHE_OBJ_LOADING;
+	o->cache = c;
+	o->hash = hash;
+	o->fd = -1;
+	o->meta_bytes = total;
+	list_init(&o->queue);
+	list_init(&o->done);
+	list_init(&o->waiters);
+	c->st.meta_used += total;
+	return o;
+}
+
 int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
 		    struct cache_waiter *w)
 {
 	size_t plen = strlen(path),
 	       off_user = (sizeof(struct cache_obj) + plen + 1 + 7) & ~(size_t)7;
-	size_t total = off_user + c->user_bytes;
-	struct cache_obj *o = calloc(1, total);
+	struct cache_obj *o = cache_obj_new(c, CACHE_FILE, path, hash, off_user + c->user_bytes);
 
 	if (!o)
 		return -ENOMEM;
-	memcpy((char *)o + sizeof(*o), path, plen + 1);
-	o->path = (char *)o + sizeof(*o);
 	o->user = (char *)o + off_user;
-	o->kind = CACHE_FILE;
-	o->state = CACHE_OBJ_LOADING;
-	o->cache = c;
-	o->hash = hash;
-	o->fd = -1;
 	o->checked_ns = now_ns;
-	o->meta_bytes = total;
 	o->blob =
 		(struct blob){.frame_shift = FRAME_SHIFT, .umem = c->area, .ops = &cache_blob_ops};
-	list_init(&o->queue);
-	list_init(&o->done);
-	list_init(&o->waiters);
-	c->st.meta_used += total;
 	c->st.files++;
 	cache_index_insert(c, o);
 	if (w) {
@@ -262,12 +276,10 @@ static struct cache_obj *cache_chunk_new(struct cache *c, struct cache_obj *f, u
 					 uint64_t hash, uint64_t len, uint32_t nframes,
 					 size_t off_frames, size_t off_csum, size_t total)
 {
-	struct cache_obj *o = calloc(1, total);
+	struct cache_obj *o = cache_obj_new(c, CACHE_CHUNK, f->path, hash, total);
 
 	if (!o)
 		return NULL;
-	memcpy((char *)o + sizeof(*o), f->path, strlen(f->path) + 1);
-	o->path = (char *)o + sizeof(*o);
 	o->frame_addrs = (uint64_t *)((char *)o + off_frames);
 	for (uint32_t i = 0; i < nframes; i++)
 		o->frame_addrs[i] = frame_pool_alloc(c->pool, FRAME_CLASS_CACHE);
@@ -280,23 +292,13 @@ static struct cache_obj *cache_chunk_new(struct cache *c, struct cache_obj *f, u
 		.csum_prefix = (uint16_t *)((char *)o + off_csum),
 		.ops = &cache_blob_ops,
 	};
-	o->kind = CACHE_CHUNK;
-	o->state = CACHE_OBJ_LOADING;
 	o->v = f->v;
 	o->idx = idx;
-	o->cache = c;
-	o->hash = hash;
 	o->fresh = true;
-	o->fd = -1;
-	o->meta_bytes = total;
 	o->file = f;
 	blob_get(&f->blob);
-	list_init(&o->queue);
-	list_init(&o->done);
-	list_init(&o->waiters);
 	c->st.frames_used += nframes;
 	c->st.bytes_used += len;
-	c->st.meta_used += total;
 	cache_index_insert(c, o);
 	return o;
 }

@@ -156,12 +156,23 @@ Test(http_path, dotfile_flag)
 		const char *t;
 		bool dot;
 	} t[] = {
-		{"/.git/config", true}, {"/a/.env", true},   {"/a/b.c", false}, {"/a./b", false},
-		{"/.git/..", false},	{"/a/%2egit", true}, {"/", false},
-		{"/%2Egit/config", true}, {"/.well-known/acme-challenge/x", false},
-		{"/.well-known", false}, {"/.well-known/", false}, {"/.well-known/.x", true},
-		{"/a/.well-known/x", true}, {"/.well-knownx/y", true}, {"/.", false},
-		{"/.well-known/../.env", true}, {"/x/.%2e/.htpasswd", true},
+		{"/.git/config", true},
+		{"/a/.env", true},
+		{"/a/b.c", false},
+		{"/a./b", false},
+		{"/.git/..", false},
+		{"/a/%2egit", true},
+		{"/", false},
+		{"/%2Egit/config", true},
+		{"/.well-known/acme-challenge/x", false},
+		{"/.well-known", false},
+		{"/.well-known/", false},
+		{"/.well-known/.x", true},
+		{"/a/.well-known/x", true},
+		{"/.well-knownx/y", true},
+		{"/.", false},
+		{"/.well-known/../.env", true},
+		{"/x/.%2e/.htpasswd", true},
 	};
 	char out[64];
 	struct http_path res;
