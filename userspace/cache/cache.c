@@ -64,7 +64,7 @@ static uint64_t mix64(uint64_t h, uint64_t v)
  * then a chunk's version and index mixed in.
  */
 uint64_t cache_hash(const struct cache *c, const char *path, enum cache_kind kind,
-		    const struct cache_version *v, uint32_t idx)
+		    const struct file_meta *v, uint32_t idx)
 {
 	uint64_t h = siphash13(c->key, path, strlen(path));
 
@@ -86,16 +86,16 @@ void cache_index_insert(struct cache *c, struct cache_obj *o)
 }
 
 static bool cache_key_equal(const struct cache_obj *o, uint64_t hash, enum cache_kind kind,
-			    const char *path, const struct cache_version *v, uint32_t idx)
+			    const char *path, const struct file_meta *v, uint32_t idx)
 {
 	if (o->hash != hash || o->kind != kind || strcmp(o->path, path))
 		return false;
-	return kind == CACHE_FILE || (o->idx == idx && !memcmp(&o->v, v, sizeof(*v)));
+	return kind == CACHE_FILE || (o->idx == idx && file_meta_same(&o->v, v));
 }
 
 static struct cache_obj *cache_index_find(const struct cache *c, uint64_t hash,
 					  enum cache_kind kind, const char *path,
-					  const struct cache_version *v, uint32_t idx)
+					  const struct file_meta *v, uint32_t idx)
 {
 	struct list_node *head = bucket(c, hash), *pos;
 

@@ -32,14 +32,6 @@ enum cache_obj_state {
 	CACHE_OBJ_FAILED,
 };
 
-/* What identifies the content of a file: a chunk of another version never matches. */
-struct cache_version {
-	uint64_t dev;
-	uint64_t ino;
-	uint64_t size;
-	uint64_t mtime_ns;
-};
-
 struct cache_obj {
 	/*
 	 * blob.refs counts every holder: lookups, send queues (chunks),
@@ -50,9 +42,9 @@ struct cache_obj {
 	struct cache *cache; /* NULL: left behind by cache__destroy */
 	enum cache_kind kind;
 	enum cache_obj_state state;
-	const char *path; /* the key, relative to the document root */
-	struct cache_version v;
-	uint32_t idx; /* chunk index (chunks) */
+	const char *path;   /* the key, relative to the document root */
+	struct file_meta v; /* the version: a chunk of another one never matches */
+	uint32_t idx;	    /* chunk index (chunks) */
 	uint64_t hash;
 	bool linked;		  /* in the index (found by lookups) */
 	bool visited;		  /* SIEVE: used again since it was loaded or passed */
@@ -105,7 +97,7 @@ struct cache {
 
 /* cache.c */
 uint64_t cache_hash(const struct cache *c, const char *path, enum cache_kind kind,
-		    const struct cache_version *v, uint32_t idx);
+		    const struct file_meta *v, uint32_t idx);
 void cache_index_insert(struct cache *c, struct cache_obj *o);
 /* Take o out of the index; unreferenced and ready, it is freed (or waits as a zombie). */
 void cache_unlink(struct cache *c, struct cache_obj *o);

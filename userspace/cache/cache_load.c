@@ -36,12 +36,6 @@
 /* One read covers at most this much, so big files load with reads in parallel. */
 #define CACHE_READ_RUN (1u << 20)
 
-static void cache_version_of(const struct file_meta *m, struct cache_version *v)
-{
-	*v = (struct cache_version){
-		.dev = m->dev, .ino = m->ino, .size = m->size, .mtime_ns = m->mtime_ns};
-}
-
 /* Take a file object out of the index before it was ever READY. */
 static void cache_obj_drop_unready(struct cache *c, struct cache_obj *o)
 {
@@ -73,7 +67,7 @@ static void cache_file_opened(struct file_open *fo, int err)
 		cache_obj_drop_unready(c, o);
 	} else {
 		o->fd = fo->fd;
-		cache_version_of(&fo->meta, &o->v);
+		o->v = fo->meta;
 		o->state = CACHE_OBJ_READY;
 		negcache_forget(c->neg, o->hash);
 	}
@@ -142,11 +136,9 @@ static void cache_revalidated(struct file_open *fo, int err)
 {
 	struct cache_obj *o = container_of(fo, struct cache_obj, open);
 	struct cache *c = o->cache;
-	struct cache_version v;
 
 	o->revalidating = false;
-	cache_version_of(&fo->meta, &v);
-	if (c && o->linked && err != -EIO && (err || memcmp(&v, &o->v, sizeof(v)))) {
+	if (c && o->linked && err != -EIO && (err || !file_meta_same(&fo->meta, &o->v))) {
 		c->st.stale++;
 		cache_unlink(c, o);
 	}

@@ -97,12 +97,12 @@ static void worker_dump_disk(struct worker *w, const struct cache_stats *c)
 	io_reader_stats(w->io, &io);
 	pr_info("queue %u disk: opens %llu, statx %llu, reads %llu, closes %llu (in place %llu), "
 		"errors %llu, in flight %u, waiting %u; 404 from the negative cache %llu "
-		"(paths %llu, pushed out %llu), stale %llu",
+		"(paths %llu, pushed out %llu)",
 		w->index, (unsigned long long)io.opens, (unsigned long long)io.statx,
 		(unsigned long long)io.reads, (unsigned long long)io.closes,
 		(unsigned long long)io.sync_closes, (unsigned long long)io.errors, io.inflight,
 		io.waiting, (unsigned long long)c->neg_hits, (unsigned long long)c->neg_inserts,
-		(unsigned long long)c->neg_replaced, (unsigned long long)c->stale);
+		(unsigned long long)c->neg_replaced);
 }
 
 static void worker_dump(struct worker *w)
