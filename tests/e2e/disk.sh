@@ -5,6 +5,8 @@
 # the root are refused without being opened; a flood of requests for
 # missing paths costs one disk call per path, not one per request.
 . "$(dirname "$0")/../helpers/testbed.sh"
+# shellcheck source=tests/helpers/daemon.sh
+. "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
@@ -149,14 +151,5 @@ missing_flood() {
 tap_check "20 000 requests for 2 000 missing paths: about one disk call per path, others served" \
 	missing_flood
 
-stop_clean() {
-	kill -TERM "$DAEMON"
-	local i status
-	for i in $(seq 100); do kill -0 "$DAEMON" 2>/dev/null || break; sleep 0.1; done
-	wait "$DAEMON"
-	status=$?
-	tail -n 8 "$LOG"
-	[ "$status" -eq 0 ] && grep -q 'every frame is back with its owner' "$LOG"
-}
-tap_check "SIGTERM: clean exit, every frame back with its owner" stop_clean
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done
