@@ -49,11 +49,7 @@ V1_SHA=$(sha256sum "$ROOT/v.bin" | cut -d' ' -f1)
 V2_SHA=$(sha256sum "$ROOT/v.next" | cut -d' ' -f1)
 
 start_daemon() {
-	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --cache-size ${CACHE_MIB}M \
-		--max-conns 256 --bpf-obj "$TB_BPF_OBJ" --drain-ms 2000
-	DAEMON=$TB_LAST_PID
-	tb_wait_log "$LOG" 'ready:' 15
+	xd_start xdpserved --cache-size ${CACHE_MIB}M --max-conns 256 --drain-ms 2000
 }
 tap_check "xdpserved starts with a $CACHE_MIB MiB cache" start_daemon
 # The daemon itself (ip netns exec may stay its parent).

@@ -23,11 +23,7 @@ for i in $(seq 0 63); do
 done
 
 start_daemon() {
-	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --cache-size 8M --bpf-obj "$TB_BPF_OBJ" \
-		--drain-ms 2000
-	DAEMON=$TB_LAST_PID
-	tb_wait_log "$LOG" 'ready:' 15
+	xd_start xdpserved --cache-size 8M --drain-ms 2000
 }
 tap_check "xdpserved starts with an 8 MiB cache" start_daemon
 

@@ -29,11 +29,7 @@ end
 LUA
 
 start_daemon() {
-	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --cache-size 64M --bpf-obj "$TB_BPF_OBJ" \
-		--drain-ms 2000
-	DAEMON=$TB_LAST_PID
-	tb_wait_log "$LOG" 'ready:' 15
+	xd_start xdpserved --cache-size 64M --drain-ms 2000
 }
 tap_check "xdpserved starts with a 64 MiB cache" start_daemon
 XPID=$(pgrep -P "$DAEMON" -x xdpserved || echo "$DAEMON")

@@ -37,12 +37,7 @@ TB_MOUNTS+=("$ROOT/fuse")
 tap_check "the FUSE file system mounts" tb_wait 10 test -e "$ROOT/fuse/ok.bin"
 
 start_daemon() {
-	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --cache-size 64M --max-conns 1024 \
-		--negative-ttl-ms 600000 --bpf-obj "$TB_BPF_OBJ"
-	DAEMON=$TB_LAST_PID
-	LOG=$TB_DIR/xdpserved.log
-	tb_wait_log "$LOG" 'ready:' 15
+	xd_start xdpserved --cache-size 64M --max-conns 1024 --negative-ttl-ms 600000
 }
 tap_check "xdpserved starts" start_daemon
 

@@ -14,6 +14,8 @@
 # frame back with its owner, and (testbed.sh) no sanitizer report. Every
 # flood is bounded in count and paced, and stops by itself.
 . "$(dirname "$0")/../helpers/testbed.sh"
+# shellcheck source=tests/helpers/daemon.sh
+. "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
@@ -31,12 +33,7 @@ SPOOFED=198.19.0.0/16 # inside 198.18.0.0/15, never the real client
 PPS=40000
 
 start_daemon() { # start_daemon NAME
-	tb_bg_srv "xdpserved-$1" "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --cache-size 64M --max-conns 1024 \
-		--bpf-obj "$TB_BPF_OBJ" --drain-ms 1000
-	DAEMON=$TB_LAST_PID
-	LOG=$TB_DIR/xdpserved-$1.log
-	tb_wait_log "$LOG" 'ready:' 15
+	xd_start "xdpserved-$1" --cache-size 64M --max-conns 1024 --drain-ms 1000
 }
 
 # The daemon's latest TCP counters (SIGUSR1 dumps them), in $TCP.

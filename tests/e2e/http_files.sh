@@ -4,6 +4,8 @@
 # configuration, precompressed variants chosen by Accept-Encoding, and
 # ETags that do not show the inode.
 . "$(dirname "$0")/../helpers/testbed.sh"
+# shellcheck source=tests/helpers/daemon.sh
+. "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
@@ -31,12 +33,7 @@ seq 1 100 >"$ROOT/plain.txt"
 URL=http://$TB_SRV_IP4
 
 start_daemon() { # start_daemon [FLAGS...]
-	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --cache-size 64M --max-conns 256 \
-		--bpf-obj "$TB_BPF_OBJ" "$@"
-	DAEMON=$TB_LAST_PID
-	LOG=$TB_DIR/xdpserved.log
-	tb_wait_log "$LOG" 'ready:' 15
+	xd_start xdpserved --cache-size 64M --max-conns 256 "$@"
 }
 
 stop_daemon() {

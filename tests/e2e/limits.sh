@@ -92,12 +92,7 @@ PY
 start_daemon() { # start_daemon NAME FLAGS...
 	local name=$1
 	shift
-	tb_bg_srv "$name" "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --cache-size 16M \
-		--bpf-obj "$TB_BPF_OBJ" --drain-ms 1000 "$@"
-	DAEMON=$TB_LAST_PID
-	LOG=$TB_DIR/$name.log
-	tb_wait_log "$LOG" 'ready:' 15
+	xd_start "$name" --cache-size 16M --drain-ms 1000 "$@"
 }
 
 client() { # client MODE N: the Python client against the server, bounded

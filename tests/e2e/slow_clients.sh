@@ -27,14 +27,9 @@ MAX_CONNS=4096
 # No per-source cap: all the slow clients share curl's address, and the
 # deadlines alone must keep the table open.
 start_daemon() {
-	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --cache-size "${CACHE_MB}M" \
-		--max-conns "$MAX_CONNS" --max-conns-per-source 0 --bpf-obj "$TB_BPF_OBJ" \
-		--drain-ms 1000 --header-timeout 5 --keepalive-timeout 5 --send-timeout 5 \
-		--min-send-rate 1024 --persist-timeout 10
-	DAEMON=$TB_LAST_PID
-	LOG=$TB_DIR/xdpserved.log
-	tb_wait_log "$LOG" 'ready:' 15
+	xd_start xdpserved --cache-size "${CACHE_MB}M" --max-conns "$MAX_CONNS" \
+		--max-conns-per-source 0 --drain-ms 1000 --header-timeout 5 --keepalive-timeout 5 \
+		--send-timeout 5 --min-send-rate 1024 --persist-timeout 10
 }
 tap_check "xdpserved starts (limits lowered: 5 s heads, 5 s at 1 KiB/s)" start_daemon
 

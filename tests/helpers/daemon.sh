@@ -2,6 +2,9 @@
 # daemon.sh — checks on a running xdpserved for end-to-end tests (sourced
 # after testbed.sh). They use $DAEMON (its pid) and $LOG (its log file).
 #
+#   xd_start NAME FLAGS...  xdpserved in the server namespace serving $ROOT at
+#                       $TB_SRV_IP4:80 (FLAGS add to that); sets DAEMON and
+#                       LOG ($TB_DIR/NAME.log); true once it is ready
 #   xd_dump             SIGUSR1, a moment for the counters to reach the log,
 #                       and the TCP line printed (diagnostics on failure)
 #   xd_counter NAME     the last dump's value of a tcp counter: "conns active",
@@ -9,6 +12,16 @@
 #   xd_no_conns_left    dump; true when the daemon holds no connection
 #   xd_stop_clean       SIGTERM; true when it exits 0 with every frame back
 #                       with its owner
+
+xd_start() {
+	local name=$1
+	shift
+	tb_bg_srv "$name" "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
+		--addr "$TB_SRV_IP4:80" --root "$ROOT" --bpf-obj "$TB_BPF_OBJ" "$@"
+	DAEMON=$TB_LAST_PID
+	LOG=$TB_DIR/$name.log
+	tb_wait_log "$LOG" 'ready:' 15
+}
 
 xd_dump() {
 	kill -USR1 "$DAEMON"
