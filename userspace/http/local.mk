@@ -64,7 +64,9 @@ UNIT_TESTS += tests/unit/http/test_http_resolve
 
 # The per-connection state machine between the TCP stack and the cache.
 libxdpserve_a_SOURCES += \
+	%reldir%/http_file.c \
 	%reldir%/http_server.c \
-	%reldir%/http_server.h
+	%reldir%/http_server.h \
+	%reldir%/http_server_int.h
 
 UNIT_TESTS += tests/unit/http/test_http_server
