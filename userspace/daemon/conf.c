@@ -73,6 +73,8 @@ static void conf_usage(FILE *out)
 		"                          clients that accept them: on (br,zst,gz), off, or\n"
 		"                          a comma-separated list of br, zst, gz (default on)\n"
 		"      --bpf-obj PATH      steering program object (default %s)\n"
+		"      --user NAME         worker threads read files as NAME, with no\n"
+		"                          capabilities (default xdpserve, else nobody)\n"
 		"  -l, --log-level LEVEL   err, warn, info or debug (default info)\n"
 		"  -h, --help              this text\n"
 		"  -V, --version           the version\n"
@@ -158,6 +160,7 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	cfg->bind_mode = XSK_BIND_AUTO;
 	cfg->log_level = LOG_LEVEL_INFO;
 	http_resolve_config_default(&cfg->files);
+	snprintf(cfg->user, sizeof(cfg->user), "%s", "xdpserve");
 	snprintf(cfg->bpf_obj, sizeof(cfg->bpf_obj), "%s",
 		 obj && *obj ? obj : XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
@@ -181,6 +184,7 @@ enum {
 	OPT_NEG_TTL_MS,
 	OPT_CHUNK_SIZE,
 	OPT_MAX_LOADS,
+	OPT_USER,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -298,6 +302,7 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"precompressed", required_argument, NULL, OPT_PRECOMPRESSED},
 		{"negative-ttl-ms", required_argument, NULL, OPT_NEG_TTL_MS},
 		{"log-level", required_argument, NULL, 'l'},
+		{"user", required_argument, NULL, OPT_USER},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
@@ -393,6 +398,10 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 						"comma-separated list of br, zst and gz\n");
 				return -EINVAL;
 			}
+			break;
+		case OPT_USER:
+			if (!*optarg || copy_string("--user", cfg->user, sizeof(cfg->user), optarg))
+				return -EINVAL;
 			break;
 		case 'l':
 			if (log_level_parse(optarg, &cfg->log_level)) {

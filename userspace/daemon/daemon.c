@@ -34,6 +34,7 @@
 
 #include "common/log.h"
 #include "daemon/conf.h"
+#include "daemon/privilege.h"
 #include "daemon/worker.h"
 #include "http/http_cond.h"
 #include "steer/steer.h"
@@ -55,6 +56,7 @@ struct daemon {
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
+	struct privilege_user user;	     /* the workers read files as this user */
 };
 
 static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
@@ -171,6 +173,9 @@ static int daemon_setup(struct daemon *d)
 	uint64_t cache_frames;
 	int err;
 
+	err = privilege_user_resolve(cfg->user, &d->user);
+	if (err)
+		return err;
 	d->root_fd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (d->root_fd < 0) {
 		err = -errno;
@@ -418,10 +423,16 @@ int daemon_run(const struct xdpserve_config *cfg)
 		goto out;
 	}
 	for (uint32_t i = 0; i < d.nqueues; i++) {
-		if (worker_start(d.workers[i], daemon_worker_cpu(i))) {
+		if (worker_start(d.workers[i], daemon_worker_cpu(i), &d.user)) {
 			status = EXIT_FAILURE;
 			goto out;
 		}
+	}
+	pr_info("workers read files as %s (uid %u, gid %u) with no capabilities", d.user.name,
+		(unsigned int)d.user.uid, (unsigned int)d.user.gid);
+	if (privilege_drop_main()) {
+		status = EXIT_FAILURE;
+		goto out;
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", cfg->ifname, d.nqueues,
 		   d.nqueues == 1 ? "" : "s");

@@ -5,9 +5,15 @@ libxdpserve_a_SOURCES += \
 	%reldir%/conf.h \
 	%reldir%/daemon.c \
 	%reldir%/daemon.h \
+	%reldir%/privilege.c \
+	%reldir%/privilege.h \
 	%reldir%/worker.c \
 	%reldir%/worker.h
 xdpserved_SOURCES = %reldir%/main.c
 xdpserved_LDADD = $(XDPSERVE_LIBS)
 
 UNIT_TESTS += tests/unit/daemon/test_conf
+
+# Least privilege after set-up (privilege.c): per-thread capability sets.
+AM_CFLAGS += $(LIBCAPNG_CFLAGS)
+XDPSERVE_LIBS += $(LIBCAPNG_LIBS)

@@ -33,6 +33,7 @@
 #include "cache/cache.h"
 #include "common/log.h"
 #include "daemon/conf.h"
+#include "daemon/privilege.h"
 #include "http/http_server.h"
 #include "io/io_reader.h"
 #include "tcp/tcp.h"
@@ -55,6 +56,8 @@ struct worker {
 	int wake_fd;
 	pthread_t thread;
 	bool started;
+	const struct privilege_user *user;
+	_Atomic int entered; /* 0 while the thread sets itself up, 1 serving, -errno failed */
 	bool draining;
 	_Atomic uint32_t cmd;
 	_Atomic bool drained;
@@ -193,6 +196,16 @@ static void worker_handle_cmd(struct worker *w, uint32_t cmd)
 	}
 }
 
+/* The thread's first act: a name tests and ps can find, then no privileges. */
+static int worker_enter(struct worker *w)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "xdpserve-q%u", w->index);
+	pthread_setname_np(pthread_self(), name);
+	return privilege_drop_worker(w->user);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -202,7 +215,11 @@ static void *worker_main(void *arg)
 		{.fd = io_reader_fd(w->io), .events = POLLIN},
 		{.fd = w->wake_fd, .events = POLLIN},
 	};
+	int err = worker_enter(w);
 
+	atomic_store(&w->entered, err ? err : 1);
+	if (err)
+		return NULL;
 	for (;;) {
 		uint64_t now = clock_ns(CLOCK_MONOTONIC);
 		uint64_t deadline;
@@ -269,12 +286,27 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int worker_start(struct worker *w, int cpu)
+/* Wait (bounded) for the thread to have dropped its privileges. */
+static int worker_wait_entered(struct worker *w)
+{
+	for (int ms = 0; ms < 10000; ms++) {
+		int state = atomic_load(&w->entered);
+
+		if (state)
+			return state < 0 ? state : 0;
+		usleep(1000);
+	}
+	pr_err("queue %u: the worker thread did not start within 10 s", w->index);
+	return -ETIMEDOUT;
+}
+
+int worker_start(struct worker *w, int cpu, const struct privilege_user *user)
 {
 	pthread_attr_t attr;
 	cpu_set_t set;
 	int err;
 
+	w->user = user;
 	pthread_attr_init(&attr);
 	if (cpu >= 0) {
 		CPU_ZERO(&set);
@@ -299,7 +331,7 @@ int worker_start(struct worker *w, int cpu)
 		return -err;
 	}
 	w->started = true;
-	return 0;
+	return worker_wait_entered(w);
 }
 
 void worker_request(struct worker *w, uint32_t cmd)

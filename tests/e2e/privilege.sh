@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# privilege.sh — least privilege after set-up: started as root, the daemon's
+# worker threads read files as the configured user (here the fallback
+# "nobody": this machine has no xdpserve user) and hold no capability, so a
+# mode-000 file and another user's 0600 file are 403 while a file only that
+# user may read is 200; the main thread keeps only what detaching needs.
+. "$(dirname "$0")/../helpers/testbed.sh"
+. "$(dirname "$0")/../helpers/daemon.sh"
+
+tb_init
+tb_require_root
+tb_require_cmd ip ethtool curl getent
+tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ"
+getent passwd xdpserve >/dev/null && tap_skip_all "a user xdpserve exists; this test expects the nobody fallback"
+getent passwd nobody >/dev/null || tap_skip_all "no user nobody"
+tb_setup
+
+NOBODY_UID=$(id -u nobody)
+NOBODY_GID=$(id -g nobody)
+OTHER_UID=$((NOBODY_UID - 7)) # neither root nor nobody; need not exist
+ROOT=$TB_DIR/root
+mkdir -p "$ROOT/dir"
+echo public >"$ROOT/public.txt"
+echo secret >"$ROOT/mode000.txt" && chmod 000 "$ROOT/mode000.txt"
+echo other >"$ROOT/other0600.txt" && chown "$OTHER_UID" "$ROOT/other0600.txt" &&
+	chmod 600 "$ROOT/other0600.txt"
+echo mine >"$ROOT/nobody0600.txt" && chown nobody "$ROOT/nobody0600.txt" &&
+	chmod 600 "$ROOT/nobody0600.txt"
+echo closed >"$ROOT/dir/inside.txt" && chmod 700 "$ROOT/dir"
+
+tap_check "xdpserved starts as root" xd_start xdpserved --queues 1
+tap_check "it says the workers read files as nobody" \
+	grep -q "workers read files as nobody (uid $NOBODY_UID, gid $NOBODY_GID)" "$LOG"
+
+status_of() { # status_of PATH WANT
+	local got
+	got=$(tb_cli curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$TB_SRV_IP4/$1")
+	echo "$1: $got, want $2"
+	[ "$got" = "$2" ]
+}
+tap_check "a world-readable file is 200" status_of public.txt 200
+tap_check "a mode-000 file is 403 (root could read it)" status_of mode000.txt 403
+tap_check "another user's 0600 file is 403" status_of other0600.txt 403
+tap_check "the configured user's own 0600 file is 200" status_of nobody0600.txt 200
+tap_check "a file in a directory only root may enter is 403" status_of dir/inside.txt 403
+tap_check "a mode-000 file is still 403 when asked again" status_of mode000.txt 403
+
+# Each worker thread (named xdpserve-qN): no capabilities, fsuid/fsgid nobody.
+workers_dropped() {
+	local st n=0 name capeff fsuid fsgid
+	for st in /proc/"$DAEMON"/task/*/status; do
+		name=$(sed -n 's/^Name:\t//p' "$st")
+		case $name in xdpserve-q*) ;; *) continue ;; esac
+		capeff=$(sed -n 's/^CapEff:\t//p' "$st")
+		fsuid=$(awk '/^Uid:/ {print $5}' "$st")
+		fsgid=$(awk '/^Gid:/ {print $5}' "$st")
+		echo "$name: CapEff $capeff fsuid $fsuid fsgid $fsgid"
+		[ "$capeff" = 0000000000000000 ] && [ "$fsuid" = "$NOBODY_UID" ] &&
+			[ "$fsgid" = "$NOBODY_GID" ] || return 1
+		n=$((n + 1))
+	done
+	[ "$n" -ge 1 ]
+}
+tap_check "every worker thread has CapEff 0 and fsuid/fsgid nobody" workers_dropped
+
+# The main thread: CAP_NET_ADMIN (12), CAP_SYS_ADMIN (21), CAP_PERFMON (38),
+# CAP_BPF (39) and nothing else; its file-system identity stays root's.
+main_kept() {
+	local capeff
+	capeff=$(sed -n 's/^CapEff:\t//p' "/proc/$DAEMON/status")
+	echo "main thread CapEff $capeff"
+	[ "$capeff" = 000000c000201000 ]
+}
+tap_check "the main thread keeps CAP_NET_ADMIN CAP_SYS_ADMIN CAP_PERFMON CAP_BPF only" main_kept
+tap_check "every thread has NoNewPrivs" \
+	bash -c "! grep -h '^NoNewPrivs:' /proc/$DAEMON/task/*/status | grep -qv '1\$'"
+tap_check "it still stops cleanly, detaching" xd_stop_clean
+tap_check "and said it detached" grep -q "detached" "$LOG"
+tap_done
