@@ -62,7 +62,7 @@ endif
 
 # Least privilege (worker threads without capabilities, files read as the
 # configured user), warm standby and restart after a crash, the access log.
-dist_check_SCRIPTS += tests/e2e/privilege.sh
+dist_check_SCRIPTS += tests/e2e/privilege.sh tests/e2e/standby.sh
 if E2E_TESTS
-TESTS += tests/e2e/privilege.sh
+TESTS += tests/e2e/privilege.sh tests/e2e/standby.sh
 endif

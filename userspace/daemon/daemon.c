@@ -52,7 +52,8 @@ struct daemon {
 	uint32_t nqueues;
 	uint32_t mtu;
 	struct steer *steer;
-	bool attached_here; /* we attached the program, so we detach it */
+	bool attached_here;    /* we attached the program (or our predecessor did): we detach it */
+	uint32_t prev_prog_id; /* the program the lock's previous holder attached */
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
@@ -136,13 +137,70 @@ static int daemon_check_iface(struct daemon *d)
 /*
  * One daemon per interface: a second one would take over the first one's
  * XSKMAP slots. The lock is per network namespace (interfaces in different
- * namespaces may share a name) and goes with the process.
+ * namespaces may share a name) and goes with the process. The file says
+ * "PID PROG_ID": who holds it, and the program that holder attached (0 when
+ * it adopted one attached by hand), so a successor knows whose it is.
  */
+#define DAEMON_LOCK_WAIT_MS 10000
+
+struct daemon_lock_record {
+	long pid;
+	uint32_t prog_id;
+};
+
+static void daemon_lock_read(int fd, struct daemon_lock_record *rec)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	rec->pid = 0;
+	rec->prog_id = 0;
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%ld %u", &rec->pid, &rec->prog_id) < 1)
+		rec->pid = 0;
+}
+
+/* Record what this daemon holds; best effort (only a successor reads it). */
+static void daemon_lock_write(struct daemon *d, uint32_t prog_id)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof(buf), "%ld %u\n", (long)getpid(), prog_id);
+
+	if (ftruncate(d->lock_fd, 0) || pwrite(d->lock_fd, buf, (size_t)n, 0) != n)
+		pr_debug("cannot write the lock record: %s", strerror(errno));
+}
+
+/*
+ * A daemon killed with SIGKILL holds the lock while the kernel tears its
+ * UMEM down (about 1.5 s), so a successor started at once (Restart=) waits
+ * for it, bounded, instead of failing.
+ */
+static int daemon_lock_wait(struct daemon *d, const char *path)
+{
+	struct daemon_lock_record holder;
+
+	daemon_lock_read(d->lock_fd, &holder);
+	pr_info("waiting up to %d s for the xdpserved that holds %s (PID %ld) to exit",
+		DAEMON_LOCK_WAIT_MS / 1000, path, holder.pid);
+	for (int ms = 0; ms < DAEMON_LOCK_WAIT_MS; ms += 20) {
+		usleep(20000);
+		if (!flock(d->lock_fd, LOCK_EX | LOCK_NB))
+			return 0;
+	}
+	pr_err("another xdpserved (PID %ld) already serves %s (it holds %s); stop it first",
+	       holder.pid, d->cfg->ifname, path);
+	return -EBUSY;
+}
+
 static int daemon_lock_iface(struct daemon *d)
 {
 	const char *dir = "/run/xdpserve";
+	struct daemon_lock_record prev;
 	char path[PATH_MAX];
 	struct stat ns;
+	int err;
 
 	if (stat("/proc/self/ns/net", &ns))
 		ns.st_ino = 0;
@@ -158,10 +216,45 @@ static int daemon_lock_iface(struct daemon *d)
 		return -errno;
 	}
 	if (flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
-		pr_err("another xdpserved already serves %s (it holds %s); stop it first",
-		       d->cfg->ifname, path);
-		return -EBUSY;
+		err = errno == EWOULDBLOCK ? daemon_lock_wait(d, path) : -errno;
+		if (err)
+			return err;
 	}
+	daemon_lock_read(d->lock_fd, &prev);
+	d->prev_prog_id = prev.prog_id;
+	daemon_lock_write(d, 0);
+	return 0;
+}
+
+/*
+ * Attach, or adopt the program left attached. One an earlier daemon
+ * attached (its id in the lock record) becomes ours, to detach on stop;
+ * one attached by hand stays when we stop. Either way only our endpoints
+ * stay served.
+ */
+static int daemon_steer(struct daemon *d)
+{
+	const struct xdpserve_config *cfg = d->cfg;
+	bool adopted;
+	int err;
+
+	err = steer__attach_or_adopt(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer, &adopted);
+	if (err)
+		return err;
+	d->attached_here = !adopted || steer_prog_id(d->steer) == d->prev_prog_id;
+	if (adopted && d->attached_here)
+		pr_info("the program was attached by the previous xdpserved; this one detaches it "
+			"on stop");
+	else if (adopted)
+		pr_info("the program was attached by hand (ip link, xdpservectl attach); it stays "
+			"attached when this daemon stops (xdpservectl detach %s removes it)",
+			cfg->ifname);
+	if (adopted) {
+		err = steer_endpoint_keep_only(d->steer, cfg->endpoints, cfg->nendpoints);
+		if (err < 0)
+			return err;
+	}
+	daemon_lock_write(d, d->attached_here ? steer_prog_id(d->steer) : 0);
 	return 0;
 }
 
@@ -198,13 +291,7 @@ static int daemon_setup(struct daemon *d)
 		return -EINVAL;
 	}
 
-	err = steer__attach(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer);
-	if (err == -EEXIST) {
-		pr_info("the steering program is already attached to %s; using it", cfg->ifname);
-		err = steer__open(cfg->ifname, &d->steer);
-	} else if (!err) {
-		d->attached_here = true;
-	}
+	err = daemon_steer(d);
 	if (err)
 		return err;
 	pr_info("steering program on %s in %s mode", cfg->ifname, steer_mode_name(d->steer));
@@ -357,6 +444,7 @@ static void daemon_drain(struct daemon *d, struct daemon_watchdog *wd)
 		d->attached_here = false;
 		steer__close(d->steer);
 		d->steer = NULL;
+		daemon_lock_write(d, 0);
 	}
 }
 
@@ -369,7 +457,9 @@ static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_wat
 		int sig = sigtimedwait(set, NULL, &tick);
 
 		if (sig == SIGTERM || sig == SIGINT) {
-			pr_info("%s: draining connections, then detaching from %s", strsignal(sig),
+			pr_info("%s: draining connections, then %s %s", strsignal(sig),
+				d->attached_here ? "detaching from"
+						 : "leaving the program attached to",
 				d->cfg->ifname);
 			return;
 		}

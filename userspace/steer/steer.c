@@ -502,6 +502,25 @@ out_pins:
 	return err;
 }
 
+int steer__attach_or_adopt(const char *ifname, const char *obj_path, enum steer_mode mode,
+			   struct steer **out, bool *adopted)
+{
+	struct xdp_multiprog *mp = NULL;
+	struct xdp_program *found;
+	int ifindex = steer_ifindex(ifname);
+
+	if (ifindex < 0)
+		return ifindex;
+	*adopted = !steer_find(ifindex, &mp, &found);
+	if (!*adopted)
+		return steer__attach(ifname, obj_path, mode, out);
+	pr_info("%s is attached to %s already (%s mode, program id %u); using it",
+		XDPSERVE_PROG_NAME, ifname, steer_attach_mode_name(xdp_multiprog__attach_mode(mp)),
+		xdp_program__id(found));
+	xdp_multiprog__close(mp);
+	return steer_open_ifindex(ifname, ifindex, out);
+}
+
 int steer__detach(struct steer *s)
 {
 	struct xdp_multiprog *mp = NULL;
