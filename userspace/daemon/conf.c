@@ -75,6 +75,9 @@ static void conf_usage(FILE *out)
 		"      --bpf-obj PATH      steering program object (default %s)\n"
 		"      --user NAME         worker threads read files as NAME, with no\n"
 		"                          capabilities (default xdpserve, else nobody)\n"
+		"      --access-log PATH|journal|off  one line per answer (default off);\n"
+		"                          SIGUSR2 reopens PATH (logrotate)\n"
+		"      --access-log-format combined|json  (default combined)\n"
 		"  -l, --log-level LEVEL   err, warn, info or debug (default info)\n"
 		"  -h, --help              this text\n"
 		"  -V, --version           the version\n"
@@ -185,6 +188,8 @@ enum {
 	OPT_CHUNK_SIZE,
 	OPT_MAX_LOADS,
 	OPT_USER,
+	OPT_ACCESS_LOG,
+	OPT_ACCESS_LOG_FORMAT,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -303,6 +308,8 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"negative-ttl-ms", required_argument, NULL, OPT_NEG_TTL_MS},
 		{"log-level", required_argument, NULL, 'l'},
 		{"user", required_argument, NULL, OPT_USER},
+		{"access-log", required_argument, NULL, OPT_ACCESS_LOG},
+		{"access-log-format", required_argument, NULL, OPT_ACCESS_LOG_FORMAT},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
@@ -402,6 +409,20 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		case OPT_USER:
 			if (!*optarg || copy_string("--user", cfg->user, sizeof(cfg->user), optarg))
 				return -EINVAL;
+			break;
+		case OPT_ACCESS_LOG:
+			if (!*optarg ||
+			    copy_string("--access-log", cfg->access_log, sizeof(cfg->access_log),
+					strcmp(optarg, "off") ? optarg : ""))
+				return -EINVAL;
+			break;
+		case OPT_ACCESS_LOG_FORMAT:
+			if (strcmp(optarg, "combined") && strcmp(optarg, "json")) {
+				fprintf(stderr,
+					"xdpserved: --access-log-format is combined or json\n");
+				return -EINVAL;
+			}
+			cfg->access_log_format = !strcmp(optarg, "json"); /* ACCESS_LOG_JSON */
 			break;
 		case 'l':
 			if (log_level_parse(optarg, &cfg->log_level)) {

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "daemon/access_log.h"
 #include "daemon/conf.h"
 #include "daemon/privilege.h"
 #include "daemon/worker.h"
@@ -57,6 +58,7 @@ struct daemon {
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
+	struct access_log *access;	     /* NULL: off */
 	struct privilege_user user;	     /* the workers read files as this user */
 };
 
@@ -311,8 +313,16 @@ static int daemon_setup(struct daemon *d)
 		pr_err("no random bytes for the ETag key: %s", strerror(errno));
 		return err;
 	}
+	if (cfg->access_log[0]) {
+		err = access_log__create(cfg->access_log, cfg->access_log_format, d->nqueues,
+					 &d->access);
+		if (err)
+			return err;
+	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
-		err = worker__create(cfg, d->umem, i, d->root_fd, d->etag_key, &d->workers[i]);
+		err = worker__create(cfg, d->umem, i, d->root_fd, d->etag_key,
+				     d->access ? access_log_ring(d->access, i) : NULL,
+				     &d->workers[i]);
 		if (err)
 			return err;
 		err = steer_xsk_set(d->steer, i, worker_xsk_fd(d->workers[i]));
@@ -347,6 +357,7 @@ static void daemon_teardown(struct daemon *d, int *status)
 			*status = EXIT_FAILURE;
 		d->workers[i] = NULL;
 	}
+	access_log__destroy(d->access);
 	if (d->umem && umem__destroy(d->umem))
 		*status = EXIT_FAILURE;
 	if (d->steer) {
@@ -463,6 +474,8 @@ static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_wat
 				d->cfg->ifname);
 			return;
 		}
+		if (sig == SIGUSR2 && d->access)
+			access_log_reopen(d->access);
 		if (sig == SIGUSR1)
 			for (uint32_t i = 0; i < d->nqueues; i++)
 				worker_request(d->workers[i], WORKER_CMD_DUMP);
@@ -506,6 +519,7 @@ int daemon_run(const struct xdpserve_config *cfg)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	if (daemon_setup(&d)) {
@@ -517,6 +531,10 @@ int daemon_run(const struct xdpserve_config *cfg)
 			status = EXIT_FAILURE;
 			goto out;
 		}
+	}
+	if (d.access && access_log_start(d.access)) {
+		status = EXIT_FAILURE;
+		goto out;
 	}
 	pr_info("workers read files as %s (uid %u, gid %u) with no capabilities", d.user.name,
 		(unsigned int)d.user.uid, (unsigned int)d.user.gid);

@@ -32,6 +32,7 @@
 
 #include "cache/cache.h"
 #include "common/log.h"
+#include "daemon/access_log.h"
 #include "daemon/conf.h"
 #include "daemon/privilege.h"
 #include "http/http_server.h"
@@ -53,6 +54,7 @@ struct worker {
 	struct cache *cache;
 	struct http_server *http;
 	struct tcp_stack *stack;
+	struct access_log_ring *access; /* NULL: access log off */
 	int wake_fd;
 	pthread_t thread;
 	bool started;
@@ -161,6 +163,10 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)c.stale, (unsigned long long)c.waits,
 		(unsigned long long)c.wait_timeouts, c.waiting, c.loading, c.zombies);
 	worker_dump_disk(w, &c);
+	if (w->access)
+		pr_info("queue %u access log: records %llu, dropped %llu (ring full)", w->index,
+			(unsigned long long)atomic_load(&w->access->pushed),
+			(unsigned long long)atomic_load(&w->access->dropped));
 	if (!xsk_queue_stats(w->q, &x))
 		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
 			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
@@ -365,7 +371,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 }
 
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, const uint8_t *etag_key, struct worker **out)
+		   int root_fd, const uint8_t *etag_key, struct access_log_ring *access,
+		   struct worker **out)
 {
 	struct xsk_queue_opts qopts = {
 		.partition = index,
@@ -384,6 +391,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	w->cfg = cfg;
 	w->index = index;
 	w->umem = umem;
+	w->access = access;
 	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (w->wake_fd < 0) {
 		err = -errno;
@@ -417,6 +425,10 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 		hcfg.limits.head = tc.rx_buf_size - 1;
 	memcpy(hcfg.etag_key, etag_key, sizeof(hcfg.etag_key));
 	hcfg.files = cfg->files;
+	if (access) {
+		hcfg.access = access_log_submit;
+		hcfg.access_ctx = access;
+	}
 	err = http_server__create(&hcfg, w->cache, &w->http);
 	if (err) {
 		pr_err("queue %u: HTTP server setup failed (%u connections): %s", index,

@@ -31,8 +31,11 @@ enum worker_cmd {
  * copied) is the daemon's ETag key, the same for every worker. 0 or
  * -errno (logged).
  */
+struct access_log_ring;
+/* `access`: this worker's access log ring, NULL when the log is off. */
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, const uint8_t *etag_key, struct worker **out);
+		   int root_fd, const uint8_t *etag_key, struct access_log_ring *access,
+		   struct worker **out);
 /*
  * Tear down a stopped (or never started) worker: drain TX completions,
  * close connections, free the cache, and check that every UMEM frame of
