@@ -82,7 +82,8 @@ static void conf_usage(FILE *out)
 		"  -h, --help              this text\n"
 		"  -V, --version           the version\n"
 		"\n"
-		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
+		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters;\n"
+		"SIGUSR2 reopens the access log.\n",
 		DEFAULT_MAX_LOADS, DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE,
 		DEFAULT_DRAIN_MS, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S,
 		DEFAULT_SEND_TIMEOUT_S, DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S,
