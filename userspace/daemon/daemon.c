@@ -191,8 +191,8 @@ static int daemon_lock_wait(struct daemon *d, const char *path)
 		if (!flock(d->lock_fd, LOCK_EX | LOCK_NB))
 			return 0;
 	}
-	pr_err("another xdpserved (PID %ld) already serves %s (it holds %s); stop it first",
-	       holder.pid, d->cfg->ifname, path);
+	pr_err("another xdpserved already serves %s (PID %ld holds %s); stop it first",
+	       d->cfg->ifname, holder.pid, path);
 	return -EBUSY;
 }
 
