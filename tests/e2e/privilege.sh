@@ -28,7 +28,7 @@ echo mine >"$ROOT/nobody0600.txt" && chown nobody "$ROOT/nobody0600.txt" &&
 	chmod 600 "$ROOT/nobody0600.txt"
 echo closed >"$ROOT/dir/inside.txt" && chmod 700 "$ROOT/dir"
 
-tap_check "xdpserved starts as root" xd_start xdpserved --queues 1
+tap_check "xdpserved starts as root" xd_start xdpserved --queues 1 --access-log "$TB_DIR/access.log"
 tap_check "it says the workers read files as nobody" \
 	grep -q "workers read files as nobody (uid $NOBODY_UID, gid $NOBODY_GID)" "$LOG"
 
@@ -62,6 +62,29 @@ workers_dropped() {
 	[ "$n" -ge 1 ]
 }
 tap_check "every worker thread has CapEff 0 and fsuid/fsgid nobody" workers_dropped
+
+# The opens above went through the worker's io_uring (its "opens" counter),
+# so the 403s show io_uring checking them as the worker's fsuid.
+uring_opened() {
+	kill -USR1 "$DAEMON"
+	sleep 0.3
+	grep 'disk: opens' "$LOG" | tail -1
+	[ "$(grep 'disk: opens' "$LOG" | tail -1 | sed -n 's/.*opens \([0-9]*\),.*/\1/p')" -ge 1 ]
+}
+tap_check "the files were opened through io_uring" uring_opened
+# Every thread but the main one (io_uring's iou-wrk threads, the access
+# log thread) has no capabilities either.
+others_dropped() {
+	local st
+	for st in /proc/"$DAEMON"/task/*/status; do
+		[ "$st" = "/proc/$DAEMON/task/$DAEMON/status" ] && continue
+		sed -n 's/^Name:\t//p' "$st" | tr '\n' ' '
+		grep '^CapEff:' "$st"
+		grep -q '^CapEff:.0000000000000000$' "$st" || return 1
+	done
+}
+tap_check "every other thread has CapEff 0 too" others_dropped
+tap_diag "threads: $(cat /proc/"$DAEMON"/task/*/comm | sort | uniq -c | tr -s ' \n' ' ')"
 
 # The main thread: CAP_NET_ADMIN (12), CAP_SYS_ADMIN (21), CAP_PERFMON (38),
 # CAP_BPF (39) and nothing else; its file-system identity stays root's.
