@@ -17,6 +17,7 @@ tb_setup
 
 NOBODY_UID=$(id -u nobody)
 NOBODY_GID=$(id -g nobody)
+NOBODY_GROUPS=$(id -G nobody | tr ' ' '\n' | sort -n | xargs)
 OTHER_UID=$((NOBODY_UID - 7)) # neither root nor nobody; need not exist
 ROOT=$TB_DIR/root
 mkdir -p "$ROOT/dir"
@@ -54,14 +55,17 @@ workers_dropped() {
 		capeff=$(sed -n 's/^CapEff:\t//p' "$st")
 		fsuid=$(awk '/^Uid:/ {print $5}' "$st")
 		fsgid=$(awk '/^Gid:/ {print $5}' "$st")
-		echo "$name: CapEff $capeff fsuid $fsuid fsgid $fsgid"
+		groups=$(sed -n 's/^Groups:\t*//p' "$st" | xargs)
+		echo "$name: CapEff $capeff fsuid $fsuid fsgid $fsgid groups $groups"
 		[ "$capeff" = 0000000000000000 ] && [ "$fsuid" = "$NOBODY_UID" ] &&
-			[ "$fsgid" = "$NOBODY_GID" ] || return 1
+			[ "$fsgid" = "$NOBODY_GID" ] && [ "$groups" = "$NOBODY_GROUPS" ] || return 1
 		n=$((n + 1))
 	done
 	[ "$n" -ge 1 ]
 }
-tap_check "every worker thread has CapEff 0 and fsuid/fsgid nobody" workers_dropped
+tap_check "every worker thread has CapEff 0 and fsuid, fsgid and groups of nobody" workers_dropped
+tap_check "the main thread keeps root's groups" \
+	bash -c "grep -q '^Groups:.*\b0\b' /proc/$DAEMON/status || grep -q '^Groups:\s*$' /proc/$DAEMON/status"
 
 # The opens above went through the worker's io_uring (its "opens" counter),
 # so the 403s show io_uring checking them as the worker's fsuid.
@@ -99,4 +103,20 @@ tap_check "every thread has NoNewPrivs" \
 	bash -c "! grep -h '^NoNewPrivs:' /proc/$DAEMON/task/*/status | grep -qv '1\$'"
 tap_check "it still stops cleanly, detaching" xd_stop_clean
 tap_check "and said it detached" grep -q "detached" "$LOG"
+
+unknown_user() {
+	local out status
+	out=$(tb_srv timeout 20 "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
+		--addr "$TB_SRV_IP4:80" --root "$ROOT" --bpf-obj "$TB_BPF_OBJ" --user no-such-user-7 2>&1)
+	status=$?
+	echo "exit $status: $out"
+	[ "$status" -ne 0 ] && grep -q -- "--user no-such-user-7: no such user" <<<"$out" &&
+		! grep -q 'attached' <<<"$out"
+}
+tap_check "an unknown --user is refused before anything is attached" unknown_user
+tap_check "--user root starts, with a warning" xd_start asroot --user root
+tap_check "(the warning)" grep -q "warning: --user root: workers read files as root" "$LOG"
+tap_check "as root without capabilities a mode-000 file is still 403" status_of mode000.txt 403
+tap_check "so is another user's 0600 file" status_of other0600.txt 403
+tap_check "it stops cleanly" xd_stop_clean
 tap_done

@@ -71,8 +71,10 @@ tap_check "the stale endpoint :8080 is no longer served, :80 still is" only_80
 tap_check "and :80 is served by xdpserve again" tb_wait 5 served_by "from xdpserve"
 
 # Restart right after a crash: no pause between kill -9 and the new start.
+t0=$(date +%s%N)
 kill -KILL "$DAEMON"
 tap_check "a daemon started right after kill -9 starts" start_daemon third
+tap_diag "kill -9 to the next daemon's ready: $((($(date +%s%N) - t0) / 1000000)) ms"
 tap_check "without 'another xdpserved already serves'" bash -c "! grep -q 'already serves' '$LOG'"
 tap_check "and serves" tb_wait 5 served_by "from xdpserve"
 grep -h 'waiting up to' "$LOG" | sed 's/^/# /'
@@ -88,6 +90,20 @@ tap_check "SIGTERM stops the adopting daemon, detaching" stop_clean
 tap_check "no xdpserve program is left on the interface" \
 	bash -c "! ip netns exec '$TB_NS_SRV' '$TB_XDPSERVECTL' stats '$TB_SRV_IF' >/dev/null 2>&1"
 tap_check "the standby answers again" tb_wait 5 served_by "from the kernel"
+
+# A program attached by hand is used, and left attached on stop.
+tap_check "xdpservectl attach attaches the program by hand" \
+	bash -c "ip netns exec '$TB_NS_SRV' '$TB_XDPSERVECTL' attach '$TB_SRV_IF' --obj '$TB_BPF_OBJ' --mode skb"
+tap_check "a daemon starts on it" start_daemon byhand
+tap_check "it says the program stays attached when it stops" grep -q 'attached by hand' "$LOG"
+tap_check "and serves" tb_wait 5 served_by "from xdpserve"
+kill -TERM "$DAEMON"
+wait "$DAEMON"
+tap_check "after SIGTERM the program is still attached" \
+	bash -c "ip netns exec '$TB_NS_SRV' '$TB_XDPSERVECTL' stats '$TB_SRV_IF' >/dev/null"
+tap_check "without the daemon's endpoint: the standby answers" tb_wait 5 served_by "from the kernel"
+tap_check "xdpservectl detach removes it" \
+	bash -c "ip netns exec '$TB_NS_SRV' '$TB_XDPSERVECTL' detach '$TB_SRV_IF'"
 
 # The lock's wait, deterministic: hold the lock 2 s from the shell.
 NETNS_INO=$(tb_srv stat -L -c %i /proc/self/ns/net)
