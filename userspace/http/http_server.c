@@ -396,7 +396,7 @@ static void http_conn_process(struct http_conn *hc)
 		}
 		hc->parsed_len = 0; /* a complete head: parse it whole if it must wait */
 		tcp_conn_set_deadline(c, TCP_DEADLINE_NONE);
-		if (!hc->head_ns)
+		if (h->cfg.access && !hc->head_ns)
 			hc->head_ns = tcp_stack__now(tcp_conn_stack(c));
 		if (n < 0) {
 			body0 = h->stats.body_bytes;
