@@ -79,6 +79,16 @@ tap_check "without 'another xdpserved already serves'" bash -c "! grep -q 'alrea
 tap_check "and serves" tb_wait 5 served_by "from xdpserve"
 grep -h 'waiting up to' "$LOG" | sed 's/^/# /'
 
+refused_while_running() {
+	local out status
+	out=$(tb_srv timeout 30 "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
+		--addr "$TB_SRV_IP4:80" --root "$ROOT" --bpf-obj "$TB_BPF_OBJ" 2>&1)
+	status=$?
+	echo "exit $status: $out"
+	[ "$status" -ne 0 ] && grep -q "another xdpserved already serves $TB_SRV_IF (PID $DAEMON .* and is running)" <<<"$out"
+}
+tap_check "a daemon started beside a running one gives up: it is running" refused_while_running
+
 stop_clean() {
 	kill -TERM "$DAEMON"
 	wait "$DAEMON"

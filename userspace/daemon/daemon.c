@@ -174,14 +174,56 @@ static void daemon_lock_write(struct daemon *d, uint32_t prog_id)
 		pr_debug("cannot write the lock record: %s", strerror(errno));
 }
 
+enum daemon_holder {
+	DAEMON_HOLDER_UNKNOWN, /* gone, or not an xdpserved of this PID namespace */
+	DAEMON_HOLDER_EXITING,
+	DAEMON_HOLDER_RUNNING,
+};
+
+/* Whether the lock's holder is an xdpserved still running or one on its way out. */
+static enum daemon_holder daemon_holder_state(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags = 0;
+	unsigned long long sigpnd = 0, shdpnd = 0;
+	char state = '?';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = pid > 0 ? fopen(path, "re") : NULL;
+	if (!f)
+		return DAEMON_HOLDER_UNKNOWN;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!p || !strstr(buf, "(xdpserved)") || !(p = strrchr(buf, ')')) ||
+	    sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return DAEMON_HOLDER_UNKNOWN;
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(buf, sizeof(buf), f)) {
+		sscanf(buf, "SigPnd: %llx", &sigpnd);
+		sscanf(buf, "ShdPnd: %llx", &shdpnd);
+	}
+	if (f)
+		fclose(f);
+	/* Zombie or dead, PF_EXITING, or SIGKILL pending. */
+	if (state == 'Z' || state == 'X' || (flags & 0x4) || ((sigpnd | shdpnd) & (1ull << 8)))
+		return DAEMON_HOLDER_EXITING;
+	return DAEMON_HOLDER_RUNNING;
+}
+
 /*
  * A daemon killed with SIGKILL holds the lock while the kernel tears its
  * UMEM down (about 1.5 s), so a successor started at once (Restart=) waits
- * for it, bounded, instead of failing.
+ * for it, bounded, instead of failing. A holder seen running (not exiting)
+ * for DAEMON_LOCK_RUNNING_MS is a live daemon: no point waiting for it.
  */
+#define DAEMON_LOCK_RUNNING_MS 1000
+
 static int daemon_lock_wait(struct daemon *d, const char *path)
 {
 	struct daemon_lock_record holder;
+	int running_ms = 0;
 
 	daemon_lock_read(d->lock_fd, &holder);
 	pr_info("waiting up to %d s for the xdpserved that holds %s (PID %ld) to exit",
@@ -190,9 +232,14 @@ static int daemon_lock_wait(struct daemon *d, const char *path)
 		usleep(20000);
 		if (!flock(d->lock_fd, LOCK_EX | LOCK_NB))
 			return 0;
+		if (daemon_holder_state(holder.pid) != DAEMON_HOLDER_RUNNING)
+			running_ms = 0;
+		else if ((running_ms += 20) >= DAEMON_LOCK_RUNNING_MS)
+			break;
 	}
-	pr_err("another xdpserved already serves %s (PID %ld holds %s); stop it first",
-	       d->cfg->ifname, holder.pid, path);
+	pr_err("another xdpserved already serves %s (PID %ld holds %s%s); stop it first",
+	       d->cfg->ifname, holder.pid, path,
+	       running_ms >= DAEMON_LOCK_RUNNING_MS ? " and is running" : " after 10 s");
 	return -EBUSY;
 }
 
