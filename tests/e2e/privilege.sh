@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # privilege.sh — least privilege after set-up: started as root, the daemon's
-# worker threads read files as the configured user (here the fallback
-# "nobody": this machine has no xdpserve user) and hold no capability, so a
+# worker threads read files as the configured user (the default: xdpserve
+# where the package created it, else "nobody") and hold no capability, so a
 # mode-000 file and another user's 0600 file are 403 while a file only that
 # user may read is 200; the main thread keeps only what detaching needs.
 . "$(dirname "$0")/../helpers/testbed.sh"
@@ -11,27 +11,29 @@ tb_init
 tb_require_root
 tb_require_cmd ip ethtool curl getent
 tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ"
-getent passwd xdpserve >/dev/null && tap_skip_all "a user xdpserve exists; this test expects the nobody fallback"
-getent passwd nobody >/dev/null || tap_skip_all "no user nobody"
+# The default user: xdpserve where the package created it, else nobody.
+WORKER_USER=nobody
+getent passwd xdpserve >/dev/null && WORKER_USER=xdpserve
+getent passwd "$WORKER_USER" >/dev/null || tap_skip_all "no user $WORKER_USER"
 tb_setup
 
-NOBODY_UID=$(id -u nobody)
-NOBODY_GID=$(id -g nobody)
-NOBODY_GROUPS=$(id -G nobody | tr ' ' '\n' | sort -n | xargs)
-OTHER_UID=$((NOBODY_UID - 7)) # neither root nor nobody; need not exist
+WORKER_UID=$(id -u "$WORKER_USER")
+WORKER_GID=$(id -g "$WORKER_USER")
+WORKER_GROUPS=$(id -G "$WORKER_USER" | tr ' ' '\n' | sort -n | xargs)
+OTHER_UID=$((WORKER_UID + 7)) # neither root nor the worker user; need not exist
 ROOT=$TB_DIR/root
 mkdir -p "$ROOT/dir"
 echo public >"$ROOT/public.txt"
 echo secret >"$ROOT/mode000.txt" && chmod 000 "$ROOT/mode000.txt"
 echo other >"$ROOT/other0600.txt" && chown "$OTHER_UID" "$ROOT/other0600.txt" &&
 	chmod 600 "$ROOT/other0600.txt"
-echo mine >"$ROOT/nobody0600.txt" && chown nobody "$ROOT/nobody0600.txt" &&
-	chmod 600 "$ROOT/nobody0600.txt"
+echo mine >"$ROOT/user0600.txt" && chown "$WORKER_USER" "$ROOT/user0600.txt" &&
+	chmod 600 "$ROOT/user0600.txt"
 echo closed >"$ROOT/dir/inside.txt" && chmod 700 "$ROOT/dir"
 
 tap_check "xdpserved starts as root" xd_start xdpserved --queues 1 --access-log "$TB_DIR/access.log"
-tap_check "it says the workers read files as nobody" \
-	grep -q "workers read files as nobody (uid $NOBODY_UID, gid $NOBODY_GID)" "$LOG"
+tap_check "it says the workers read files as $WORKER_USER" \
+	grep -q "workers read files as $WORKER_USER (uid $WORKER_UID, gid $WORKER_GID)" "$LOG"
 
 status_of() { # status_of PATH WANT
 	local got
@@ -42,11 +44,11 @@ status_of() { # status_of PATH WANT
 tap_check "a world-readable file is 200" status_of public.txt 200
 tap_check "a mode-000 file is 403 (root could read it)" status_of mode000.txt 403
 tap_check "another user's 0600 file is 403" status_of other0600.txt 403
-tap_check "the configured user's own 0600 file is 200" status_of nobody0600.txt 200
+tap_check "the configured user's own 0600 file is 200" status_of user0600.txt 200
 tap_check "a file in a directory only root may enter is 403" status_of dir/inside.txt 403
 tap_check "a mode-000 file is still 403 when asked again" status_of mode000.txt 403
 
-# Each worker thread (named xdpserve-qN): no capabilities, fsuid/fsgid nobody.
+# Each worker thread (named xdpserve-qN): no capabilities, fsuid/fsgid the user's.
 workers_dropped() {
 	local st n=0 name capeff fsuid fsgid
 	for st in /proc/"$DAEMON"/task/*/status; do
@@ -57,13 +59,13 @@ workers_dropped() {
 		fsgid=$(awk '/^Gid:/ {print $5}' "$st")
 		groups=$(sed -n 's/^Groups:\t*//p' "$st" | xargs)
 		echo "$name: CapEff $capeff fsuid $fsuid fsgid $fsgid groups $groups"
-		[ "$capeff" = 0000000000000000 ] && [ "$fsuid" = "$NOBODY_UID" ] &&
-			[ "$fsgid" = "$NOBODY_GID" ] && [ "$groups" = "$NOBODY_GROUPS" ] || return 1
+		[ "$capeff" = 0000000000000000 ] && [ "$fsuid" = "$WORKER_UID" ] &&
+			[ "$fsgid" = "$WORKER_GID" ] && [ "$groups" = "$WORKER_GROUPS" ] || return 1
 		n=$((n + 1))
 	done
 	[ "$n" -ge 1 ]
 }
-tap_check "every worker thread has CapEff 0 and fsuid, fsgid and groups of nobody" workers_dropped
+tap_check "every worker thread has CapEff 0 and fsuid, fsgid and groups of $WORKER_USER" workers_dropped
 tap_check "the main thread keeps root's groups" \
 	bash -c "grep -q '^Groups:.*\b0\b' /proc/$DAEMON/status || grep -q '^Groups:\s*$' /proc/$DAEMON/status"
 
