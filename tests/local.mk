@@ -59,3 +59,11 @@ dist_check_SCRIPTS += tests/e2e/flood.sh
 if E2E_TESTS
 TESTS += tests/e2e/flood.sh
 endif
+
+# Least privilege (worker threads without capabilities, files read as the
+# configured user), warm standby and restart after a crash, the access log.
+dist_check_SCRIPTS += tests/e2e/privilege.sh tests/e2e/standby.sh tests/e2e/access_log.sh
+EXTRA_DIST += logrotate/xdpserve
+if E2E_TESTS
+TESTS += tests/e2e/privilege.sh tests/e2e/standby.sh tests/e2e/access_log.sh
+endif

@@ -73,11 +73,17 @@ static void conf_usage(FILE *out)
 		"                          clients that accept them: on (br,zst,gz), off, or\n"
 		"                          a comma-separated list of br, zst, gz (default on)\n"
 		"      --bpf-obj PATH      steering program object (default %s)\n"
+		"      --user NAME         worker threads read files as NAME, with no\n"
+		"                          capabilities (default xdpserve, else nobody)\n"
+		"      --access-log PATH|journal|off  one line per answer (default off);\n"
+		"                          SIGUSR2 reopens PATH (logrotate)\n"
+		"      --access-log-format combined|json  (default combined)\n"
 		"  -l, --log-level LEVEL   err, warn, info or debug (default info)\n"
 		"  -h, --help              this text\n"
 		"  -V, --version           the version\n"
 		"\n"
-		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
+		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters;\n"
+		"SIGUSR2 reopens the access log.\n",
 		DEFAULT_MAX_LOADS, DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE,
 		DEFAULT_DRAIN_MS, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S,
 		DEFAULT_SEND_TIMEOUT_S, DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S,
@@ -158,6 +164,7 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	cfg->bind_mode = XSK_BIND_AUTO;
 	cfg->log_level = LOG_LEVEL_INFO;
 	http_resolve_config_default(&cfg->files);
+	snprintf(cfg->user, sizeof(cfg->user), "%s", "xdpserve");
 	snprintf(cfg->bpf_obj, sizeof(cfg->bpf_obj), "%s",
 		 obj && *obj ? obj : XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
@@ -181,6 +188,9 @@ enum {
 	OPT_NEG_TTL_MS,
 	OPT_CHUNK_SIZE,
 	OPT_MAX_LOADS,
+	OPT_USER,
+	OPT_ACCESS_LOG,
+	OPT_ACCESS_LOG_FORMAT,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -298,6 +308,9 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"precompressed", required_argument, NULL, OPT_PRECOMPRESSED},
 		{"negative-ttl-ms", required_argument, NULL, OPT_NEG_TTL_MS},
 		{"log-level", required_argument, NULL, 'l'},
+		{"user", required_argument, NULL, OPT_USER},
+		{"access-log", required_argument, NULL, OPT_ACCESS_LOG},
+		{"access-log-format", required_argument, NULL, OPT_ACCESS_LOG_FORMAT},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
@@ -393,6 +406,24 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 						"comma-separated list of br, zst and gz\n");
 				return -EINVAL;
 			}
+			break;
+		case OPT_USER:
+			if (!*optarg || copy_string("--user", cfg->user, sizeof(cfg->user), optarg))
+				return -EINVAL;
+			break;
+		case OPT_ACCESS_LOG:
+			if (!*optarg ||
+			    copy_string("--access-log", cfg->access_log, sizeof(cfg->access_log),
+					strcmp(optarg, "off") ? optarg : ""))
+				return -EINVAL;
+			break;
+		case OPT_ACCESS_LOG_FORMAT:
+			if (strcmp(optarg, "combined") && strcmp(optarg, "json")) {
+				fprintf(stderr,
+					"xdpserved: --access-log-format is combined or json\n");
+				return -EINVAL;
+			}
+			cfg->access_log_format = !strcmp(optarg, "json"); /* ACCESS_LOG_JSON */
 			break;
 		case 'l':
 			if (log_level_parse(optarg, &cfg->log_level)) {

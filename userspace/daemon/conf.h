@@ -46,6 +46,9 @@ struct xdpserve_config {
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */
 	enum log_level log_level;
+	char user[64];			  /* --user: the workers read files as this user */
+	char access_log[PATH_MAX];	  /* --access-log: a path, "journal", or "" (off) */
+	int access_log_format;		  /* --access-log-format: enum access_log_format */
 	struct http_resolve_config files; /* --index, --serve-dotfiles, --precompressed */
 };
 

@@ -33,7 +33,9 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "daemon/access_log.h"
 #include "daemon/conf.h"
+#include "daemon/privilege.h"
 #include "daemon/worker.h"
 #include "http/http_cond.h"
 #include "steer/steer.h"
@@ -51,10 +53,13 @@ struct daemon {
 	uint32_t nqueues;
 	uint32_t mtu;
 	struct steer *steer;
-	bool attached_here; /* we attached the program, so we detach it */
+	bool attached_here;    /* we attached the program (or our predecessor did): we detach it */
+	uint32_t prev_prog_id; /* the program the lock's previous holder attached */
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
+	struct access_log *access;	     /* NULL: off */
+	struct privilege_user user;	     /* the workers read files as this user */
 };
 
 static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
@@ -134,13 +139,117 @@ static int daemon_check_iface(struct daemon *d)
 /*
  * One daemon per interface: a second one would take over the first one's
  * XSKMAP slots. The lock is per network namespace (interfaces in different
- * namespaces may share a name) and goes with the process.
+ * namespaces may share a name) and goes with the process. The file says
+ * "PID PROG_ID": who holds it, and the program that holder attached (0 when
+ * it adopted one attached by hand), so a successor knows whose it is.
  */
+#define DAEMON_LOCK_WAIT_MS 10000
+
+struct daemon_lock_record {
+	long pid;
+	uint32_t prog_id;
+};
+
+static void daemon_lock_read(int fd, struct daemon_lock_record *rec)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	rec->pid = 0;
+	rec->prog_id = 0;
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%ld %u", &rec->pid, &rec->prog_id) < 1)
+		rec->pid = 0;
+}
+
+/* Record what this daemon holds; best effort (only a successor reads it). */
+static void daemon_lock_write(struct daemon *d, uint32_t prog_id)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof(buf), "%ld %u\n", (long)getpid(), prog_id);
+
+	if (ftruncate(d->lock_fd, 0) || pwrite(d->lock_fd, buf, (size_t)n, 0) != n)
+		pr_debug("cannot write the lock record: %s", strerror(errno));
+}
+
+enum daemon_holder {
+	DAEMON_HOLDER_UNKNOWN, /* gone, or not an xdpserved of this PID namespace */
+	DAEMON_HOLDER_EXITING,
+	DAEMON_HOLDER_RUNNING,
+};
+
+/* Whether the lock's holder is an xdpserved still running or one on its way out. */
+static enum daemon_holder daemon_holder_state(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags = 0;
+	unsigned long long sigpnd = 0, shdpnd = 0;
+	char state = '?';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = pid > 0 ? fopen(path, "re") : NULL;
+	if (!f)
+		return DAEMON_HOLDER_UNKNOWN;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!p || !strstr(buf, "(xdpserved)") || !(p = strrchr(buf, ')')) ||
+	    sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return DAEMON_HOLDER_UNKNOWN;
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(buf, sizeof(buf), f)) {
+		sscanf(buf, "SigPnd: %llx", &sigpnd);
+		sscanf(buf, "ShdPnd: %llx", &shdpnd);
+	}
+	if (f)
+		fclose(f);
+	/* Zombie or dead, PF_EXITING, or SIGKILL pending. */
+	if (state == 'Z' || state == 'X' || (flags & 0x4) || ((sigpnd | shdpnd) & (1ull << 8)))
+		return DAEMON_HOLDER_EXITING;
+	return DAEMON_HOLDER_RUNNING;
+}
+
+/*
+ * A daemon killed with SIGKILL holds the lock while the kernel tears its
+ * UMEM down (about 1.5 s), so a successor started at once (Restart=) waits
+ * for it, bounded, instead of failing. A holder seen running (not exiting)
+ * for DAEMON_LOCK_RUNNING_MS is a live daemon: no point waiting for it.
+ */
+#define DAEMON_LOCK_RUNNING_MS 1000
+
+static int daemon_lock_wait(struct daemon *d, const char *path)
+{
+	struct daemon_lock_record holder;
+	int running_ms = 0;
+
+	daemon_lock_read(d->lock_fd, &holder);
+	pr_info("waiting up to %d s for the xdpserved that holds %s (PID %ld) to exit",
+		DAEMON_LOCK_WAIT_MS / 1000, path, holder.pid);
+	for (int ms = 0; ms < DAEMON_LOCK_WAIT_MS; ms += 20) {
+		usleep(20000);
+		if (!flock(d->lock_fd, LOCK_EX | LOCK_NB))
+			return 0;
+		if (daemon_holder_state(holder.pid) != DAEMON_HOLDER_RUNNING)
+			running_ms = 0;
+		else if ((running_ms += 20) >= DAEMON_LOCK_RUNNING_MS)
+			break;
+	}
+	pr_err("another xdpserved already serves %s (PID %ld holds %s%s); stop it first",
+	       d->cfg->ifname, holder.pid, path,
+	       running_ms >= DAEMON_LOCK_RUNNING_MS ? " and is running" : " after 10 s");
+	return -EBUSY;
+}
+
 static int daemon_lock_iface(struct daemon *d)
 {
 	const char *dir = "/run/xdpserve";
+	struct daemon_lock_record prev;
 	char path[PATH_MAX];
 	struct stat ns;
+	int err;
 
 	if (stat("/proc/self/ns/net", &ns))
 		ns.st_ino = 0;
@@ -156,10 +265,45 @@ static int daemon_lock_iface(struct daemon *d)
 		return -errno;
 	}
 	if (flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
-		pr_err("another xdpserved already serves %s (it holds %s); stop it first",
-		       d->cfg->ifname, path);
-		return -EBUSY;
+		err = errno == EWOULDBLOCK ? daemon_lock_wait(d, path) : -errno;
+		if (err)
+			return err;
 	}
+	daemon_lock_read(d->lock_fd, &prev);
+	d->prev_prog_id = prev.prog_id;
+	daemon_lock_write(d, 0);
+	return 0;
+}
+
+/*
+ * Attach, or adopt the program left attached. One an earlier daemon
+ * attached (its id in the lock record) becomes ours, to detach on stop;
+ * one attached by hand stays when we stop. Either way only our endpoints
+ * stay served.
+ */
+static int daemon_steer(struct daemon *d)
+{
+	const struct xdpserve_config *cfg = d->cfg;
+	bool adopted;
+	int err;
+
+	err = steer__attach_or_adopt(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer, &adopted);
+	if (err)
+		return err;
+	d->attached_here = !adopted || steer_prog_id(d->steer) == d->prev_prog_id;
+	if (adopted && d->attached_here)
+		pr_info("the program was attached by the previous xdpserved; this one detaches it "
+			"on stop");
+	else if (adopted)
+		pr_info("the program was attached by hand (ip link, xdpservectl attach); it stays "
+			"attached when this daemon stops (xdpservectl detach %s removes it)",
+			cfg->ifname);
+	if (adopted) {
+		err = steer_endpoint_keep_only(d->steer, cfg->endpoints, cfg->nendpoints);
+		if (err < 0)
+			return err;
+	}
+	daemon_lock_write(d, d->attached_here ? steer_prog_id(d->steer) : 0);
 	return 0;
 }
 
@@ -171,6 +315,9 @@ static int daemon_setup(struct daemon *d)
 	uint64_t cache_frames;
 	int err;
 
+	err = privilege_user_resolve(cfg->user, &d->user);
+	if (err)
+		return err;
 	d->root_fd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (d->root_fd < 0) {
 		err = -errno;
@@ -193,13 +340,7 @@ static int daemon_setup(struct daemon *d)
 		return -EINVAL;
 	}
 
-	err = steer__attach(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer);
-	if (err == -EEXIST) {
-		pr_info("the steering program is already attached to %s; using it", cfg->ifname);
-		err = steer__open(cfg->ifname, &d->steer);
-	} else if (!err) {
-		d->attached_here = true;
-	}
+	err = daemon_steer(d);
 	if (err)
 		return err;
 	pr_info("steering program on %s in %s mode", cfg->ifname, steer_mode_name(d->steer));
@@ -219,8 +360,16 @@ static int daemon_setup(struct daemon *d)
 		pr_err("no random bytes for the ETag key: %s", strerror(errno));
 		return err;
 	}
+	if (cfg->access_log[0]) {
+		err = access_log__create(cfg->access_log, cfg->access_log_format, d->nqueues,
+					 &d->access);
+		if (err)
+			return err;
+	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
-		err = worker__create(cfg, d->umem, i, d->root_fd, d->etag_key, &d->workers[i]);
+		err = worker__create(cfg, d->umem, i, d->root_fd, d->etag_key,
+				     d->access ? access_log_ring(d->access, i) : NULL,
+				     &d->workers[i]);
 		if (err)
 			return err;
 		err = steer_xsk_set(d->steer, i, worker_xsk_fd(d->workers[i]));
@@ -255,6 +404,7 @@ static void daemon_teardown(struct daemon *d, int *status)
 			*status = EXIT_FAILURE;
 		d->workers[i] = NULL;
 	}
+	access_log__destroy(d->access);
 	if (d->umem && umem__destroy(d->umem))
 		*status = EXIT_FAILURE;
 	if (d->steer) {
@@ -352,6 +502,7 @@ static void daemon_drain(struct daemon *d, struct daemon_watchdog *wd)
 		d->attached_here = false;
 		steer__close(d->steer);
 		d->steer = NULL;
+		daemon_lock_write(d, 0);
 	}
 }
 
@@ -364,10 +515,14 @@ static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_wat
 		int sig = sigtimedwait(set, NULL, &tick);
 
 		if (sig == SIGTERM || sig == SIGINT) {
-			pr_info("%s: draining connections, then detaching from %s", strsignal(sig),
+			pr_info("%s: draining connections, then %s %s", strsignal(sig),
+				d->attached_here ? "detaching from"
+						 : "leaving the program attached to",
 				d->cfg->ifname);
 			return;
 		}
+		if (sig == SIGUSR2 && d->access)
+			access_log_reopen(d->access);
 		if (sig == SIGUSR1)
 			for (uint32_t i = 0; i < d->nqueues; i++)
 				worker_request(d->workers[i], WORKER_CMD_DUMP);
@@ -411,6 +566,7 @@ int daemon_run(const struct xdpserve_config *cfg)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	if (daemon_setup(&d)) {
@@ -418,10 +574,20 @@ int daemon_run(const struct xdpserve_config *cfg)
 		goto out;
 	}
 	for (uint32_t i = 0; i < d.nqueues; i++) {
-		if (worker_start(d.workers[i], daemon_worker_cpu(i))) {
+		if (worker_start(d.workers[i], daemon_worker_cpu(i), &d.user)) {
 			status = EXIT_FAILURE;
 			goto out;
 		}
+	}
+	if (d.access && access_log_start(d.access)) {
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	pr_info("workers read files as %s (uid %u, gid %u) with no capabilities", d.user.name,
+		(unsigned int)d.user.uid, (unsigned int)d.user.gid);
+	if (privilege_drop_main()) {
+		status = EXIT_FAILURE;
+		goto out;
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", cfg->ifname, d.nqueues,
 		   d.nqueues == 1 ? "" : "s");

@@ -32,7 +32,9 @@
 
 #include "cache/cache.h"
 #include "common/log.h"
+#include "daemon/access_log.h"
 #include "daemon/conf.h"
+#include "daemon/privilege.h"
 #include "http/http_server.h"
 #include "io/io_reader.h"
 #include "tcp/tcp.h"
@@ -52,9 +54,12 @@ struct worker {
 	struct cache *cache;
 	struct http_server *http;
 	struct tcp_stack *stack;
+	struct access_log_ring *access; /* NULL: access log off */
 	int wake_fd;
 	pthread_t thread;
 	bool started;
+	const struct privilege_user *user;
+	_Atomic int entered; /* 0 while the thread sets itself up, 1 serving, -errno failed */
 	bool draining;
 	_Atomic uint32_t cmd;
 	_Atomic bool drained;
@@ -158,6 +163,10 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)c.stale, (unsigned long long)c.waits,
 		(unsigned long long)c.wait_timeouts, c.waiting, c.loading, c.zombies);
 	worker_dump_disk(w, &c);
+	if (w->access)
+		pr_info("queue %u access log: records %llu, dropped %llu (ring full)", w->index,
+			(unsigned long long)atomic_load(&w->access->pushed),
+			(unsigned long long)atomic_load(&w->access->dropped));
 	if (!xsk_queue_stats(w->q, &x))
 		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
 			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
@@ -193,6 +202,16 @@ static void worker_handle_cmd(struct worker *w, uint32_t cmd)
 	}
 }
 
+/* The thread's first act: a name tests and ps can find, then no privileges. */
+static int worker_enter(struct worker *w)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "xdpserve-q%u", w->index);
+	pthread_setname_np(pthread_self(), name);
+	return privilege_drop_worker(w->user);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -202,7 +221,11 @@ static void *worker_main(void *arg)
 		{.fd = io_reader_fd(w->io), .events = POLLIN},
 		{.fd = w->wake_fd, .events = POLLIN},
 	};
+	int err = worker_enter(w);
 
+	atomic_store(&w->entered, err ? err : 1);
+	if (err)
+		return NULL;
 	for (;;) {
 		uint64_t now = clock_ns(CLOCK_MONOTONIC);
 		uint64_t deadline;
@@ -269,12 +292,27 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int worker_start(struct worker *w, int cpu)
+/* Wait (bounded) for the thread to have dropped its privileges. */
+static int worker_wait_entered(struct worker *w)
+{
+	for (int ms = 0; ms < 10000; ms++) {
+		int state = atomic_load(&w->entered);
+
+		if (state)
+			return state < 0 ? state : 0;
+		usleep(1000);
+	}
+	pr_err("queue %u: the worker thread did not start within 10 s", w->index);
+	return -ETIMEDOUT;
+}
+
+int worker_start(struct worker *w, int cpu, const struct privilege_user *user)
 {
 	pthread_attr_t attr;
 	cpu_set_t set;
 	int err;
 
+	w->user = user;
 	pthread_attr_init(&attr);
 	if (cpu >= 0) {
 		CPU_ZERO(&set);
@@ -299,7 +337,7 @@ int worker_start(struct worker *w, int cpu)
 		return -err;
 	}
 	w->started = true;
-	return 0;
+	return worker_wait_entered(w);
 }
 
 void worker_request(struct worker *w, uint32_t cmd)
@@ -333,7 +371,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 }
 
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, const uint8_t *etag_key, struct worker **out)
+		   int root_fd, const uint8_t *etag_key, struct access_log_ring *access,
+		   struct worker **out)
 {
 	struct xsk_queue_opts qopts = {
 		.partition = index,
@@ -352,6 +391,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	w->cfg = cfg;
 	w->index = index;
 	w->umem = umem;
+	w->access = access;
 	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (w->wake_fd < 0) {
 		err = -errno;
@@ -385,6 +425,10 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 		hcfg.limits.head = tc.rx_buf_size - 1;
 	memcpy(hcfg.etag_key, etag_key, sizeof(hcfg.etag_key));
 	hcfg.files = cfg->files;
+	if (access) {
+		hcfg.access = access_log_submit;
+		hcfg.access_ctx = access;
+	}
 	err = http_server__create(&hcfg, w->cache, &w->http);
 	if (err) {
 		pr_err("queue %u: HTTP server setup failed (%u connections): %s", index,

@@ -31,8 +31,11 @@ enum worker_cmd {
  * copied) is the daemon's ETag key, the same for every worker. 0 or
  * -errno (logged).
  */
+struct access_log_ring;
+/* `access`: this worker's access log ring, NULL when the log is off. */
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, const uint8_t *etag_key, struct worker **out);
+		   int root_fd, const uint8_t *etag_key, struct access_log_ring *access,
+		   struct worker **out);
 /*
  * Tear down a stopped (or never started) worker: drain TX completions,
  * close connections, free the cache, and check that every UMEM frame of
@@ -45,8 +48,14 @@ int worker__destroy(struct worker *w);
 int worker_xsk_fd(const struct worker *w);
 uint32_t worker_queue_id(const struct worker *w);
 
-/* Start the thread, pinned to `cpu` (-1: not pinned). 0 or -errno. */
-int worker_start(struct worker *w, int cpu);
+struct privilege_user;
+/*
+ * Start the thread (pinned to `cpu` when >= 0). The thread names itself
+ * xdpserve-qN, takes the file-system identity of `user` and drops every
+ * capability before it serves; this returns once it did (or failed, -errno).
+ * `user` must outlive the thread.
+ */
+int worker_start(struct worker *w, int cpu, const struct privilege_user *user);
 /* Ask a running worker to do `cmd` (enum worker_cmd bits); returns at once. */
 void worker_request(struct worker *w, uint32_t cmd);
 /* Wait for the thread to end after WORKER_CMD_STOP. */
