@@ -14,3 +14,4 @@ xdpserved_SOURCES = %reldir%/main.c
 xdpserved_LDADD = $(XDPSERVE_LIBS)
 
 UNIT_TESTS += tests/unit/daemon/test_conf
+UNIT_TESTS += tests/unit/daemon/test_conf_file
