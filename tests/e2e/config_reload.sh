@@ -67,8 +67,8 @@ EOC
 write_conf_before
 check_ok() {
 	local out
-	out=$(tb_srv "$XD" --check --config "$CONF") && [ "$out" = "configuration OK" ] ||
-		{ echo "$out"; return 1; }
+	out=$(tb_srv "$XD" --check --config "$CONF") || { echo "$out"; return 1; }
+	[ "$out" = "configuration OK" ]
 }
 tap_check "--check: a good file is 'configuration OK', exit 0" check_ok
 
