@@ -6,7 +6,7 @@
 set -eu
 
 build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
-	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libcriterion-dev
+	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libinih-dev libcriterion-dev
 	linux-libc-dev"
 # Least privilege: per-thread capability sets (userspace/daemon/privilege.c).
 build_pkgs="$build_pkgs libcap-ng-dev"

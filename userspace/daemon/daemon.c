@@ -3,11 +3,14 @@
  * daemon.c — set-up and tear-down around the workers, and the main
  * thread's signal loop. Called by main() with the parsed configuration.
  *
- *	check root, interface, queues, MTU
+ *	conf_check (roots, interface, MTU, queues, memlock, BPF object)
  *	-> steer__attach (XDP program, served endpoints)
  *	-> umem__create (one partition per queue)
  *	-> worker__create per queue -> steer_xsk_set -> worker_start
- *	-> sd_notify READY=1 -> signals: SIGUSR1 dump, SIGTERM/SIGINT stop
+ *	-> sd_notify READY=1 -> signals: SIGUSR1 dump, SIGHUP reload, SIGTERM/SIGINT stop
+ *	reload: conf_load (same argv) -> conf_check -> endpoints in the steering
+ *	  map -> worker_reconfigure (a new struct worker_conf) -> the old one
+ *	  freed once every worker took the new one
  *	-> drain -> detach (the kernel gets the port back) -> stop -> destroy
  */
 #include "daemon/daemon.h"
@@ -16,14 +19,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -42,13 +42,11 @@
 #include "xsk/frame.h"
 #include "xsk/umem.h"
 
-/* Frames per partition for the fill ring and for TX headers (ring sizes). */
-#define DAEMON_FILL_FRAMES 4096
-#define DAEMON_TX_FRAMES   4096
-
 struct daemon {
-	const struct xdpserve_config *cfg;
-	int root_fd;
+	const struct xdpserve_config *cfg; /* the one in force (malloc'd: ours) */
+	int argc;			   /* the command line, read again on SIGHUP */
+	char **argv;
+	struct worker_conf *conf; /* what the workers run with (conf->cfg == cfg) */
 	int lock_fd;
 	uint32_t nqueues;
 	uint32_t mtu;
@@ -61,80 +59,6 @@ struct daemon {
 	struct access_log *access;	     /* NULL: off */
 	struct privilege_user user;	     /* the workers read files as this user */
 };
-
-static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	if (ioctl(fd, req, ifr) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* RX queues of the interface: ethtool channels, else 1. */
-static uint32_t iface_rx_queues(const char *ifname)
-{
-	struct ethtool_channels ch = {.cmd = ETHTOOL_GCHANNELS};
-	struct ifreq ifr = {.ifr_data = (void *)&ch};
-	uint32_t n;
-
-	if (iface_ioctl(ifname, SIOCETHTOOL, &ifr))
-		return 1;
-	n = ch.combined_count + ch.rx_count;
-	return n ? n : 1;
-}
-
-static int daemon_check_iface(struct daemon *d)
-{
-	const struct xdpserve_config *cfg = d->cfg;
-	struct ifreq ifr = {0};
-	uint32_t have;
-	cpu_set_t allowed;
-	long cpus = sched_getaffinity(0, sizeof(allowed), &allowed) ? sysconf(_SC_NPROCESSORS_ONLN)
-								    : CPU_COUNT(&allowed);
-
-	if (!if_nametoindex(cfg->ifname)) {
-		pr_err("no such interface %s (see: ip link show)", cfg->ifname);
-		return -ENODEV;
-	}
-	if (iface_ioctl(cfg->ifname, SIOCGIFMTU, &ifr)) {
-		pr_err("cannot read the MTU of %s: %s", cfg->ifname, strerror(errno));
-		return -errno;
-	}
-	d->mtu = (uint32_t)ifr.ifr_mtu;
-	if (d->mtu + 18 > FRAME_SIZE - 256) {
-		pr_err("MTU %u of %s does not fit a %u-byte UMEM frame; set an MTU of at most %u "
-		       "(ip link set dev %s mtu %u)",
-		       d->mtu, cfg->ifname, FRAME_SIZE, FRAME_SIZE - 256 - 18, cfg->ifname,
-		       FRAME_SIZE - 256 - 18);
-		return -EINVAL;
-	}
-	have = iface_rx_queues(cfg->ifname);
-	d->nqueues = cfg->queues ? cfg->queues : have;
-	if (d->nqueues > XDPSERVE_MAX_QUEUES)
-		d->nqueues = XDPSERVE_MAX_QUEUES;
-	if (d->nqueues > have) {
-		pr_err("%s has %u RX queue%s but --queues asks for %u", cfg->ifname, have,
-		       have == 1 ? "" : "s", d->nqueues);
-		return -EINVAL;
-	}
-	if (d->nqueues < have)
-		pr_warn("%s has %u RX queues but only %u workers: served traffic arriving on "
-			"queues %u-%u goes to the kernel; run with --queues %u or reduce the "
-			"queues (ethtool -L %s combined %u)",
-			cfg->ifname, have, d->nqueues, d->nqueues, have - 1, have, cfg->ifname,
-			d->nqueues);
-	if (cpus > 0 && d->nqueues > (uint32_t)cpus)
-		pr_warn("%u workers but only %ld CPUs to run on: workers will share CPUs; "
-			"use --queues %ld",
-			d->nqueues, cpus, cpus);
-	return 0;
-}
 
 /*
  * One daemon per interface: a second one would take over the first one's
@@ -307,50 +231,99 @@ static int daemon_steer(struct daemon *d)
 	return 0;
 }
 
+/* Close the roots of wc and free it (not its configuration). */
+static void daemon_conf_close(struct worker_conf *wc)
+{
+	if (!wc)
+		return;
+	for (uint32_t i = 0; i < wc->nroot_fds; i++)
+		if (wc->root_fds[i] >= 0)
+			close(wc->root_fds[i]);
+	free(wc);
+}
+
+static int daemon_open_root(const char *dir, int *fd)
+{
+	int err;
+
+	*fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	err = -errno;
+	pr_err("document root %s: %s; give an existing directory", dir, strerror(-err));
+	return err;
+}
+
+/*
+ * What the workers get for cfg: its roots opened (root 0 is the root of
+ * every address, or, when there is none, the first per-address one, which
+ * no connection then reaches through root 0). `old`: the running one, to
+ * tell whether the roots changed. 0 or -errno (logged).
+ */
+static int daemon_conf_open(const struct xdpserve_config *cfg, const struct worker_conf *old,
+			    struct worker_conf **out)
+{
+	struct worker_conf *wc = calloc(1, sizeof(*wc));
+	int err = -ENOMEM;
+
+	if (!wc)
+		goto out;
+	wc->cfg = cfg;
+	for (uint32_t i = 0; i <= CONFIG_MAX_ROOTS; i++)
+		wc->root_fds[i] = -1;
+	wc->nroot_fds = 1 + cfg->nroots;
+	err = daemon_open_root(cfg->root[0] ? cfg->root : cfg->roots[0].dir, &wc->root_fds[0]);
+	for (uint32_t i = 0; !err && i < cfg->nroots; i++)
+		err = daemon_open_root(cfg->roots[i].dir, &wc->root_fds[1 + i]);
+	if (err)
+		goto out;
+	wc->roots_changed =
+		!old || strcmp(old->cfg->root, cfg->root) || old->cfg->nroots != cfg->nroots ||
+		memcmp(old->cfg->roots, cfg->roots, cfg->nroots * sizeof(cfg->roots[0]));
+	*out = wc;
+	return 0;
+out:
+	daemon_conf_close(wc);
+	return err;
+}
+
+/* conf_check()'s problems, at start and on reload, go to the log. */
+static void daemon_report_line(void *arg, const char *text)
+{
+	pr_err("%s%s", (const char *)arg, text);
+}
+
 static int daemon_setup(struct daemon *d)
 {
 	const struct xdpserve_config *cfg = d->cfg;
+	struct conf_report report = {.line = daemon_report_line, .arg = ""};
 	struct umem_config ucfg = {0};
-	uint64_t mem_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t cache_frames;
+	struct conf_facts facts;
 	int err;
 
 	err = privilege_user_resolve(cfg->user, &d->user);
 	if (err)
 		return err;
-	d->root_fd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (d->root_fd < 0) {
-		err = -errno;
-		pr_err("document root %s: %s; give an existing directory with --root", cfg->root,
-		       strerror(errno));
-		return err;
-	}
-	err = daemon_check_iface(d);
+	if (conf_check(cfg, &report, &facts))
+		return -EINVAL;
+	d->nqueues = facts.nqueues;
+	d->mtu = facts.mtu;
+	err = daemon_conf_open(cfg, NULL, &d->conf);
 	if (err)
 		return err;
 	err = daemon_lock_iface(d);
 	if (err)
 		return err;
-	/* The cache is pinned memory: refuse what the machine cannot hold before attaching. */
-	if (cfg->cache_bytes > mem_bytes / 2) {
-		pr_err("--cache-size %llu MiB is more than half of this machine's memory "
-		       "(%llu MiB), and the cache is pinned: give a smaller size",
-		       (unsigned long long)(cfg->cache_bytes >> 20),
-		       (unsigned long long)(mem_bytes >> 20));
-		return -EINVAL;
-	}
 
 	err = daemon_steer(d);
 	if (err)
 		return err;
 	pr_info("steering program on %s in %s mode", cfg->ifname, steer_mode_name(d->steer));
 
-	cache_frames = cfg->cache_bytes / d->nqueues / FRAME_SIZE;
 	ucfg.partitions = d->nqueues;
-	ucfg.fill_frames = DAEMON_FILL_FRAMES;
-	ucfg.tx_frames = DAEMON_TX_FRAMES;
-	ucfg.frames_per_partition =
-		(uint32_t)(DAEMON_FILL_FRAMES + DAEMON_TX_FRAMES + cache_frames);
+	ucfg.fill_frames = facts.fill_frames;
+	ucfg.tx_frames = facts.tx_frames;
+	ucfg.frames_per_partition = facts.frames_per_partition;
 	err = umem__create(&ucfg, &d->umem);
 	if (err)
 		return err;
@@ -367,7 +340,7 @@ static int daemon_setup(struct daemon *d)
 			return err;
 	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
-		err = worker__create(cfg, d->umem, i, d->root_fd, d->etag_key,
+		err = worker__create(d->conf, d->umem, i, d->etag_key,
 				     d->access ? access_log_ring(d->access, i) : NULL,
 				     &d->workers[i]);
 		if (err)
@@ -384,7 +357,7 @@ static int daemon_setup(struct daemon *d)
 		err = steer_endpoint_add(d->steer, &cfg->endpoints[i]);
 		if (err)
 			return err;
-		pr_info("serving %s from %s", text, cfg->root);
+		pr_info("serving %s", text);
 	}
 	return 0;
 }
@@ -415,8 +388,7 @@ static void daemon_teardown(struct daemon *d, int *status)
 				steer_endpoint_del(d->steer, &d->cfg->endpoints[i]);
 		steer__close(d->steer);
 	}
-	if (d->root_fd >= 0)
-		close(d->root_fd);
+	daemon_conf_close(d->conf);
 	if (d->lock_fd >= 0)
 		close(d->lock_fd);
 }
@@ -506,6 +478,124 @@ static void daemon_drain(struct daemon *d, struct daemon_watchdog *wd)
 	}
 }
 
+/* Add the endpoints of `to` that `from` lacks (add) or delete those it lacks (!add). */
+static int daemon_endpoints_move(struct daemon *d, const struct xdpserve_config *from,
+				 const struct xdpserve_config *to, bool add)
+{
+	int ret = 0;
+
+	for (uint32_t i = 0; i < to->nendpoints; i++) {
+		char text[STEER_ENDPOINT_STRLEN];
+		bool kept = false;
+		int err;
+
+		for (uint32_t j = 0; j < from->nendpoints && !kept; j++)
+			kept = !memcmp(&to->endpoints[i], &from->endpoints[j],
+				       sizeof(to->endpoints[i]));
+		if (kept)
+			continue;
+		steer_endpoint_format(&to->endpoints[i], text, sizeof(text));
+		err = add ? steer_endpoint_add(d->steer, &to->endpoints[i])
+			  : steer_endpoint_del(d->steer, &to->endpoints[i]);
+		if (err && !ret)
+			ret = err;
+		if (err)
+			pr_err("reload: cannot %s endpoint %s: %s", add ? "add" : "remove", text,
+			       strerror(-err));
+		else
+			pr_info("reload: %s %s", add ? "serving" : "no longer serving", text);
+	}
+	return ret;
+}
+
+static void daemon_reload_note(void *arg, const char *name, bool reloadable)
+{
+	(void)arg;
+	if (reloadable)
+		pr_info("reload: %s changed", name);
+	else
+		pr_warn("reload: %s changed, which needs a restart; keeping the running value",
+			name);
+}
+
+/*
+ * Read, check and open the new configuration; NULL when it has a problem
+ * (every one logged as --check prints it). Keys that need a restart keep
+ * their running values.
+ */
+static struct worker_conf *daemon_reload_prepare(struct daemon *d)
+{
+	struct conf_report report = {.line = daemon_report_line, .arg = "reload: "};
+	struct xdpserve_config *cfg = malloc(sizeof(*cfg));
+	struct worker_conf *wc = NULL;
+
+	if (!cfg || conf_load(cfg, d->argc, d->argv, &report))
+		goto out;
+	if (!conf_diff(d->cfg, cfg, daemon_reload_note, NULL))
+		pr_info("reload: nothing changed");
+	conf_keep_restart_only(cfg, d->cfg);
+	if (conf_check(cfg, &report, NULL) || daemon_conf_open(cfg, d->conf, &wc))
+		goto out;
+	return wc;
+out:
+	pr_err("reload: the new configuration is refused; still running with the old one");
+	free(cfg);
+	return NULL;
+}
+
+/* Every worker takes wc; wait (bounded) until none uses the one before. */
+static bool daemon_reconfigure_workers(struct daemon *d, struct worker_conf *wc,
+				       struct daemon_watchdog *wd)
+{
+	uint64_t until = mono_ms() + DAEMON_STUCK_MS;
+	bool all;
+
+	for (uint32_t i = 0; i < d->nqueues; i++)
+		worker_reconfigure(d->workers[i], wc);
+	do {
+		all = true;
+		for (uint32_t i = 0; i < d->nqueues; i++)
+			all &= worker_conf_in_use(d->workers[i], wc);
+		if (all)
+			break;
+		daemon_watchdog_feed(d, wd);
+		usleep(1000);
+	} while (mono_ms() < until);
+	return all;
+}
+
+/* SIGHUP: the new configuration whole, or the old one kept. */
+static void daemon_reload(struct daemon *d, struct daemon_watchdog *wd)
+{
+	struct worker_conf *wc, *old = d->conf;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
+		   (unsigned long long)ts.tv_sec * 1000000ull +
+			   (unsigned long long)ts.tv_nsec / 1000);
+	pr_info("SIGHUP: reloading the configuration");
+	wc = daemon_reload_prepare(d);
+	if (wc) {
+		log_set_level(wc->cfg->log_level);
+		daemon_endpoints_move(d, d->cfg, wc->cfg, true);
+		daemon_endpoints_move(d, wc->cfg, d->cfg, false);
+		d->conf = wc;
+		d->cfg = wc->cfg;
+		if (daemon_reconfigure_workers(d, wc, wd)) {
+			free((void *)old->cfg);
+			daemon_conf_close(old);
+		} else {
+			pr_warn("reload: a worker did not take the new configuration within %u ms; "
+				"the old one stays allocated",
+				DAEMON_STUCK_MS);
+		}
+		pr_info("reload: done");
+	}
+	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", d->cfg->ifname, d->nqueues,
+		   d->nqueues == 1 ? "" : "s");
+}
+
 /* The main thread's loop: signals and the systemd watchdog. */
 static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_watchdog *wd)
 {
@@ -527,8 +617,7 @@ static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_wat
 			for (uint32_t i = 0; i < d->nqueues; i++)
 				worker_request(d->workers[i], WORKER_CMD_DUMP);
 		if (sig == SIGHUP)
-			pr_warn("SIGHUP: reloading is not implemented yet; restart xdpserved to "
-				"apply a new configuration");
+			daemon_reload(d, wd);
 		daemon_watchdog_feed(d, wd);
 	}
 }
@@ -553,9 +642,9 @@ static int daemon_worker_cpu(uint32_t i)
 	return -1;
 }
 
-int daemon_run(const struct xdpserve_config *cfg)
+int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 {
-	struct daemon d = {.cfg = cfg, .root_fd = -1, .lock_fd = -1};
+	struct daemon d = {.cfg = cfg, .argc = argc, .argv = argv, .lock_fd = -1};
 	struct daemon_watchdog wd;
 	int status = EXIT_SUCCESS;
 	sigset_t set;
@@ -602,5 +691,6 @@ int daemon_run(const struct xdpserve_config *cfg)
 out:
 	daemon_teardown(&d, &status);
 	pr_info("stopped");
+	free((void *)d.cfg); /* the first one, or the last reload's */
 	return status;
 }
