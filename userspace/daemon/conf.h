@@ -89,6 +89,7 @@ struct conf_report {
 	void (*line)(void *arg, const char *text);
 	void *arg;
 	unsigned int problems;
+	bool running; /* a reload: skip what only creating the UMEM needs (memlock) */
 };
 
 /*

@@ -525,7 +525,8 @@ static void daemon_reload_note(void *arg, const char *name, bool reloadable)
  */
 static struct worker_conf *daemon_reload_prepare(struct daemon *d)
 {
-	struct conf_report report = {.line = daemon_report_line, .arg = "reload: "};
+	struct conf_report report = {
+		.line = daemon_report_line, .arg = "reload: ", .running = true};
 	struct xdpserve_config *cfg = malloc(sizeof(*cfg));
 	struct worker_conf *wc = NULL;
 
