@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#include "daemon/metrics.h"
 
 #define DEFAULT_CACHE_BYTES (256ull << 20)
 #define DEFAULT_MAX_CONNS   4096
@@ -73,6 +76,10 @@ static void conf_usage(FILE *out)
 		"                          clients that accept them: on (br,zst,gz), off, or\n"
 		"                          a comma-separated list of br, zst, gz (default on)\n"
 		"      --bpf-obj PATH      steering program object (default %s)\n"
+		"      --control-socket PATH  the control socket for xdpservectl (default\n"
+		"                          " CONF_RUNTIME_DIR "/IFACE.sock; off: none)\n"
+		"      --metrics-listen ADDR:PORT  serve Prometheus metrics at\n"
+		"                          http://ADDR:PORT/metrics (default: off)\n"
 		"  -l, --log-level LEVEL   err, warn, info or debug (default info)\n"
 		"  -h, --help              this text\n"
 		"  -V, --version           the version\n"
@@ -181,6 +188,8 @@ enum {
 	OPT_NEG_TTL_MS,
 	OPT_CHUNK_SIZE,
 	OPT_MAX_LOADS,
+	OPT_CONTROL_SOCKET,
+	OPT_METRICS_LISTEN,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -297,11 +306,15 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"serve-dotfiles", no_argument, NULL, OPT_SERVE_DOTFILES},
 		{"precompressed", required_argument, NULL, OPT_PRECOMPRESSED},
 		{"negative-ttl-ms", required_argument, NULL, OPT_NEG_TTL_MS},
+		{"control-socket", required_argument, NULL, OPT_CONTROL_SOCKET},
+		{"metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
 	};
+	struct sockaddr_storage ss;
+	unsigned int sslen;
 	int c, err;
 
 	conf_defaults(cfg);
@@ -379,6 +392,20 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		case OPT_BPF_OBJ:
 			if (copy_string("--bpf-obj", cfg->bpf_obj, sizeof(cfg->bpf_obj), optarg))
 				return -EINVAL;
+			break;
+		case OPT_CONTROL_SOCKET:
+			if (copy_string("--control-socket", cfg->control_socket,
+					sizeof(cfg->control_socket), optarg))
+				return -EINVAL;
+			break;
+		case OPT_METRICS_LISTEN:
+			if (copy_string("--metrics-listen", cfg->metrics_listen,
+					sizeof(cfg->metrics_listen), optarg) ||
+			    metrics_parse_listen(optarg, &ss, &sslen)) {
+				fprintf(stderr, "xdpserved: --metrics-listen wants ADDR:PORT, such "
+						"as 127.0.0.1:9464 or [::1]:9464\n");
+				return -EINVAL;
+			}
 			break;
 		case OPT_INDEX:
 			if (parse_index(optarg, &cfg->files))

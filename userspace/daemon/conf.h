@@ -47,7 +47,11 @@ struct xdpserve_config {
 	enum xsk_tx_path tx_path; /* payload by reference or copied */
 	enum log_level log_level;
 	struct http_resolve_config files; /* --index, --serve-dotfiles, --precompressed */
+	char control_socket[108];	  /* "": CONF_RUNTIME_DIR/IFACE.sock; "off": none */
+	char metrics_listen[64];	  /* ADDR:PORT of /metrics; "": none */
 };
+
+#define CONF_RUNTIME_DIR "/run/xdpserve"
 
 /*
  * Fill *cfg from argv (defaults first). Returns 0, 1 when --help or

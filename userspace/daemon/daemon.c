@@ -7,13 +7,16 @@
  *	-> steer__attach (XDP program, served endpoints)
  *	-> umem__create (one partition per queue)
  *	-> worker__create per queue -> steer_xsk_set -> worker_start
- *	-> sd_notify READY=1 -> signals: SIGUSR1 dump, SIGTERM/SIGINT stop
+ *	-> control socket, metrics endpoint (control.c, metrics_http.c)
+ *	-> sd_notify READY=1 -> main loop: signals (SIGUSR1 dump, SIGTERM/SIGINT
+ *	   stop) through a signalfd, control requests, metrics scrapes
  *	-> drain -> detach (the kernel gets the port back) -> stop -> destroy
  */
 #include "daemon/daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <sched.h>
 #include <linux/ethtool.h>
@@ -26,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -34,6 +38,8 @@
 
 #include "common/log.h"
 #include "daemon/conf.h"
+#include "daemon/control.h"
+#include "daemon/metrics.h"
 #include "daemon/worker.h"
 #include "http/http_cond.h"
 #include "steer/steer.h"
@@ -55,6 +61,10 @@ struct daemon {
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
+	struct control_daemon ctl; /* what the control socket and /metrics look at */
+	struct control *control;
+	struct metrics_http *metrics;
+	int signal_fd;
 };
 
 static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
@@ -269,6 +279,8 @@ static void daemon_teardown(struct daemon *d, int *status)
 		close(d->root_fd);
 	if (d->lock_fd >= 0)
 		close(d->lock_fd);
+	if (d->signal_fd >= 0)
+		close(d->signal_fd);
 }
 
 static uint64_t mono_ms(void)
@@ -355,13 +367,34 @@ static void daemon_drain(struct daemon *d, struct daemon_watchdog *wd)
 	}
 }
 
-/* The main thread's loop: signals and the systemd watchdog. */
+/*
+ * Wait up to 250 ms for a signal, serving control requests and metrics
+ * scrapes meanwhile. Returns the signal number, or 0 when none came.
+ */
+static int daemon_next_signal(struct daemon *d)
+{
+	struct pollfd pfd[3] = {
+		{.fd = d->signal_fd, .events = POLLIN},
+		{.fd = control_fd(d->control), .events = POLLIN},
+		{.fd = metrics_http_fd(d->metrics), .events = POLLIN},
+	};
+	struct signalfd_siginfo si;
+
+	if (poll(pfd, 3, 250) < 0 && errno != EINTR)
+		pr_warn("main loop: poll: %s", strerror(errno));
+	if (pfd[1].revents)
+		control_process(d->control);
+	metrics_http_process(d->metrics); /* also runs its timeouts */
+	if ((pfd[0].revents & POLLIN) && read(d->signal_fd, &si, sizeof(si)) == sizeof(si))
+		return (int)si.ssi_signo;
+	return 0;
+}
+
+/* The main thread's loop: signals, the control socket, metrics, the systemd watchdog. */
 static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_watchdog *wd)
 {
-	struct timespec tick = {.tv_nsec = 250 * 1000000};
-
 	for (;;) {
-		int sig = sigtimedwait(set, NULL, &tick);
+		int sig = daemon_next_signal(d);
 
 		if (sig == SIGTERM || sig == SIGINT) {
 			pr_info("%s: draining connections, then detaching from %s", strsignal(sig),
@@ -376,6 +409,60 @@ static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_wat
 				"apply a new configuration");
 		daemon_watchdog_feed(d, wd);
 	}
+}
+
+static int daemon_metrics_stats(void *ctx, struct json_object *reply)
+{
+	return control_daemon_stats(ctx, reply);
+}
+
+/*
+ * The control socket, and /metrics when asked for. Without the socket the
+ * daemon still serves (xdpservectl then reads the pinned maps); a metrics
+ * address that cannot be had is an error, since someone asked for it.
+ */
+static int daemon_control_open(struct daemon *d, const sigset_t *set)
+{
+	const struct xdpserve_config *cfg = d->cfg;
+	char path[sizeof(cfg->control_socket) + IF_NAMESIZE + 32];
+	struct timespec now;
+	int err;
+
+	d->signal_fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->signal_fd < 0) {
+		pr_err("signalfd: %s", strerror(errno));
+		return -errno;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	d->ctl.start_realtime_s = (uint64_t)now.tv_sec;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d->ctl.start_mono_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	d->ctl.cfg = &d->cfg;
+	d->ctl.steer = d->steer;
+	d->ctl.workers = d->workers;
+	d->ctl.nqueues = d->nqueues;
+	d->ctl.pid = (int)getpid();
+	if (cfg->control_socket[0])
+		snprintf(path, sizeof(path), "%s", cfg->control_socket);
+	else
+		snprintf(path, sizeof(path), "%s/%s.sock", CONF_RUNTIME_DIR, cfg->ifname);
+	if (strcmp(path, "off") &&
+	    control__create(path, control_daemon_cmds, control_daemon_ncmds, &d->ctl, &d->control))
+		pr_warn("serving without a control socket: xdpservectl will read the pinned "
+			"maps only");
+	if (!cfg->metrics_listen[0])
+		return 0;
+	err = metrics_http__create(cfg->metrics_listen, daemon_metrics_stats, &d->ctl,
+				   &d->metrics);
+	return err;
+}
+
+static void daemon_control_close(struct daemon *d)
+{
+	metrics_http__destroy(d->metrics);
+	d->metrics = NULL;
+	control__destroy(d->control);
+	d->control = NULL;
 }
 
 /* The i-th CPU this process may run on (cpuset, taskset, CPUAffinity=), round robin. */
@@ -400,7 +487,7 @@ static int daemon_worker_cpu(uint32_t i)
 
 int daemon_run(const struct xdpserve_config *cfg)
 {
-	struct daemon d = {.cfg = cfg, .root_fd = -1, .lock_fd = -1};
+	struct daemon d = {.cfg = cfg, .root_fd = -1, .lock_fd = -1, .signal_fd = -1};
 	struct daemon_watchdog wd;
 	int status = EXIT_SUCCESS;
 	sigset_t set;
@@ -423,6 +510,10 @@ int daemon_run(const struct xdpserve_config *cfg)
 			goto out;
 		}
 	}
+	if (daemon_control_open(&d, &set)) {
+		status = EXIT_FAILURE;
+		goto out;
+	}
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", cfg->ifname, d.nqueues,
 		   d.nqueues == 1 ? "" : "s");
 	pr_info("ready: %u worker%s on %s", d.nqueues, d.nqueues == 1 ? "" : "s", cfg->ifname);
@@ -430,10 +521,12 @@ int daemon_run(const struct xdpserve_config *cfg)
 	daemon_watchdog_init(&wd);
 	daemon_wait(&d, &set, &wd);
 	sd_notify(0, "STOPPING=1");
+	daemon_control_close(&d);
 	daemon_drain(&d, &wd);
 	for (uint32_t i = 0; i < d.nqueues; i++)
 		worker_request(d.workers[i], WORKER_CMD_DUMP);
 out:
+	daemon_control_close(&d);
 	daemon_teardown(&d, &status);
 	pr_info("stopped");
 	return status;

@@ -3,6 +3,12 @@ sbin_PROGRAMS += xdpserved
 libxdpserve_a_SOURCES += \
 	%reldir%/conf.c \
 	%reldir%/conf.h \
+	%reldir%/control.c \
+	%reldir%/control.h \
+	%reldir%/control_cmds.c \
+	%reldir%/metrics.c \
+	%reldir%/metrics.h \
+	%reldir%/metrics_http.c \
 	%reldir%/daemon.c \
 	%reldir%/daemon.h \
 	%reldir%/worker.c \

@@ -10,9 +10,11 @@
  *	-> tcp_stack__poll (timers, segments out through the queue's nic)
  *	-> xsk_queue_tx_flush (submit + kick)
  *
- * Called by daemon.c (create/start/request/join/destroy). Everything the
- * loop touches belongs to this worker alone; the only shared words are the
- * command, drained and heartbeat atomics.
+ * Called by daemon.c (create/start/request/join/destroy) and, through
+ * worker_call(), by the control socket and the metrics endpoint in the main
+ * thread. Everything the loop touches belongs to this worker alone; the
+ * only shared words are the command, drained and heartbeat atomics and the
+ * call generations (worker.h says how a call's slot changes hands).
  */
 #include "daemon/worker.h"
 
@@ -56,6 +58,10 @@ struct worker {
 	pthread_t thread;
 	bool started;
 	bool draining;
+	int cpu;
+	struct worker_call *call; /* allocated by the main thread at its first call */
+	_Atomic uint64_t call_req;  /* written by the main thread */
+	_Atomic uint64_t call_done; /* written by the worker: the last call answered */
 	_Atomic uint32_t cmd;
 	_Atomic bool drained;
 	_Atomic uint64_t heartbeat;
@@ -89,13 +95,16 @@ uint64_t worker_heartbeat(const struct worker *w)
 	return atomic_load(&w->heartbeat);
 }
 
+/* SIGUSR1 asked for the counters: they are printed whatever the log level. */
+#define worker_report(...) log_print(LOG_LEVEL_INFO, __VA_ARGS__)
+
 /* Every disk call the worker's io_uring made, and the 404s that needed none. */
 static void worker_dump_disk(struct worker *w, const struct cache_stats *c)
 {
 	struct io_reader_stats io;
 
 	io_reader_stats(w->io, &io);
-	pr_info("queue %u disk: opens %llu, statx %llu, reads %llu, closes %llu (in place %llu), "
+	worker_report("queue %u disk: opens %llu, statx %llu, reads %llu, closes %llu (in place %llu), "
 		"errors %llu, in flight %u, waiting %u; 404 from the negative cache %llu "
 		"(paths %llu, pushed out %llu)",
 		w->index, (unsigned long long)io.opens, (unsigned long long)io.statx,
@@ -112,7 +121,7 @@ static void worker_dump(struct worker *w)
 	struct xsk_queue_stats x;
 	struct cache_stats c;
 
-	pr_info("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
+	worker_report("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
 		"out-of-window %llu out-of-order %llu no-conn %llu; syn %llu, cookies sent %llu "
 		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
 		"refused %llu (per-source %llu, full %llu) evicted %llu closed %llu reset %llu "
@@ -139,13 +148,13 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
 		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
 		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
-	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
+	worker_report("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
 		(unsigned long long)h->status_3xx, (unsigned long long)h->status_4xx,
 		(unsigned long long)h->status_5xx, (unsigned long long)h->body_bytes);
 	cache_stats(w->cache, &c);
-	pr_info("queue %u cache: objects %u (files %u), bytes %llu of %llu, chunk %llu; hits %llu, "
+	worker_report("queue %u cache: objects %u (files %u), bytes %llu of %llu, chunk %llu; hits %llu, "
 		"misses %llu, file hits %llu opens %llu; loads %llu (read-ahead %llu), load errors "
 		"%llu, evictions %llu, stale %llu; waits %llu, wait timeouts (503) %llu, waiting "
 		"%u, loading %u, zombies %u",
@@ -159,7 +168,7 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)c.wait_timeouts, c.waiting, c.loading, c.zombies);
 	worker_dump_disk(w, &c);
 	if (!xsk_queue_stats(w->q, &x))
-		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
+		worker_report("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
 			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
 			"rx-ring-full %llu fill-empty %llu tx-invalid %llu",
 			w->index, xsk_queue_mode(w->q), xsk_queue_sg(w->q) ? ", sg" : ", no sg",
@@ -182,10 +191,14 @@ static int worker_timeout_ms(uint64_t now, uint64_t deadline)
 	return ms > WORKER_MAX_SLEEP_MS ? WORKER_MAX_SLEEP_MS : (int)ms;
 }
 
+static void worker_call_answer(struct worker *w);
+
 static void worker_handle_cmd(struct worker *w, uint32_t cmd)
 {
 	if (cmd & WORKER_CMD_DUMP)
 		worker_dump(w);
+	if (cmd & WORKER_CMD_CALL)
+		worker_call_answer(w);
 	if ((cmd & WORKER_CMD_DRAIN) && !w->draining) {
 		w->draining = true;
 		tcp_stack__set_accepting(w->stack, false);
@@ -299,6 +312,7 @@ int worker_start(struct worker *w, int cpu)
 		return -err;
 	}
 	w->started = true;
+	w->cpu = cpu;
 	return 0;
 }
 
@@ -352,6 +366,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	w->cfg = cfg;
 	w->index = index;
 	w->umem = umem;
+	w->cpu = -1;
 	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (w->wake_fd < 0) {
 		err = -errno;
@@ -449,6 +464,138 @@ int worker__destroy(struct worker *w)
 	}
 	if (w->wake_fd >= 0)
 		close(w->wake_fd);
+	free(w->call);
 	free(w);
 	return err;
+}
+
+int worker_cpu(const struct worker *w)
+{
+	return w->cpu;
+}
+
+const char *worker_bind_mode(const struct worker *w)
+{
+	return xsk_queue_mode(w->q);
+}
+
+bool worker_tx_sg(const struct worker *w)
+{
+	return xsk_queue_sg(w->q);
+}
+
+/* --- calls from the main thread (worker.h) ------------------------------- */
+
+static void worker_call_counters(struct worker *w, struct worker_counters *c)
+{
+	c->tcp = *tcp_stack__stats(w->stack);
+	c->http = *http_server_stats(w->http);
+	cache_stats(w->cache, &c->cache);
+	io_reader_stats(w->io, &c->io);
+	c->xsk_ok = !xsk_queue_stats(w->q, &c->xsk);
+}
+
+static void worker_call_conn(struct tcp_conn *c, void *arg)
+{
+	struct worker_call *call = arg;
+
+	if (call->nentries < WORKER_CALL_MAX_ENTRIES)
+		tcp_conn_get_info(c, &call->e.conns[call->nentries++]);
+	call->total++;
+}
+
+static void worker_call_file(const struct cache_obj *f, void *arg)
+{
+	struct worker_call *call = arg;
+	struct worker_cache_file *e;
+
+	call->total++;
+	if (call->nentries == WORKER_CALL_MAX_ENTRIES)
+		return;
+	e = &call->e.files[call->nentries++];
+	snprintf(e->path, sizeof(e->path), "%s", cache_obj_path(f));
+	e->size = cache_obj_size(f);
+	e->mtime_ns = cache_obj_mtime_ns(f);
+	e->chunks = cache_obj_chunks(f);
+}
+
+/* Start loading a file and its chunks (as far as load slots allow); never waits. */
+static int worker_call_warm(struct worker *w, const char *path)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct cache_obj *f;
+	int err = cache_lookup(w->cache, path, now, NULL, &f);
+
+	if (err == -EINPROGRESS)
+		return 1;
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < cache_obj_chunks(f); i++)
+		cache_chunk_prefetch(w->cache, f, i, now);
+	cache_obj_put(f);
+	return 0;
+}
+
+static void worker_call_answer(struct worker *w)
+{
+	uint64_t req = atomic_load_explicit(&w->call_req, memory_order_acquire);
+	struct worker_call *call = w->call;
+
+	if (req == atomic_load_explicit(&w->call_done, memory_order_relaxed))
+		return; /* answered already (a repeated wake-up) */
+	call->result = 0;
+	call->nentries = call->total = 0;
+	switch (call->kind) {
+	case WORKER_CALL_COUNTERS:
+		worker_call_counters(w, &call->counters);
+		break;
+	case WORKER_CALL_CONNS:
+		tcp_stack__for_each_conn(w->stack, worker_call_conn, call);
+		break;
+	case WORKER_CALL_CACHE_LIST:
+		cache_for_each_file(w->cache, worker_call_file, call);
+		break;
+	case WORKER_CALL_CACHE_FLUSH:
+		call->result = (int)cache_flush(w->cache);
+		break;
+	case WORKER_CALL_CACHE_WARM:
+		call->result = worker_call_warm(w, call->path);
+		break;
+	}
+	atomic_store_explicit(&w->call_done, req, memory_order_release);
+}
+
+/* Wait (at most until `until_ms` of CLOCK_MONOTONIC) for the pending call to be answered. */
+static bool worker_call_wait(struct worker *w, uint64_t until_ns)
+{
+	uint64_t req = atomic_load_explicit(&w->call_req, memory_order_relaxed);
+
+	while (atomic_load_explicit(&w->call_done, memory_order_acquire) != req) {
+		if (clock_ns(CLOCK_MONOTONIC) >= until_ns)
+			return false;
+		usleep(500);
+	}
+	return true;
+}
+
+int worker_call(struct worker *w, enum worker_call_kind kind, const char *path, int timeout_ms,
+		const struct worker_call **answer)
+{
+	uint64_t until = clock_ns(CLOCK_MONOTONIC) + (uint64_t)timeout_ms * 1000000ull;
+
+	if (!w->call) {
+		w->call = calloc(1, sizeof(*w->call));
+		if (!w->call)
+			return -ENOMEM;
+	}
+	if (!w->started || !worker_call_wait(w, until))
+		return -ETIMEDOUT;
+	w->call->kind = kind;
+	snprintf(w->call->path, sizeof(w->call->path), "%s", path ? path : "");
+	atomic_fetch_add_explicit(&w->call_req, 1, memory_order_release);
+	worker_request(w, WORKER_CMD_CALL);
+	if (!worker_call_wait(w, until))
+		return -ETIMEDOUT;
+	*answer = w->call;
+	return 0;
 }
