@@ -17,3 +17,5 @@ xdpserved_SOURCES = %reldir%/main.c
 xdpserved_LDADD = $(XDPSERVE_LIBS)
 
 UNIT_TESTS += tests/unit/daemon/test_conf
+# The control socket's protocol with a fake daemon, and the Prometheus text.
+UNIT_TESTS += tests/unit/daemon/test_control

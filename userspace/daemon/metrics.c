@@ -232,8 +232,8 @@ int metrics_parse_listen(const char *text, struct sockaddr_storage *ss, unsigned
 		colon = close + 1;
 		text++;
 	} else {
-		colon = strrchr(text, ':');
-		if (!colon)
+		colon = strchr(text, ':');
+		if (!colon || strchr(colon + 1, ':')) /* IPv6 goes in brackets */
 			return -EINVAL;
 		hlen = (size_t)(colon - text);
 	}
