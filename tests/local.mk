@@ -59,3 +59,11 @@ dist_check_SCRIPTS += tests/e2e/flood.sh
 if E2E_TESTS
 TESTS += tests/e2e/flood.sh
 endif
+
+# xdpservectl against a running daemon: every subcommand, --json parsed,
+# Prometheus text parsed (prom_check.py, python3-prometheus-client).
+dist_check_SCRIPTS += tests/e2e/ctl.sh
+EXTRA_DIST += tests/helpers/prom_check.py
+if E2E_TESTS
+TESTS += tests/e2e/ctl.sh
+endif

@@ -25,6 +25,8 @@
 
 /* How long a worker may take to answer (it polls at least once a second). */
 #define CONTROL_WORKER_TIMEOUT_MS 1500
+/* cache-warm asks again this often, 10 ms apart, while a file is being opened. */
+#define CONTROL_WARM_TRIES 50
 
 /* --- counters as JSON ---------------------------------------------------- */
 
@@ -468,6 +470,23 @@ static const char *control_warm_result(int r)
 	return r == 0 ? "cached" : r == 1 ? "opening" : strerror(-r);
 }
 
+/*
+ * Warm `path` on one worker; while its open is under way (result 1), ask
+ * again for a while, so that a missing file is reported as such.
+ */
+static int control_warm_one(struct worker *w, const char *path, const struct worker_call **a)
+{
+	int err;
+
+	for (int tries = 0; tries < CONTROL_WARM_TRIES; tries++) {
+		err = worker_call(w, WORKER_CALL_CACHE_WARM, path, CONTROL_WORKER_TIMEOUT_MS, a);
+		if (err || (*a)->result != 1)
+			return err;
+		usleep(10000);
+	}
+	return 0;
+}
+
 static int control_cmd_cache_warm(void *ctx, struct json_object *req, struct json_object *reply)
 {
 	struct control_daemon *d = ctx;
@@ -484,8 +503,7 @@ static int control_cmd_cache_warm(void *ctx, struct json_object *req, struct jso
 	for (uint32_t i = 0; i < d->nqueues; i++) {
 		const struct worker_call *a;
 		struct json_object *o;
-		int err = worker_call(d->workers[i], WORKER_CALL_CACHE_WARM, path,
-				      CONTROL_WORKER_TIMEOUT_MS, &a);
+		int err = control_warm_one(d->workers[i], path, &a);
 
 		if (err)
 			return control_error(reply, err, "queue %u did not answer: %s", i,
