@@ -340,9 +340,10 @@ static int control_listen(struct control *c, const char *path)
 	if (control_mkdir_parent(path))
 		return -errno;
 	if (control_path_alive(&addr)) {
-		pr_err("control socket %s is in use by another xdpserved (perhaps on an interface "
-		       "of the same name in another network namespace); give --control-socket",
-		       path);
+		pr_warn("control socket %s is in use by another xdpserved (perhaps on an interface "
+			"of the same name in another network namespace); give each its own "
+			"--control-socket",
+			path);
 		return -EADDRINUSE;
 	}
 	unlink(path);
