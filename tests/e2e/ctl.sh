@@ -222,6 +222,16 @@ assert r[2]["pid"] > 0' <<<"$out"
 }
 tap_check "malformed requests get {\"error\":...}; the connection goes on" malformed
 
+other_netns() {
+	local out
+	out=$(tb_cli "$TB_XDPSERVECTL" --control-socket "$SOCK" conns "$TB_SRV_IF" 2>&1)
+	local status=$?
+	echo "$out"
+	[ "$status" -ne 0 ] && grep -q 'another network namespace' <<<"$out"
+}
+tap_check "a client in another network namespace is told, not given that daemon's answers" \
+	other_netns
+
 reload() {
 	ctl reload "$TB_SRV_IF" || return 1
 	tb_wait_log "$LOG" 'SIGHUP|[Rr]eload' 5 && kill -0 "$DAEMON"

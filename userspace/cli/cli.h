@@ -15,6 +15,7 @@
 #ifndef XDPSERVE_CLI_H
 #define XDPSERVE_CLI_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -79,11 +80,18 @@ void cli_socket_path(const struct cli_env *env, const char *ifname, char *buf, s
 /*
  * Send `req` to the daemon of `ifname`, read one reply into *reply (the
  * caller puts it). 0; -ENOENT/-ECONNREFUSED when no daemon listens there
- * (nothing printed: callers fall back or say so); -EPROTO (printed) when
+ * (nothing printed: callers fall back or say so), -EXDEV when the daemon
+ * there serves another network namespace (printed); -EPROTO (printed) when
  * the reply is not JSON; a reply with "error" is printed and -EREMOTEIO.
  */
 int cli_daemon_request(const struct cli_env *env, const char *ifname, struct json_object *req,
 		       struct json_object **reply);
+/* No daemon for this interface here: none listens, or it serves another namespace. */
+static inline bool cli_no_daemon(int err)
+{
+	return err == -ENOENT || err == -ECONNREFUSED || err == -EXDEV;
+}
+
 /* The same for {"cmd": cmd}, optionally with one string member key=value. */
 int cli_daemon_cmd(const struct cli_env *env, const char *ifname, const char *cmd,
 		   const char *key, const char *value, struct json_object **reply);

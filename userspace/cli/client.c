@@ -8,17 +8,20 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <json-c/json.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "daemon/control.h"
 
 /* A daemon busy with a large answer still replies well within this. */
 #define CLI_REPLY_TIMEOUT_S 10
@@ -28,7 +31,7 @@ void cli_socket_path(const struct cli_env *env, const char *ifname, char *buf, s
 	if (env->control_socket)
 		snprintf(buf, len, "%s", env->control_socket);
 	else
-		snprintf(buf, len, "%s/%s.sock", env->runtime_dir, ifname);
+		control_default_path(env->runtime_dir, ifname, buf, len);
 }
 
 static int cli_connect(const char *path)
@@ -103,6 +106,26 @@ static int cli_read_line(int fd, char **out)
 	return 0;
 }
 
+/*
+ * A daemon in another network namespace may own the same path (the same
+ * interface name there): its answers would be about another interface.
+ */
+static bool cli_other_netns(const char *path, struct json_object *reply)
+{
+	struct json_object *v;
+	struct stat self;
+
+	if (!json_object_object_get_ex(reply, "netns", &v) || stat("/proc/self/ns/net", &self) ||
+	    (uint64_t)json_object_get_uint64(v) == (uint64_t)self.st_ino)
+		return false;
+	fprintf(stderr,
+		"xdpservectl: the daemon on %s serves an interface of another network namespace "
+		"(netns %" PRIu64 ", this is %llu); run xdpservectl in its namespace (ip netns "
+		"exec) or give --control-socket\n",
+		path, (uint64_t)json_object_get_uint64(v), (unsigned long long)self.st_ino);
+	return true;
+}
+
 int cli_daemon_request(const struct cli_env *env, const char *ifname, struct json_object *req,
 		       struct json_object **reply)
 {
@@ -134,6 +157,11 @@ int cli_daemon_request(const struct cli_env *env, const char *ifname, struct jso
 		json_object_put(*reply);
 		return -EPROTO;
 	}
+	if (cli_other_netns(path, *reply)) {
+		json_object_put(*reply);
+		*reply = NULL;
+		return -EXDEV;
+	}
 	if (json_object_object_get_ex(*reply, "error", &err_obj)) {
 		fprintf(stderr, "xdpservectl: %s: %s\n", ifname, json_object_get_string(err_obj));
 		json_object_put(*reply);
@@ -164,8 +192,27 @@ static int cli_name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* NAME.sock of our namespace (control_default_path) -> the interface name, or NULL. */
+static const char *cli_socket_iface(const char *name, const char *prefix, char *buf)
+{
+	size_t len = strlen(name), plen = strlen(prefix);
+
+	if (len <= 5 || strcmp(name + len - 5, ".sock"))
+		return NULL;
+	if (plen ? strncmp(name, prefix, plen) : strspn(name, "0123456789") &&
+							 name[strspn(name, "0123456789")] == '-')
+		return NULL; /* another namespace's */
+	len -= 5 + plen;
+	if (!len || len >= IF_NAMESIZE)
+		return NULL;
+	memcpy(buf, name + plen, len);
+	buf[len] = '\0';
+	return buf;
+}
+
 int cli_daemon_list(const struct cli_env *env, char (*names)[16], int max)
 {
+	char prefix[32];
 	DIR *dir;
 	struct dirent *de;
 	int n = 0;
@@ -175,15 +222,10 @@ int cli_daemon_list(const struct cli_env *env, char (*names)[16], int max)
 	dir = opendir(env->runtime_dir);
 	if (!dir)
 		return 0;
-	while ((de = readdir(dir)) && n < max) {
-		size_t len = strlen(de->d_name);
-
-		if (len <= 5 || len - 5 >= IF_NAMESIZE || strcmp(de->d_name + len - 5, ".sock"))
-			continue;
-		memcpy(names[n], de->d_name, len - 5);
-		names[n][len - 5] = '\0';
-		n++;
-	}
+	control_netns_prefix(prefix, sizeof(prefix));
+	while ((de = readdir(dir)) && n < max)
+		if (cli_socket_iface(de->d_name, prefix, names[n]))
+			n++;
 	closedir(dir);
 	qsort(names, (size_t)n, sizeof(names[0]), cli_name_cmp);
 	return n;

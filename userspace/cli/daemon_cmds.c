@@ -39,7 +39,7 @@ static int cli_ask(const struct cli_env *env, const char *ifname, const char *cm
 	int err = cli_daemon_cmd(env, ifname, cmd, key, value, reply);
 	char path[256];
 
-	if (err == -ENOENT || err == -ECONNREFUSED) {
+	if (cli_no_daemon(err)) {
 		cli_socket_path(env, ifname, path, sizeof(path));
 		fprintf(stderr,
 			"xdpservectl: no daemon answers on %s (%s); is xdpserved running on %s? "

@@ -37,10 +37,10 @@ struct json_object *cli_pinned_view(const char *ifname, bool endpoints)
 		return NULL;
 	o = json_object_new_object();
 	json_object_object_add(o, "interface", json_object_new_string(ifname));
-	json_object_object_add(o, "source", json_object_new_string("pinned-maps"));
 	json_object_object_add(o, "xdp_mode", json_object_new_string(steer_mode_name(s)));
 	json_object_object_add(o, "program_id", json_object_new_int64(steer_prog_id(s)));
 	json_object_object_add(o, "dispatched", json_object_new_boolean(steer_is_dispatched(s)));
+	json_object_object_add(o, "source", json_object_new_string("pinned-maps"));
 	if (!steer_stats_read(s, v)) {
 		steer = json_object_new_object();
 		for (int i = 0; i < XDPSERVE_STAT__MAX; i++) {
@@ -75,7 +75,7 @@ static struct json_object *cli_stats_fetch(const struct cli_env *env, const char
 
 	if (!err)
 		return reply;
-	if (err != -ENOENT && err != -ECONNREFUSED)
+	if (!cli_no_daemon(err))
 		return NULL;
 	cli_say_fallback(env, ifname, err);
 	return cli_pinned_view(ifname, false);
@@ -106,9 +106,17 @@ static void cli_stats_text(struct json_object *st)
 	struct json_object *v, *qs;
 
 	json_object_object_get_ex(st, "source", &v);
-	printf("%s: %s\n", json_object_get_string(json_object_object_get(st, "interface")),
-	       strcmp(json_object_get_string(v), "daemon") ? "steering program only (pinned maps)"
-							   : "daemon");
+	if (strcmp(json_object_get_string(v), "daemon"))
+		printf("%s: steering program only (pinned maps), %s mode, program id %s%s\n",
+		       json_object_get_string(json_object_object_get(st, "interface")),
+		       json_object_get_string(json_object_object_get(st, "xdp_mode")),
+		       json_object_get_string(json_object_object_get(st, "program_id")),
+		       json_object_get_boolean(json_object_object_get(st, "dispatched"))
+			       ? " (libxdp dispatcher)"
+			       : "");
+	else
+		printf("%s: daemon\n",
+		       json_object_get_string(json_object_object_get(st, "interface")));
 	if (json_object_object_get_ex(st, "steer", &v)) {
 		int col = printf("  %-6s", "xdp");
 

@@ -94,7 +94,7 @@ static int cli_status_one(const struct cli_env *env, const char *ifname, bool js
 	struct json_object *st = NULL;
 	int err = cli_daemon_cmd(env, ifname, "status", NULL, NULL, &st);
 
-	if (err == -ENOENT || err == -ECONNREFUSED) {
+	if (cli_no_daemon(err)) {
 		cli_say_fallback(env, ifname, err);
 		st = cli_pinned_view(ifname, true);
 	}

@@ -68,6 +68,15 @@ static const struct control_cmd *control_find(const struct control_cmd *cmds, si
 	return NULL;
 }
 
+/* "netns": the namespace this daemon serves in, so a client in another one can tell. */
+static void control_add_netns(struct json_object *reply)
+{
+	struct stat st;
+
+	if (!stat("/proc/self/ns/net", &st))
+		json_object_object_add(reply, "netns", json_object_new_uint64(st.st_ino));
+}
+
 /* The reply object for one request line. */
 static struct json_object *control_dispatch(const struct control_cmd *cmds, size_t ncmds,
 					    void *ctx, const char *line)
@@ -95,6 +104,7 @@ static struct json_object *control_dispatch(const struct control_cmd *cmds, size
 		goto out;
 	}
 	cmd->run(ctx, req, reply);
+	control_add_netns(reply);
 out:
 	json_object_put(req);
 	return reply;
@@ -281,6 +291,26 @@ int control_fd(const struct control *c)
 }
 
 /* --- the listener -------------------------------------------------------- */
+
+void control_netns_prefix(char *buf, size_t len)
+{
+	struct stat init, self;
+
+	/* Unreadable /proc/1 (not root): take it for the same namespace. */
+	if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &self) ||
+	    (init.st_ino == self.st_ino && init.st_dev == self.st_dev))
+		snprintf(buf, len, "%s", "");
+	else
+		snprintf(buf, len, "%llu-", (unsigned long long)self.st_ino);
+}
+
+void control_default_path(const char *dir, const char *ifname, char *buf, size_t len)
+{
+	char prefix[32];
+
+	control_netns_prefix(prefix, sizeof(prefix));
+	snprintf(buf, len, "%s/%s%s.sock", dir, prefix, ifname);
+}
 
 /* Is a daemon answering on `addr`? Then its socket must not be taken over. */
 static bool control_path_alive(const struct sockaddr_un *addr)

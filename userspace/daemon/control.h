@@ -51,6 +51,17 @@ char *control_handle_line(const struct control_cmd *cmds, size_t ncmds, void *ct
 			  const char *line);
 
 /*
+ * The default socket of `ifname` under `dir` (/run/xdpserve):
+ * DIR/IFACE.sock in the network namespace of PID 1, else
+ * DIR/<netns inode>-IFACE.sock, so that daemons on interfaces of the same
+ * name in different namespaces (containers, tests) do not meet, and an
+ * xdpservectl in a namespace finds the daemon of that namespace.
+ * control_netns_prefix() gives that prefix ("" or "<inode>-").
+ */
+void control_default_path(const char *dir, const char *ifname, char *buf, size_t len);
+void control_netns_prefix(char *buf, size_t len);
+
+/*
  * Listen on `path` (its directory is created; mode 0660, group xdpserve
  * when that group exists). A stale socket there is replaced; a live one
  * (another daemon answers) is -EADDRINUSE. 0 or -errno, logged.

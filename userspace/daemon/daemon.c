@@ -445,7 +445,7 @@ static int daemon_control_open(struct daemon *d, const sigset_t *set)
 	if (cfg->control_socket[0])
 		snprintf(path, sizeof(path), "%s", cfg->control_socket);
 	else
-		snprintf(path, sizeof(path), "%s/%s.sock", CONF_RUNTIME_DIR, cfg->ifname);
+		control_default_path(CONF_RUNTIME_DIR, cfg->ifname, path, sizeof(path));
 	if (strcmp(path, "off") &&
 	    control__create(path, control_daemon_cmds, control_daemon_ncmds, &d->ctl, &d->control))
 		pr_warn("serving without a control socket: xdpservectl will read the pinned "
