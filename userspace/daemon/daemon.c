@@ -500,7 +500,8 @@ int daemon_run(const struct xdpserve_config *cfg)
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	if (daemon_setup(&d)) {
+	/* The sockets come before the workers run (and before privileges go). */
+	if (daemon_setup(&d) || daemon_control_open(&d, &set)) {
 		status = EXIT_FAILURE;
 		goto out;
 	}
@@ -509,10 +510,6 @@ int daemon_run(const struct xdpserve_config *cfg)
 			status = EXIT_FAILURE;
 			goto out;
 		}
-	}
-	if (daemon_control_open(&d, &set)) {
-		status = EXIT_FAILURE;
-		goto out;
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", cfg->ifname, d.nqueues,
 		   d.nqueues == 1 ? "" : "s");
