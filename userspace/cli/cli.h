@@ -93,8 +93,8 @@ static inline bool cli_no_daemon(int err)
 }
 
 /* The same for {"cmd": cmd}, optionally with one string member key=value. */
-int cli_daemon_cmd(const struct cli_env *env, const char *ifname, const char *cmd,
-		   const char *key, const char *value, struct json_object **reply);
+int cli_daemon_cmd(const struct cli_env *env, const char *ifname, const char *cmd, const char *key,
+		   const char *value, struct json_object **reply);
 
 /*
  * Interfaces with a control socket in the runtime dir, sorted, into
@@ -106,8 +106,8 @@ int cli_daemon_list(const struct cli_env *env, char (*names)[16], int max);
  * The interface a command applies to: `given`, else the one daemon in the
  * runtime dir. NULL (printed) when none or several.
  */
-const char *cli_pick_iface(const struct cli_cmd *cmd, const struct cli_env *env,
-			   const char *given, char *buf);
+const char *cli_pick_iface(const struct cli_cmd *cmd, const struct cli_env *env, const char *given,
+			   char *buf);
 
 /* Say that the daemon is not there and what is shown instead (stderr). */
 void cli_say_fallback(const struct cli_env *env, const char *ifname, int err);

@@ -171,8 +171,8 @@ int cli_daemon_request(const struct cli_env *env, const char *ifname, struct jso
 	return 0;
 }
 
-int cli_daemon_cmd(const struct cli_env *env, const char *ifname, const char *cmd,
-		   const char *key, const char *value, struct json_object **reply)
+int cli_daemon_cmd(const struct cli_env *env, const char *ifname, const char *cmd, const char *key,
+		   const char *value, struct json_object **reply)
 {
 	struct json_object *req = json_object_new_object();
 	int err;
@@ -199,8 +199,8 @@ static const char *cli_socket_iface(const char *name, const char *prefix, char *
 
 	if (len <= 5 || strcmp(name + len - 5, ".sock"))
 		return NULL;
-	if (plen ? strncmp(name, prefix, plen) : strspn(name, "0123456789") &&
-							 name[strspn(name, "0123456789")] == '-')
+	if (plen ? strncmp(name, prefix, plen)
+		 : strspn(name, "0123456789") && name[strspn(name, "0123456789")] == '-')
 		return NULL; /* another namespace's */
 	len -= 5 + plen;
 	if (!len || len >= IF_NAMESIZE)
@@ -231,8 +231,8 @@ int cli_daemon_list(const struct cli_env *env, char (*names)[16], int max)
 	return n;
 }
 
-const char *cli_pick_iface(const struct cli_cmd *cmd, const struct cli_env *env,
-			   const char *given, char *buf)
+const char *cli_pick_iface(const struct cli_cmd *cmd, const struct cli_env *env, const char *given,
+			   char *buf)
 {
 	char names[2][16];
 	int n;

@@ -33,8 +33,8 @@ static const char *cli_str(struct json_object *o, const char *key)
 }
 
 /* Ask `cmd` of the daemon; a daemon that is not there is an error here (no fallback). */
-static int cli_ask(const struct cli_env *env, const char *ifname, const char *cmd,
-		   const char *key, const char *value, struct json_object **reply)
+static int cli_ask(const struct cli_env *env, const char *ifname, const char *cmd, const char *key,
+		   const char *value, struct json_object **reply)
 {
 	int err = cli_daemon_cmd(env, ifname, cmd, key, value, reply);
 	char path[256];
@@ -207,8 +207,7 @@ static int cli_reload(const struct cli_cmd *cmd, const struct cli_env *env, int 
 	ret = cli_ask(env, ifname, "reload", NULL, NULL, &r);
 	if (ret)
 		return ret;
-	printf("%s: reload %s (the daemon's log says how it went)\n", ifname,
-	       cli_str(r, "reload"));
+	printf("%s: reload %s (the daemon's log says how it went)\n", ifname, cli_str(r, "reload"));
 	json_object_put(r);
 	return CLI_EXIT_OK;
 }

@@ -207,22 +207,24 @@ static void doctor_driver(struct doctor *d, const char *ifname, const struct doc
 			   "%s (driver %s): native XDP %s, redirect %s, multi-buffer RX %s%s",
 			   ifname, nic->driver, nic->xdp_basic ? "yes" : "no",
 			   nic->xdp_redirect ? "yes" : "no", nic->rx_sg ? "yes" : "no",
-			   nic->xdp_basic ? "" : "; only generic (skb) XDP works: --mode skb, slower");
+			   nic->xdp_basic ? ""
+					  : "; only generic (skb) XDP works: --mode skb, slower");
 		if (nic->xsk_zerocopy)
 			doctor_say(d, "ok", "zero-copy",
 				   "%s: AF_XDP zero-copy supported (up to %u segments per "
 				   "packet)",
 				   ifname, nic->zc_max_segs);
 		else
-			doctor_say(d, "note", "zero-copy",
-				   "%s (driver %s) has no AF_XDP zero-copy: AF_XDP runs in copy "
-				   "mode (each frame copied in and out by the kernel) and cached "
-				   "payload is copied into every TX frame (--tx-path auto picks "
-				   "copy); %s",
-				   ifname, nic->driver,
-				   veth ? "that is veth's limit, fine for tests; serve from a NIC "
-					  "whose driver has zero-copy (ice, i40e, mlx5, ...) for speed"
-					: "a driver with zero-copy would be faster");
+			doctor_say(
+				d, "note", "zero-copy",
+				"%s (driver %s) has no AF_XDP zero-copy: AF_XDP runs in copy "
+				"mode (each frame copied in and out by the kernel) and cached "
+				"payload is copied into every TX frame (--tx-path auto picks "
+				"copy); %s",
+				ifname, nic->driver,
+				veth ? "that is veth's limit, fine for tests; serve from a NIC "
+				       "whose driver has zero-copy (ice, i40e, mlx5, ...) for speed"
+				     : "a driver with zero-copy would be faster");
 	} else {
 		doctor_say(d, "note", "xdp",
 			   "%s (driver %s): the kernel does not report XDP features (netdev "
@@ -251,8 +253,8 @@ static void doctor_queues(struct doctor *d, const char *ifname, const struct doc
 			   ifname, nic->rx_queues, cpus, ifname, cpus);
 	else
 		doctor_say(d, "ok", "queues", "%s: %u RX queue%s, %d CPU%s%s", ifname,
-			   nic->rx_queues, nic->rx_queues == 1 ? "" : "s", cpus, cpus == 1 ? "" : "s",
-			   workers > 0 ? ", one worker each" : "");
+			   nic->rx_queues, nic->rx_queues == 1 ? "" : "s", cpus,
+			   cpus == 1 ? "" : "s", workers > 0 ? ", one worker each" : "");
 }
 
 static void doctor_mtu(struct doctor *d, const char *ifname, const struct doctor_nic *nic)
@@ -320,8 +322,7 @@ static void doctor_daemon(struct doctor *d, const struct cli_env *env, const cha
 	}
 	qs = json_object_object_get(st, "queues");
 	*workers = qs ? (int)json_object_array_length(qs) : 0;
-	doctor_say(d, "ok", "daemon",
-		   "pid %d on %s: XDP %s, AF_XDP %s, TX path %s, %d worker%s",
+	doctor_say(d, "ok", "daemon", "pid %d on %s: XDP %s, AF_XDP %s, TX path %s, %d worker%s",
 		   json_object_get_int(json_object_object_get(st, "pid")), ifname,
 		   json_object_get_string(json_object_object_get(st, "xdp_mode")),
 		   json_object_get_string(json_object_object_get(st, "bind_mode")),

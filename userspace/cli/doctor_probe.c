@@ -221,7 +221,8 @@ int doctor_xdp_programs(const char *ifname, bool *ours, char *others, size_t len
 			n++;
 		}
 	} else {
-		for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp)) {
+		for (p = xdp_multiprog__next_prog(NULL, mp); p;
+		     p = xdp_multiprog__next_prog(p, mp)) {
 			doctor_note_prog(p, ours, others, len);
 			n++;
 		}

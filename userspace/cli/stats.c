@@ -123,10 +123,12 @@ static void cli_stats_text(struct json_object *st)
 		json_object_object_foreach(v, reason, e)
 		{
 			char item[96];
-			int len = snprintf(
-				item, sizeof(item), " %s %" PRIu64 "/%" PRIu64 "B", reason,
-				(uint64_t)json_object_get_uint64(json_object_object_get(e, "packets")),
-				(uint64_t)json_object_get_uint64(json_object_object_get(e, "bytes")));
+			int len =
+				snprintf(item, sizeof(item), " %s %" PRIu64 "/%" PRIu64 "B", reason,
+					 (uint64_t)json_object_get_uint64(
+						 json_object_object_get(e, "packets")),
+					 (uint64_t)json_object_get_uint64(
+						 json_object_object_get(e, "bytes")));
 
 			if (col + len > 100) {
 				printf("\n        ");
@@ -142,9 +144,9 @@ static void cli_stats_text(struct json_object *st)
 		struct json_object *q = json_object_array_get_idx(qs, i);
 
 		printf("queue %d\n", json_object_get_int(json_object_object_get(q, "queue")));
-		json_object_object_foreach(q, name, sec)
-			if (json_object_is_type(sec, json_type_object))
-				cli_print_section(name, sec);
+		json_object_object_foreach(q, name,
+					   sec) if (json_object_is_type(sec, json_type_object))
+			cli_print_section(name, sec);
 	}
 }
 
@@ -249,8 +251,8 @@ static void cli_rates_print(const char *ifname, const struct cli_sample *a,
 	fflush(stdout);
 }
 
-static int cli_stats_watch(const struct cli_env *env, const char *ifname, double secs,
-			   long count, bool json)
+static int cli_stats_watch(const struct cli_env *env, const char *ifname, double secs, long count,
+			   bool json)
 {
 	struct cli_sample prev = {0}, cur = {0};
 	struct json_object *st = cli_stats_fetch(env, ifname);
@@ -303,9 +305,9 @@ static int cli_stats_one(const struct cli_env *env, const char *ifname, enum cli
 static int cli_stats(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},    {"prometheus", no_argument, NULL, 'p'},
+		{"json", no_argument, NULL, 'j'},	 {"prometheus", no_argument, NULL, 'p'},
 		{"watch", optional_argument, NULL, 'w'}, {"count", required_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	enum cli_stats_format f = CLI_FMT_TEXT;
 	char names[CLI_MAX_DAEMONS][16];
@@ -323,12 +325,13 @@ static int cli_stats(const struct cli_cmd *cmd, const struct cli_env *env, int a
 			break;
 		case 'w':
 			/* "--watch 2" as well as "--watch=2": take a number that follows. */
-			if (!optarg && optind < argc && strspn(argv[optind], "0123456789.") ==
-								 strlen(argv[optind]))
+			if (!optarg && optind < argc &&
+			    strspn(argv[optind], "0123456789.") == strlen(argv[optind]))
 				optarg = argv[optind++];
 			watch = optarg ? strtod(optarg, NULL) : 1.0;
 			if (!(watch > 0) || watch > 3600)
-				return cli_usage_error(cmd, "--watch wants seconds from 0.1 to 3600");
+				return cli_usage_error(cmd,
+						       "--watch wants seconds from 0.1 to 3600");
 			break;
 		case 'n':
 			count = strtol(optarg, NULL, 10);
@@ -353,8 +356,9 @@ static int cli_stats(const struct cli_cmd *cmd, const struct cli_env *env, int a
 	} else {
 		n = cli_daemon_list(env, names, CLI_MAX_DAEMONS);
 		if (!n)
-			return cli_usage_error(cmd, "no daemon answers in %s; name the interface "
-						    "to read its pinned maps",
+			return cli_usage_error(cmd,
+					       "no daemon answers in %s; name the interface "
+					       "to read its pinned maps",
 					       env->runtime_dir);
 	}
 	for (int i = 0; i < n; i++) {

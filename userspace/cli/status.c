@@ -37,7 +37,8 @@ static void cli_print_list(const char *label, struct json_object *a)
 {
 	printf("  %-10s", label);
 	for (size_t i = 0; a && i < json_object_array_length(a); i++)
-		printf("%s%s", i ? ", " : "", json_object_get_string(json_object_array_get_idx(a, i)));
+		printf("%s%s", i ? ", " : "",
+		       json_object_get_string(json_object_array_get_idx(a, i)));
 	printf("\n");
 }
 
@@ -47,8 +48,8 @@ static void cli_status_text(struct json_object *st)
 	uint64_t up = cli_u64(st, "uptime_s");
 
 	if (strcmp(cli_str(st, "source"), "daemon")) {
-		printf("%s: no daemon; steering program %s in %s mode%s\n", cli_str(st, "interface"),
-		       cli_str(st, "program_id"), cli_str(st, "xdp_mode"),
+		printf("%s: no daemon; steering program %s in %s mode%s\n",
+		       cli_str(st, "interface"), cli_str(st, "program_id"), cli_str(st, "xdp_mode"),
 		       json_object_get_boolean(json_object_object_get(st, "dispatched"))
 			       ? " (libxdp dispatcher)"
 			       : "");

@@ -78,8 +78,8 @@ static void control_add_netns(struct json_object *reply)
 }
 
 /* The reply object for one request line. */
-static struct json_object *control_dispatch(const struct control_cmd *cmds, size_t ncmds,
-					    void *ctx, const char *line)
+static struct json_object *control_dispatch(const struct control_cmd *cmds, size_t ncmds, void *ctx,
+					    const char *line)
 {
 	struct json_object *reply = json_object_new_object();
 	struct json_object *req = json_tokener_parse(line);
@@ -89,8 +89,9 @@ static struct json_object *control_dispatch(const struct control_cmd *cmds, size
 	if (!reply)
 		goto out;
 	if (!req || !json_object_is_type(req, json_type_object)) {
-		control_error(reply, EINVAL, "a request is one JSON object per line, "
-					     "such as {\"cmd\":\"status\"}");
+		control_error(reply, EINVAL,
+			      "a request is one JSON object per line, "
+			      "such as {\"cmd\":\"status\"}");
 		goto out;
 	}
 	if (!json_object_object_get_ex(req, "cmd", &name) ||
@@ -100,7 +101,8 @@ static struct json_object *control_dispatch(const struct control_cmd *cmds, size
 	}
 	cmd = control_find(cmds, ncmds, json_object_get_string(name));
 	if (!cmd) {
-		control_error(reply, ENOENT, "unknown command \"%s\"", json_object_get_string(name));
+		control_error(reply, ENOENT, "unknown command \"%s\"",
+			      json_object_get_string(name));
 		goto out;
 	}
 	cmd->run(ctx, req, reply);
@@ -110,8 +112,7 @@ out:
 	return reply;
 }
 
-char *control_handle_line(const struct control_cmd *cmds, size_t ncmds, void *ctx,
-			  const char *line)
+char *control_handle_line(const struct control_cmd *cmds, size_t ncmds, void *ctx, const char *line)
 {
 	struct json_object *reply = control_dispatch(cmds, ncmds, ctx, line);
 	const char *text;

@@ -36,8 +36,14 @@ struct control_field {
 	bool u32; /* else uint64_t */
 };
 
-#define F64(type, f) {#f, offsetof(type, f), false}
-#define F32(type, f) {#f, offsetof(type, f), true}
+#define F64(type, f)                                                                               \
+	{                                                                                          \
+#f, offsetof(type, f), false                                                       \
+	}
+#define F32(type, f)                                                                               \
+	{                                                                                          \
+#f, offsetof(type, f), true                                                        \
+	}
 
 static const struct control_field tcp_fields[] = {
 	F64(struct tcp_stats, rx_frames),
@@ -80,37 +86,60 @@ static const struct control_field tcp_fields[] = {
 };
 
 static const struct control_field http_fields[] = {
-	F64(struct http_stats, requests),   F64(struct http_stats, status_2xx),
-	F64(struct http_stats, status_3xx), F64(struct http_stats, status_4xx),
-	F64(struct http_stats, status_5xx), F64(struct http_stats, body_bytes),
-	F64(struct http_stats, cache_waits), F64(struct http_stats, refused),
+	F64(struct http_stats, requests),
+	F64(struct http_stats, status_2xx),
+	F64(struct http_stats, status_3xx),
+	F64(struct http_stats, status_4xx),
+	F64(struct http_stats, status_5xx),
+	F64(struct http_stats, body_bytes),
+	F64(struct http_stats, cache_waits),
+	F64(struct http_stats, refused),
 	{NULL, 0, false},
 };
 
 static const struct control_field cache_fields[] = {
-	F64(struct cache_stats, hits),	       F64(struct cache_stats, misses),
-	F64(struct cache_stats, file_hits),    F64(struct cache_stats, file_opens),
-	F64(struct cache_stats, loads),	       F64(struct cache_stats, readaheads),
-	F64(struct cache_stats, load_errors),  F64(struct cache_stats, evictions),
-	F64(struct cache_stats, stale),	       F64(struct cache_stats, neg_hits),
-	F64(struct cache_stats, neg_inserts),  F64(struct cache_stats, neg_replaced),
-	F64(struct cache_stats, waits),	       F64(struct cache_stats, wait_timeouts),
-	F64(struct cache_stats, bytes_used),   F64(struct cache_stats, bytes_budget),
-	F64(struct cache_stats, chunk_bytes),  F32(struct cache_stats, frames_used),
-	F32(struct cache_stats, frames_budget), F32(struct cache_stats, objects),
-	F32(struct cache_stats, files),	       F32(struct cache_stats, loading),
-	F32(struct cache_stats, waiting),      F32(struct cache_stats, zombies),
-	F64(struct cache_stats, meta_used),    F64(struct cache_stats, meta_budget),
+	F64(struct cache_stats, hits),
+	F64(struct cache_stats, misses),
+	F64(struct cache_stats, file_hits),
+	F64(struct cache_stats, file_opens),
+	F64(struct cache_stats, loads),
+	F64(struct cache_stats, readaheads),
+	F64(struct cache_stats, load_errors),
+	F64(struct cache_stats, evictions),
+	F64(struct cache_stats, stale),
+	F64(struct cache_stats, neg_hits),
+	F64(struct cache_stats, neg_inserts),
+	F64(struct cache_stats, neg_replaced),
+	F64(struct cache_stats, waits),
+	F64(struct cache_stats, wait_timeouts),
+	F64(struct cache_stats, bytes_used),
+	F64(struct cache_stats, bytes_budget),
+	F64(struct cache_stats, chunk_bytes),
+	F32(struct cache_stats, frames_used),
+	F32(struct cache_stats, frames_budget),
+	F32(struct cache_stats, objects),
+	F32(struct cache_stats, files),
+	F32(struct cache_stats, loading),
+	F32(struct cache_stats, waiting),
+	F32(struct cache_stats, zombies),
+	F64(struct cache_stats, meta_used),
+	F64(struct cache_stats, meta_budget),
 	{NULL, 0, false},
 };
 
 static const struct control_field disk_fields[] = {
-	F64(struct io_reader_stats, reads),	  F64(struct io_reader_stats, bytes),
-	F64(struct io_reader_stats, sqes),	  F64(struct io_reader_stats, short_reads),
-	F64(struct io_reader_stats, errors),	  F64(struct io_reader_stats, deferred),
-	F64(struct io_reader_stats, statx),	  F64(struct io_reader_stats, opens),
-	F64(struct io_reader_stats, closes),	  F64(struct io_reader_stats, sync_closes),
-	F32(struct io_reader_stats, inflight),	  F32(struct io_reader_stats, waiting),
+	F64(struct io_reader_stats, reads),
+	F64(struct io_reader_stats, bytes),
+	F64(struct io_reader_stats, sqes),
+	F64(struct io_reader_stats, short_reads),
+	F64(struct io_reader_stats, errors),
+	F64(struct io_reader_stats, deferred),
+	F64(struct io_reader_stats, statx),
+	F64(struct io_reader_stats, opens),
+	F64(struct io_reader_stats, closes),
+	F64(struct io_reader_stats, sync_closes),
+	F32(struct io_reader_stats, inflight),
+	F32(struct io_reader_stats, waiting),
 	{NULL, 0, false},
 };
 
@@ -198,8 +227,8 @@ int control_daemon_stats(struct control_daemon *d, struct json_object *reply)
 
 	json_object_object_add(reply, "interface", json_object_new_string(control_ifname(d)));
 	json_object_object_add(reply, "source", json_object_new_string("daemon"));
-	json_object_object_add(reply, "start_time", json_object_new_int64(
-							    (int64_t)d->start_realtime_s));
+	json_object_object_add(reply, "start_time",
+			       json_object_new_int64((int64_t)d->start_realtime_s));
 	if (steer)
 		json_object_object_add(reply, "steer", steer);
 	json_object_object_add(reply, "queues", queues);
@@ -303,9 +332,9 @@ static int control_cmd_status(void *ctx, struct json_object *req, struct json_ob
 	json_object_object_add(reply, "pid", json_object_new_int(d->pid));
 	json_object_object_add(reply, "start_time",
 			       json_object_new_int64((int64_t)d->start_realtime_s));
-	json_object_object_add(reply, "uptime_s",
-			       json_object_new_uint64((control_mono_ns() - d->start_mono_ns) /
-						      1000000000ull));
+	json_object_object_add(
+		reply, "uptime_s",
+		json_object_new_uint64((control_mono_ns() - d->start_mono_ns) / 1000000000ull));
 	if (d->steer) {
 		json_object_object_add(reply, "xdp_mode",
 				       json_object_new_string(steer_mode_name(d->steer)));
@@ -350,8 +379,7 @@ static struct json_object *control_conn_json(uint32_t q, const struct tcp_conn_i
 
 	json_object_object_add(o, "queue", json_object_new_int((int)q));
 	json_object_object_add(o, "state", json_object_new_string(ci->state));
-	json_object_object_add(o, "local",
-			       control_addr_json(ci, ci->local_addr, ci->local_port));
+	json_object_object_add(o, "local", control_addr_json(ci, ci->local_addr, ci->local_port));
 	json_object_object_add(o, "peer", control_addr_json(ci, ci->remote_addr, ci->remote_port));
 	json_object_object_add(o, "bytes_in", json_object_new_uint64(ci->bytes_received));
 	json_object_object_add(o, "bytes_out", json_object_new_uint64(ci->bytes_acked));
@@ -413,9 +441,9 @@ static int control_cmd_cache_list(void *ctx, struct json_object *req, struct jso
 			json_object_object_add(o, "queue", json_object_new_int((int)i));
 			json_object_object_add(o, "path", json_object_new_string(f->path));
 			json_object_object_add(o, "size", json_object_new_uint64(f->size));
-			json_object_object_add(o, "mtime",
-					       json_object_new_int64(
-						       (int64_t)(f->mtime_ns / 1000000000ull)));
+			json_object_object_add(
+				o, "mtime",
+				json_object_new_int64((int64_t)(f->mtime_ns / 1000000000ull)));
 			json_object_object_add(o, "chunks", json_object_new_uint64(f->chunks));
 			json_object_array_add(files, o);
 		}
@@ -448,7 +476,8 @@ static const char *control_cache_path(struct json_object *req)
 	struct json_object *p;
 	const char *path, *s;
 
-	if (!json_object_object_get_ex(req, "path", &p) || !json_object_is_type(p, json_type_string))
+	if (!json_object_object_get_ex(req, "path", &p) ||
+	    !json_object_is_type(p, json_type_string))
 		return NULL;
 	path = json_object_get_string(p);
 	while (*path == '/')
@@ -536,8 +565,7 @@ static int control_req_endpoint(struct json_object *req, struct json_object *rep
 	return 0;
 }
 
-static int control_cmd_endpoint_list(void *ctx, struct json_object *req,
-				     struct json_object *reply)
+static int control_cmd_endpoint_list(void *ctx, struct json_object *req, struct json_object *reply)
 {
 	struct control_daemon *d = ctx;
 

@@ -61,7 +61,7 @@ struct daemon {
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
-	struct control_daemon ctl; /* what the control socket and /metrics look at */
+	struct control_daemon ctl;	     /* what the control socket and /metrics look at */
 	struct control *control;
 	struct metrics_http *metrics;
 	int signal_fd;
@@ -452,8 +452,7 @@ static int daemon_control_open(struct daemon *d, const sigset_t *set)
 			"maps only");
 	if (!cfg->metrics_listen[0])
 		return 0;
-	err = metrics_http__create(cfg->metrics_listen, daemon_metrics_stats, &d->ctl,
-				   &d->metrics);
+	err = metrics_http__create(cfg->metrics_listen, daemon_metrics_stats, &d->ctl, &d->metrics);
 	return err;
 }
 

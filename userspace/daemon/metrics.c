@@ -31,9 +31,18 @@ struct metrics_def {
 	const char *value;
 };
 
-#define C(sec, key, name, help)		  {sec, key, name, "counter", help, NULL, NULL}
-#define G(sec, key, name, help)		  {sec, key, name, "gauge", help, NULL, NULL}
-#define L(sec, key, name, help, lab, val) {sec, key, name, "counter", help, lab, val}
+#define C(sec, key, name, help)                                                                    \
+	{                                                                                          \
+		sec, key, name, "counter", help, NULL, NULL                                        \
+	}
+#define G(sec, key, name, help)                                                                    \
+	{                                                                                          \
+		sec, key, name, "gauge", help, NULL, NULL                                          \
+	}
+#define L(sec, key, name, help, lab, val)                                                          \
+	{                                                                                          \
+		sec, key, name, "counter", help, lab, val                                          \
+	}
 
 /* Entries of one name are adjacent: its HELP and TYPE are written once. */
 static const struct metrics_def metrics_defs[] = {
@@ -64,8 +73,7 @@ static const struct metrics_def metrics_defs[] = {
 	C("tcp", "conns_reset", "xdpserve_tcp_conns_reset_total", "Connections reset by the peer."),
 	L("tcp", "timeout_idle", "xdpserve_tcp_timeouts_total",
 	  "Connections closed by a timeout, by reason.", "reason", "idle"),
-	L("tcp", "timeout_retransmit", "xdpserve_tcp_timeouts_total", NULL, "reason",
-	  "retransmit"),
+	L("tcp", "timeout_retransmit", "xdpserve_tcp_timeouts_total", NULL, "reason", "retransmit"),
 	L("tcp", "timeout_fin_wait", "xdpserve_tcp_timeouts_total", NULL, "reason", "fin_wait"),
 	L("tcp", "timeout_header", "xdpserve_tcp_timeouts_total", NULL, "reason", "header"),
 	L("tcp", "timeout_keepalive", "xdpserve_tcp_timeouts_total", NULL, "reason", "keepalive"),
@@ -117,8 +125,7 @@ static const struct metrics_def metrics_defs[] = {
 	G("xsk", "tx_outstanding", "xdpserve_xsk_tx_outstanding",
 	  "TX descriptors not completed yet."),
 	L("xsk", "k_rx_dropped", "xdpserve_xsk_kernel_drops_total",
-	  "The kernel's AF_XDP drop counters (XDP_STATISTICS), by reason.", "reason",
-	  "rx_dropped"),
+	  "The kernel's AF_XDP drop counters (XDP_STATISTICS), by reason.", "reason", "rx_dropped"),
 	L("xsk", "k_rx_invalid_descs", "xdpserve_xsk_kernel_drops_total", NULL, "reason",
 	  "rx_invalid_descs"),
 	L("xsk", "k_tx_invalid_descs", "xdpserve_xsk_kernel_drops_total", NULL, "reason",
@@ -196,8 +203,7 @@ int metrics_format(struct json_object *stats, FILE *out)
 	if (json_object_object_get_ex(stats, "start_time", &v)) {
 		metrics_header(out, "xdpserve_start_time_seconds", "gauge",
 			       "When the daemon started (Unix time).");
-		fprintf(out, "xdpserve_start_time_seconds %" PRId64 "\n",
-			json_object_get_int64(v));
+		fprintf(out, "xdpserve_start_time_seconds %" PRId64 "\n", json_object_get_int64(v));
 	}
 	if (json_object_object_get_ex(stats, "steer", &steer))
 		metrics_steer(out, steer);

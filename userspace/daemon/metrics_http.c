@@ -106,10 +106,10 @@ int metrics_http__create(const char *listen, metrics_stats_fn stats, void *ctx,
 	m->ctx = ctx;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	m->mhd = MHD_start_daemon(flags, 0, NULL, NULL, metrics_http_answer, m,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				  MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT,
-				  10u, MHD_OPTION_END);
+	m->mhd =
+		MHD_start_daemon(flags, 0, NULL, NULL, metrics_http_answer, m, MHD_OPTION_SOCK_ADDR,
+				 (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT, 16u,
+				 MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
 	if (!m->mhd) {
 		int err = errno ? -errno : -EADDRINUSE;
 

@@ -59,7 +59,7 @@ struct worker {
 	bool started;
 	bool draining;
 	int cpu;
-	struct worker_call *call; /* allocated by the main thread at its first call */
+	struct worker_call *call;   /* allocated by the main thread at its first call */
 	_Atomic uint64_t call_req;  /* written by the main thread */
 	_Atomic uint64_t call_done; /* written by the worker: the last call answered */
 	_Atomic uint32_t cmd;
@@ -95,8 +95,13 @@ uint64_t worker_heartbeat(const struct worker *w)
 	return atomic_load(&w->heartbeat);
 }
 
-/* SIGUSR1 asked for the counters: they are printed whatever the log level. */
-#define worker_report(...) log_print(LOG_LEVEL_INFO, __VA_ARGS__)
+/*
+ * SIGUSR1 asked for the counters: they are printed whatever the log level.
+ * Inside the two dump functions pr_info() is unconditional (restored after
+ * worker_dump()).
+ */
+#undef pr_info
+#define pr_info(...) log_print(LOG_LEVEL_INFO, __VA_ARGS__)
 
 /* Every disk call the worker's io_uring made, and the 404s that needed none. */
 static void worker_dump_disk(struct worker *w, const struct cache_stats *c)
@@ -104,7 +109,7 @@ static void worker_dump_disk(struct worker *w, const struct cache_stats *c)
 	struct io_reader_stats io;
 
 	io_reader_stats(w->io, &io);
-	worker_report("queue %u disk: opens %llu, statx %llu, reads %llu, closes %llu (in place %llu), "
+	pr_info("queue %u disk: opens %llu, statx %llu, reads %llu, closes %llu (in place %llu), "
 		"errors %llu, in flight %u, waiting %u; 404 from the negative cache %llu "
 		"(paths %llu, pushed out %llu)",
 		w->index, (unsigned long long)io.opens, (unsigned long long)io.statx,
@@ -121,7 +126,7 @@ static void worker_dump(struct worker *w)
 	struct xsk_queue_stats x;
 	struct cache_stats c;
 
-	worker_report("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
+	pr_info("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
 		"out-of-window %llu out-of-order %llu no-conn %llu; syn %llu, cookies sent %llu "
 		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
 		"refused %llu (per-source %llu, full %llu) evicted %llu closed %llu reset %llu "
@@ -148,13 +153,13 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
 		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
 		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
-	worker_report("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
+	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
 		(unsigned long long)h->status_3xx, (unsigned long long)h->status_4xx,
 		(unsigned long long)h->status_5xx, (unsigned long long)h->body_bytes);
 	cache_stats(w->cache, &c);
-	worker_report("queue %u cache: objects %u (files %u), bytes %llu of %llu, chunk %llu; hits %llu, "
+	pr_info("queue %u cache: objects %u (files %u), bytes %llu of %llu, chunk %llu; hits %llu, "
 		"misses %llu, file hits %llu opens %llu; loads %llu (read-ahead %llu), load errors "
 		"%llu, evictions %llu, stale %llu; waits %llu, wait timeouts (503) %llu, waiting "
 		"%u, loading %u, zombies %u",
@@ -168,7 +173,7 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)c.wait_timeouts, c.waiting, c.loading, c.zombies);
 	worker_dump_disk(w, &c);
 	if (!xsk_queue_stats(w->q, &x))
-		worker_report("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
+		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
 			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
 			"rx-ring-full %llu fill-empty %llu tx-invalid %llu",
 			w->index, xsk_queue_mode(w->q), xsk_queue_sg(w->q) ? ", sg" : ", no sg",
@@ -179,6 +184,9 @@ static void worker_dump(struct worker *w)
 			(unsigned long long)x.k_fill_ring_empty_descs,
 			(unsigned long long)x.k_tx_invalid_descs);
 }
+
+#undef pr_info
+#define pr_info(...) __pr(LOG_LEVEL_INFO, __VA_ARGS__)
 
 /* Milliseconds until `deadline`, for poll(), capped. */
 static int worker_timeout_ms(uint64_t now, uint64_t deadline)

@@ -57,8 +57,8 @@ static struct json_object *ask(struct fake_daemon *d, const char *line)
 
 	cr_assert_not_null(text);
 	len = strlen(text);
-	cr_assert(len > 1 && text[len - 1] == '\n' && !memchr(text, '\n', len - 1),
-		  "one line: %s", text);
+	cr_assert(len > 1 && text[len - 1] == '\n' && !memchr(text, '\n', len - 1), "one line: %s",
+		  text);
 	o = json_tokener_parse(text);
 	free(text);
 	cr_assert(o && json_object_is_type(o, json_type_object));
@@ -98,8 +98,15 @@ Test(control, passes_arguments_and_reports_command_errors)
 Test(control, malformed_requests_get_an_error_object)
 {
 	static const char *const bad[] = {
-		"", "garbage", "[1,2]", "\"status\"", "{\"cmd\":1}", "{\"nocmd\":\"status\"}",
-		"{\"cmd\":\"status\"", "{\"cmd\":\"unknown\"}", "{\"cmd\":\"Status\"}",
+		"",
+		"garbage",
+		"[1,2]",
+		"\"status\"",
+		"{\"cmd\":1}",
+		"{\"nocmd\":\"status\"}",
+		"{\"cmd\":\"status\"",
+		"{\"cmd\":\"unknown\"}",
+		"{\"cmd\":\"Status\"}",
 	};
 	struct fake_daemon d = {0};
 
@@ -151,7 +158,8 @@ Test(metrics, samples_carry_queue_reason_and_class_labels)
 	cr_assert(strstr(text, "xdpserve_up 1\n"));
 	cr_assert(strstr(text, "xdpserve_tcp_rx_frames_total{queue=\"0\"} 5\n"));
 	cr_assert(strstr(text, "xdpserve_tcp_rx_frames_total{queue=\"1\"} 8\n"));
-	cr_assert(strstr(text, "xdpserve_tcp_rx_dropped_total{queue=\"0\",reason=\"checksum\"} 2\n"));
+	cr_assert(
+		strstr(text, "xdpserve_tcp_rx_dropped_total{queue=\"0\",reason=\"checksum\"} 2\n"));
 	cr_assert(strstr(text, "xdpserve_http_responses_total{queue=\"0\",class=\"2xx\"} 6\n"));
 	cr_assert(strstr(text, "xdpserve_http_responses_total{queue=\"1\",class=\"2xx\"} 4\n"));
 	cr_assert(strstr(text, "xdpserve_tcp_conns_active{queue=\"0\"} 3\n"));
@@ -209,9 +217,9 @@ Test(metrics, listen_addresses)
 	cr_assert_eq(ss.ss_family, AF_INET6);
 	cr_assert_eq(len, sizeof(struct sockaddr_in6));
 	cr_assert_eq(metrics_parse_listen("0.0.0.0:1", &ss, &len), 0);
-	static const char *const bad[] = {"127.0.0.1", "127.0.0.1:", ":80", "127.0.0.1:0",
-					  "127.0.0.1:65536", "::1:80", "[::1]80", "host:80",
-					  "1.2.3.4:80x", "[fd00::1:80"};
+	static const char *const bad[] = {"127.0.0.1",	     "127.0.0.1:", ":80",     "127.0.0.1:0",
+					  "127.0.0.1:65536", "::1:80",	   "[::1]80", "host:80",
+					  "1.2.3.4:80x",     "[fd00::1:80"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_eq(metrics_parse_listen(bad[i], &ss, &len), -EINVAL, "%s", bad[i]);
 }
