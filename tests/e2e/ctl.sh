@@ -256,6 +256,29 @@ doctor() {
 }
 tap_check "doctor names veth's copy-mode and checksum limits" doctor
 
+completion() {
+	bash -c '. /usr/share/bash-completion/bash_completion && . "$1" || exit 1
+complete_to() {
+	COMP_WORDS=("${@:2}"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+	_xdpservectl
+	echo "${COMP_WORDS[*]} -> ${COMPREPLY[*]}"
+	[ "${COMPREPLY[*]}" = "$1" ]
+}
+complete_to "status stats" xdpservectl st &&
+complete_to "list flush warm" xdpservectl cache "" &&
+complete_to "add del list" xdpservectl endpoint "" &&
+complete_to "--watch" xdpservectl stats --wat &&
+complete_to "auto native skb" xdpservectl attach lo --mode "" &&
+complete_to "$2" xdpservectl --runtime-dir "$3" conns ""' _ \
+		"$XDPSERVE_SRCDIR/completion/xdpservectl" "$TB_SRV_IF" "$RUN"
+}
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+	tap_check "bash completion: subcommands, actions, options, daemons' interfaces" completion
+else
+	tap_skip "bash completion" "bash-completion is not installed (apt-get install bash-completion)"
+fi
+
 fallback() {
 	kill -KILL "$DAEMON"
 	wait "$DAEMON" 2>/dev/null
