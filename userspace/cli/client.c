@@ -39,10 +39,11 @@ static int cli_connect(const char *path)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct timeval tv = {.tv_sec = CLI_REPLY_TIMEOUT_S};
 	int fd, err;
+	size_t len = strlen(path);
 
-	if (strlen(path) >= sizeof(addr.sun_path))
+	if (len >= sizeof(addr.sun_path))
 		return -ENAMETOOLONG;
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	memcpy(addr.sun_path, path, len + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

@@ -337,8 +337,10 @@ static int control_mkdir_parent(const char *path)
 		return 0;
 	*slash = '\0';
 	if (mkdir(dir, 0755) && errno != EEXIST) {
-		pr_err("cannot create %s for the control socket: %s", dir, strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		pr_err("cannot create %s for the control socket: %s", dir, strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -359,6 +361,7 @@ static int control_listen(struct control *c, const char *path)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct stat st;
+	int err;
 
 	if (strlen(path) >= sizeof(addr.sun_path)) {
 		pr_err("control socket path %s is longer than %zu bytes; give a shorter "
@@ -368,8 +371,9 @@ static int control_listen(struct control *c, const char *path)
 	}
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	if (control_mkdir_parent(path))
-		return -errno;
+	err = control_mkdir_parent(path);
+	if (err)
+		return err;
 	if (control_path_alive(&addr)) {
 		pr_warn("control socket %s is in use by another xdpserved (perhaps on an interface "
 			"of the same name in another network namespace); give each its own "
@@ -381,8 +385,9 @@ static int control_listen(struct control *c, const char *path)
 	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->listen_fd < 0 || bind(c->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) ||
 	    listen(c->listen_fd, 16)) {
-		pr_err("control socket %s: %s", path, strerror(errno));
-		return -errno;
+		err = -errno;
+		pr_err("control socket %s: %s", path, strerror(-err));
+		return err;
 	}
 	control_set_owner(path);
 	if (!stat(path, &st)) {

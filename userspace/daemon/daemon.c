@@ -430,8 +430,9 @@ static int daemon_control_open(struct daemon *d, const sigset_t *set)
 
 	d->signal_fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d->signal_fd < 0) {
-		pr_err("signalfd: %s", strerror(errno));
-		return -errno;
+		err = -errno;
+		pr_err("signalfd: %s", strerror(-err));
+		return err;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	d->ctl.start_realtime_s = (uint64_t)now.tv_sec;
