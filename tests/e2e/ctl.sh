@@ -290,6 +290,9 @@ fallback() {
 and 'queues' not in j" <"$TB_DIR/fallback.json" || return 1
 	ctl status "$TB_SRV_IF" 2>&1 | tee /dev/stderr | grep -q "no daemon; steering program" ||
 		return 1
+	# Without the stale socket, status finds the interface by its program.
+	rm -f "$SOCK"
+	ctl status 2>&1 | grep -q "^$TB_SRV_IF: no daemon; steering program" || return 1
 	ctl stats "$TB_SRV_IF" --prometheus 2>/dev/null | "$PY" "$PROM_CHECK" 'xdpserve_up==0' \
 		'xdpserve_xdp_packets_total{reason=redirected}>0' || return 1
 	! ctl conns "$TB_SRV_IF" 2>&1

@@ -2,8 +2,9 @@
 /*
  * status.c — `xdpservectl status [IFACE] [--json]`: what each daemon runs
  * (PID, uptime, XDP mode, bind mode, TX path, queues -> CPUs, endpoints,
- * roots, cache use); every daemon in the runtime directory when no IFACE
- * is named. With the daemon down, what the pinned maps say (and so).
+ * roots, cache use); when no IFACE is named, every daemon in the runtime
+ * directory and every interface running the steering program. With the
+ * daemon down, what the pinned maps say (and so).
  * Dispatched from main.c.
  */
 #include "config.h"
@@ -11,11 +12,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h> /* optind */
 
 #include "cli/cli.h"
+#include "cli/doctor.h"
 
 #define CLI_MAX_DAEMONS 64
 
@@ -109,6 +112,27 @@ static int cli_status_one(const struct cli_env *env, const char *ifname, bool js
 	return CLI_EXIT_OK;
 }
 
+/* Interfaces that run our steering program without a daemon answering: add to names. */
+static int cli_status_add_attached(char (*names)[16], int n, int max)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	char others[8];
+	bool ours;
+
+	for (i = ifs; i && i->if_index && n < max; i++) {
+		bool known = false;
+
+		for (int k = 0; k < n; k++)
+			known |= !strcmp(names[k], i->if_name);
+		if (!known && doctor_xdp_programs(i->if_name, &ours, others, sizeof(others)) > 0 &&
+		    ours)
+			snprintf(names[n++], sizeof(names[0]), "%s", i->if_name);
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	return n;
+}
+
 static int cli_status(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
 {
 	char names[CLI_MAX_DAEMONS][16];
@@ -123,10 +147,11 @@ static int cli_status(const struct cli_cmd *cmd, const struct cli_env *env, int 
 	if (argc - optind == 1)
 		return cli_status_one(env, argv[optind], json);
 	n = cli_daemon_list(env, names, CLI_MAX_DAEMONS);
+	n = cli_status_add_attached(names, n, CLI_MAX_DAEMONS);
 	if (!n) {
 		fprintf(stderr,
-			"xdpservectl: no daemon answers in %s; name an interface to read its "
-			"pinned maps\n",
+			"xdpservectl: no daemon answers in %s and no interface runs the steering "
+			"program\n",
 			env->runtime_dir);
 		return CLI_EXIT_FAIL;
 	}
@@ -141,6 +166,6 @@ const struct cli_cmd cli_cmd_status = {
 	.name = "status",
 	.args = "[IFACE] [--json]",
 	.summary = "PID, uptime, XDP/AF_XDP modes, TX path, queues -> CPUs, endpoints, roots, "
-		   "cache; every daemon when no IFACE",
+		   "cache; every daemon and steered interface when no IFACE",
 	.run = cli_status,
 };
