@@ -172,10 +172,17 @@ endpoints() {
 tap_check "endpoint add/list/del (addr is its alias), served at once" endpoints
 
 watch_rates() {
-	(for i in $(seq 30); do fetch "http://$TB_SRV_IP4/" || true; sleep 0.05; done) &
+	# Requests all through the samples (bounded): from the first answer to the last sample.
+	(for i in $(seq 300); do
+		[ -e "$TB_DIR/watch.stop" ] && break
+		fetch "http://$TB_SRV_IP4/" && touch "$TB_DIR/watch.go"
+		sleep 0.05
+	done) &
 	local load=$!
+	tb_wait 10 test -e "$TB_DIR/watch.go"
 	ctl stats "$TB_SRV_IF" --json --watch 0.5 --count 3 >"$TB_DIR/watch.json"
 	local status=$?
+	touch "$TB_DIR/watch.stop"
 	wait "$load"
 	cat "$TB_DIR/watch.json"
 	[ "$status" -eq 0 ] && [ "$(wc -l <"$TB_DIR/watch.json")" -eq 3 ] &&
