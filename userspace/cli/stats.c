@@ -302,40 +302,53 @@ static int cli_stats_one(const struct cli_env *env, const char *ifname, enum cli
 	return CLI_EXIT_OK;
 }
 
-static int cli_stats(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
+struct cli_stats_opts {
+	enum cli_stats_format format;
+	double watch; /* seconds between samples, 0: one reading */
+	long count;   /* samples with --watch, 0: no end */
+};
+
+/* "--watch 2" as well as "--watch=2": take a number that follows. */
+static int cli_stats_watch_arg(const struct cli_cmd *cmd, int argc, char **argv,
+			       struct cli_stats_opts *o)
+{
+	const char *arg = optarg;
+
+	if (!arg && optind < argc && strspn(argv[optind], "0123456789.") == strlen(argv[optind]))
+		arg = argv[optind++];
+	o->watch = arg ? strtod(arg, NULL) : 1.0;
+	if (!(o->watch >= 0.1) || o->watch > 3600)
+		return cli_usage_error(cmd, "--watch wants seconds from 0.1 to 3600");
+	return -1;
+}
+
+/* -1 to go on (optind at the operands), else the CLI_EXIT_* status. */
+static int cli_stats_parse(const struct cli_cmd *cmd, int argc, char **argv,
+			   struct cli_stats_opts *o)
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},	 {"prometheus", no_argument, NULL, 'p'},
 		{"watch", optional_argument, NULL, 'w'}, {"count", required_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
-	enum cli_stats_format f = CLI_FMT_TEXT;
-	char names[CLI_MAX_DAEMONS][16];
-	double watch = 0;
-	long count = 0;
-	int c, n, ret = CLI_EXIT_OK;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "jpw::n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			f = CLI_FMT_JSON;
+			o->format = CLI_FMT_JSON;
 			break;
 		case 'p':
-			f = CLI_FMT_PROMETHEUS;
+			o->format = CLI_FMT_PROMETHEUS;
 			break;
 		case 'w':
-			/* "--watch 2" as well as "--watch=2": take a number that follows. */
-			if (!optarg && optind < argc &&
-			    strspn(argv[optind], "0123456789.") == strlen(argv[optind]))
-				optarg = argv[optind++];
-			watch = optarg ? strtod(optarg, NULL) : 1.0;
-			if (!(watch > 0) || watch > 3600)
-				return cli_usage_error(cmd,
-						       "--watch wants seconds from 0.1 to 3600");
+			ret = cli_stats_watch_arg(cmd, argc, argv, o);
+			if (ret >= 0)
+				return ret;
 			break;
 		case 'n':
-			count = strtol(optarg, NULL, 10);
-			if (count <= 0)
+			o->count = strtol(optarg, NULL, 10);
+			if (o->count <= 0)
 				return cli_usage_error(cmd, "--count wants a positive number");
 			break;
 		case 'h':
@@ -348,8 +361,19 @@ static int cli_stats(const struct cli_cmd *cmd, const struct cli_env *env, int a
 	}
 	if (argc - optind > 1)
 		return cli_usage_error(cmd, "expected at most one interface");
-	if (watch && f == CLI_FMT_PROMETHEUS)
+	if (o->watch && o->format == CLI_FMT_PROMETHEUS)
 		return cli_usage_error(cmd, "--watch shows rates: use it with text or --json");
+	return -1;
+}
+
+static int cli_stats(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
+{
+	struct cli_stats_opts o = {.format = CLI_FMT_TEXT};
+	char names[CLI_MAX_DAEMONS][16];
+	int n, ret = cli_stats_parse(cmd, argc, argv, &o);
+
+	if (ret >= 0)
+		return ret;
 	if (argc - optind == 1) {
 		snprintf(names[0], sizeof(names[0]), "%s", argv[optind]);
 		n = 1;
@@ -361,9 +385,11 @@ static int cli_stats(const struct cli_cmd *cmd, const struct cli_env *env, int a
 					       "to read its pinned maps",
 					       env->runtime_dir);
 	}
+	ret = CLI_EXIT_OK;
 	for (int i = 0; i < n; i++) {
-		int r = watch ? cli_stats_watch(env, names[i], watch, count, f == CLI_FMT_JSON)
-			      : cli_stats_one(env, names[i], f);
+		int r = o.watch ? cli_stats_watch(env, names[i], o.watch, o.count,
+						  o.format == CLI_FMT_JSON)
+				: cli_stats_one(env, names[i], o.format);
 
 		if (r)
 			ret = r;

@@ -283,41 +283,41 @@ static const char *control_tx_path_name(enum xsk_tx_path p)
 	return p == XSK_TX_SG ? "sg" : p == XSK_TX_COPY ? "copy" : "auto";
 }
 
+static struct json_object *control_queue_status(struct worker *w, uint32_t i,
+						struct cache_stats *sum)
+{
+	struct json_object *q = json_object_new_object();
+	const struct worker_call *a;
+
+	json_object_object_add(q, "queue", json_object_new_int((int)i));
+	json_object_object_add(q, "cpu", json_object_new_int(worker_cpu(w)));
+	json_object_object_add(q, "bind_mode", json_object_new_string(worker_bind_mode(w)));
+	json_object_object_add(q, "tx_path",
+			       json_object_new_string(worker_tx_sg(w) ? "sg" : "copy"));
+	if (!worker_call(w, WORKER_CALL_COUNTERS, NULL, CONTROL_WORKER_TIMEOUT_MS, &a)) {
+		sum->bytes_used += a->counters.cache.bytes_used;
+		sum->bytes_budget += a->counters.cache.bytes_budget;
+		sum->objects += a->counters.cache.objects;
+		json_object_object_add(q, "conns_active",
+				       json_object_new_uint64(a->counters.tcp.conns_active));
+	}
+	return q;
+}
+
+/* "queues" (queue -> CPU, modes, connections) and "cache" (use summed over the workers). */
 static void control_status_queues(struct control_daemon *d, struct json_object *reply)
 {
 	struct json_object *queues = json_object_new_array();
-	uint64_t used = 0, budget = 0, objects = 0;
+	struct json_object *cache = json_object_new_object();
+	struct cache_stats sum = {0};
 
-	for (uint32_t i = 0; i < d->nqueues; i++) {
-		struct json_object *q = json_object_new_object();
-		const struct worker_call *a;
-
-		json_object_object_add(q, "queue", json_object_new_int((int)i));
-		json_object_object_add(q, "cpu", json_object_new_int(worker_cpu(d->workers[i])));
-		json_object_object_add(q, "bind_mode",
-				       json_object_new_string(worker_bind_mode(d->workers[i])));
-		json_object_object_add(
-			q, "tx_path",
-			json_object_new_string(worker_tx_sg(d->workers[i]) ? "sg" : "copy"));
-		if (!worker_call(d->workers[i], WORKER_CALL_COUNTERS, NULL,
-				 CONTROL_WORKER_TIMEOUT_MS, &a)) {
-			used += a->counters.cache.bytes_used;
-			budget += a->counters.cache.bytes_budget;
-			objects += a->counters.cache.objects;
-			json_object_object_add(
-				q, "conns_active",
-				json_object_new_uint64(a->counters.tcp.conns_active));
-		}
-		json_object_array_add(queues, q);
-	}
+	for (uint32_t i = 0; i < d->nqueues; i++)
+		json_object_array_add(queues, control_queue_status(d->workers[i], i, &sum));
+	json_object_object_add(cache, "objects", json_object_new_uint64(sum.objects));
+	json_object_object_add(cache, "bytes_used", json_object_new_uint64(sum.bytes_used));
+	json_object_object_add(cache, "bytes_budget", json_object_new_uint64(sum.bytes_budget));
 	json_object_object_add(reply, "queues", queues);
-	json_object_object_add(reply, "cache", json_object_new_object());
-	json_object_object_add(json_object_object_get(reply, "cache"), "bytes_used",
-			       json_object_new_uint64(used));
-	json_object_object_add(json_object_object_get(reply, "cache"), "bytes_budget",
-			       json_object_new_uint64(budget));
-	json_object_object_add(json_object_object_get(reply, "cache"), "objects",
-			       json_object_new_uint64(objects));
+	json_object_object_add(reply, "cache", cache);
 }
 
 static int control_cmd_status(void *ctx, struct json_object *req, struct json_object *reply)
