@@ -79,7 +79,11 @@ struct xdpserve_config {
 	struct http_resolve_config files; /* --index, --serve-dotfiles, --precompressed */
 	bool check_only;		  /* --check: validate, print, exit */
 	int32_t origin[CONF_OPTIONS_MAX]; /* per table entry: default, flag or file line */
+	char control_socket[108];	  /* "": CONF_RUNTIME_DIR/IFACE.sock; "off": none */
+	char metrics_listen[64];	  /* ADDR:PORT of /metrics; "": none */
 };
+
+#define CONF_RUNTIME_DIR "/run/xdpserve"
 
 /*
  * Where problems go: one line each, "FILE:LINE: what — what to do" or

@@ -9,6 +9,7 @@
  * reference writer (tools/conf-reference, the doc test).
  */
 #include "daemon/conf_int.h"
+#include "daemon/metrics.h"
 #include "daemon/access_log.h"
 
 #include <arpa/inet.h>
@@ -304,6 +305,21 @@ static int conf_parse_codings(const struct conf_option *o, struct xdpserve_confi
 	return 0;
 }
 
+/* ADDR:PORT for /metrics, checked by the listener's own parser. */
+static int conf_parse_metrics_listen(const struct conf_option *o, struct xdpserve_config *cfg,
+				     const char *text, const char *section, bool first, char *why,
+				     size_t len)
+{
+	struct sockaddr_storage ss;
+	unsigned int sslen;
+
+	if (metrics_parse_listen(text, &ss, &sslen)) {
+		snprintf(why, len, "wants ADDR:PORT — write e.g. 127.0.0.1:9464 or [::1]:9464");
+		return -EINVAL;
+	}
+	return conf_parse_string(o, cfg, text, section, first, why, len);
+}
+
 /* The access log's target: a path or "journal"; "off" (stored as "") for none. */
 static int conf_parse_access_log(const struct conf_option *o, struct xdpserve_config *cfg,
 				 const char *text, const char *section, bool first, char *why,
@@ -501,6 +517,17 @@ const struct conf_option conf_options[] = {
 		"referer, user_agent. The target (255 bytes), referer and user agent (127) are "
 		"truncated, control bytes escaped. journal lines carry "
 		"SYSLOG_IDENTIFIER=xdpserve-access."},
+	{.name = "control-socket", .arg = "PATH", STRING(control_socket),
+	 .def_doc = "/run/xdpserve/IFACE.sock",
+	 .help = "The control socket xdpservectl talks to, or off for none.",
+	 .doc = "Mode 0660, group xdpserve when that group exists. A daemon in another network "
+		"namespace than PID 1's uses /run/xdpserve/NETNS-IFACE.sock. A change needs a "
+		"restart."},
+	{.name = "metrics-listen", .arg = "ADDR:PORT", .type = "string",
+	 .parse = conf_parse_metrics_listen, FIELD(metrics_listen),
+	 .help = "Serve Prometheus metrics at http://ADDR:PORT/metrics (default: off).",
+	 .doc = "An ordinary kernel socket served by the main thread; the metric names are in "
+		"docs/operations.md, \"Metrics\". A change needs a restart."},
 	{.name = "log-level", .short_opt = 'l', .arg = "LEVEL", .def = "info",
 	 ENUM(log_level, conf_log_levels), .flags = CONF_RELOAD,
 	 .help = "Messages to log: err, warn, info or debug.",

@@ -7,7 +7,10 @@
  *	-> steer__attach (XDP program, served endpoints)
  *	-> umem__create (one partition per queue)
  *	-> worker__create per queue -> steer_xsk_set -> worker_start
- *	-> sd_notify READY=1 -> signals: SIGUSR1 dump, SIGHUP reload, SIGTERM/SIGINT stop
+ *	-> control socket, metrics endpoint (control.c, metrics_http.c)
+ *	-> sd_notify READY=1 -> main loop: signals (SIGUSR1 dump, SIGHUP reload,
+ *	   SIGUSR2 access log reopen, SIGTERM/SIGINT stop) through a signalfd,
+ *	   control requests, metrics scrapes
  *	reload: conf_load (same argv) -> conf_check -> endpoints in the steering
  *	  map -> worker_reconfigure (a new struct worker_conf) -> the old one
  *	  freed once every worker took the new one
@@ -17,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <sched.h>
 #include <net/if.h>
@@ -26,6 +30,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -35,6 +40,8 @@
 #include "common/log.h"
 #include "daemon/access_log.h"
 #include "daemon/conf.h"
+#include "daemon/control.h"
+#include "daemon/metrics.h"
 #include "daemon/privilege.h"
 #include "daemon/worker.h"
 #include "http/http_cond.h"
@@ -58,6 +65,11 @@ struct daemon {
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
 	struct access_log *access;	     /* NULL: off */
 	struct privilege_user user;	     /* the workers read files as this user */
+	struct control_daemon ctl;	     /* what the control socket and /metrics look at */
+	struct control *control;
+	struct metrics_http *metrics;
+	int signal_fd;
+	uint64_t reloads, reloads_refused; /* for xdpservectl status */
 };
 
 /*
@@ -391,6 +403,8 @@ static void daemon_teardown(struct daemon *d, int *status)
 	daemon_conf_close(d->conf);
 	if (d->lock_fd >= 0)
 		close(d->lock_fd);
+	if (d->signal_fd >= 0)
+		close(d->signal_fd);
 }
 
 static uint64_t mono_ms(void)
@@ -592,18 +606,42 @@ static void daemon_reload(struct daemon *d, struct daemon_watchdog *wd)
 				DAEMON_STUCK_MS);
 		}
 		pr_info("reload: done");
+		d->reloads++;
+	} else {
+		d->reloads_refused++;
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", d->cfg->ifname, d->nqueues,
 		   d->nqueues == 1 ? "" : "s");
 }
 
-/* The main thread's loop: signals and the systemd watchdog. */
+/*
+ * Wait up to 250 ms for a signal, serving control requests and metrics
+ * scrapes meanwhile. Returns the signal number, or 0 when none came.
+ */
+static int daemon_next_signal(struct daemon *d)
+{
+	struct pollfd pfd[3] = {
+		{.fd = d->signal_fd, .events = POLLIN},
+		{.fd = control_fd(d->control), .events = POLLIN},
+		{.fd = metrics_http_fd(d->metrics), .events = POLLIN},
+	};
+	struct signalfd_siginfo si;
+
+	if (poll(pfd, 3, 250) < 0 && errno != EINTR)
+		pr_warn("main loop: poll: %s", strerror(errno));
+	if (pfd[1].revents)
+		control_process(d->control);
+	metrics_http_process(d->metrics); /* also runs its timeouts */
+	if ((pfd[0].revents & POLLIN) && read(d->signal_fd, &si, sizeof(si)) == sizeof(si))
+		return (int)si.ssi_signo;
+	return 0;
+}
+
+/* The main thread's loop: signals, the control socket, metrics, the systemd watchdog. */
 static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_watchdog *wd)
 {
-	struct timespec tick = {.tv_nsec = 250 * 1000000};
-
 	for (;;) {
-		int sig = sigtimedwait(set, NULL, &tick);
+		int sig = daemon_next_signal(d);
 
 		if (sig == SIGTERM || sig == SIGINT) {
 			pr_info("%s: draining connections, then %s %s", strsignal(sig),
@@ -621,6 +659,62 @@ static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_wat
 			daemon_reload(d, wd);
 		daemon_watchdog_feed(d, wd);
 	}
+}
+
+static int daemon_metrics_stats(void *ctx, struct json_object *reply)
+{
+	return control_daemon_stats(ctx, reply);
+}
+
+/*
+ * The control socket, and /metrics when asked for. Without the socket the
+ * daemon still serves (xdpservectl then reads the pinned maps); a metrics
+ * address that cannot be had is an error, since someone asked for it.
+ */
+static int daemon_control_open(struct daemon *d, const sigset_t *set)
+{
+	const struct xdpserve_config *cfg = d->cfg;
+	char path[sizeof(cfg->control_socket) + IF_NAMESIZE + 32];
+	struct timespec now;
+	int err;
+
+	d->signal_fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->signal_fd < 0) {
+		err = -errno;
+		pr_err("signalfd: %s", strerror(-err));
+		return err;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	d->ctl.start_realtime_s = (uint64_t)now.tv_sec;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d->ctl.start_mono_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	d->ctl.cfg = &d->cfg;
+	d->ctl.steer = d->steer;
+	d->ctl.workers = d->workers;
+	d->ctl.nqueues = d->nqueues;
+	d->ctl.pid = (int)getpid();
+	d->ctl.reloads = &d->reloads;
+	d->ctl.reloads_refused = &d->reloads_refused;
+	if (cfg->control_socket[0])
+		snprintf(path, sizeof(path), "%s", cfg->control_socket);
+	else
+		control_default_path(CONF_RUNTIME_DIR, cfg->ifname, path, sizeof(path));
+	if (strcmp(path, "off") &&
+	    control__create(path, control_daemon_cmds, control_daemon_ncmds, &d->ctl, &d->control))
+		pr_warn("serving without a control socket: xdpservectl will read the pinned "
+			"maps only");
+	if (!cfg->metrics_listen[0])
+		return 0;
+	err = metrics_http__create(cfg->metrics_listen, daemon_metrics_stats, &d->ctl, &d->metrics);
+	return err;
+}
+
+static void daemon_control_close(struct daemon *d)
+{
+	metrics_http__destroy(d->metrics);
+	d->metrics = NULL;
+	control__destroy(d->control);
+	d->control = NULL;
 }
 
 /* The i-th CPU this process may run on (cpuset, taskset, CPUAffinity=), round robin. */
@@ -645,7 +739,7 @@ static int daemon_worker_cpu(uint32_t i)
 
 int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 {
-	struct daemon d = {.cfg = cfg, .argc = argc, .argv = argv, .lock_fd = -1};
+	struct daemon d = {.cfg = cfg, .argc = argc, .argv = argv, .lock_fd = -1, .signal_fd = -1};
 	struct daemon_watchdog wd;
 	int status = EXIT_SUCCESS;
 	sigset_t set;
@@ -659,7 +753,8 @@ int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	if (daemon_setup(&d)) {
+	/* The sockets come before the workers run (and before privileges go). */
+	if (daemon_setup(&d) || daemon_control_open(&d, &set)) {
 		status = EXIT_FAILURE;
 		goto out;
 	}
@@ -686,10 +781,12 @@ int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 	daemon_watchdog_init(&wd);
 	daemon_wait(&d, &set, &wd);
 	sd_notify(0, "STOPPING=1");
+	daemon_control_close(&d);
 	daemon_drain(&d, &wd);
 	for (uint32_t i = 0; i < d.nqueues; i++)
 		worker_request(d.workers[i], WORKER_CMD_DUMP);
 out:
+	daemon_control_close(&d);
 	daemon_teardown(&d, &status);
 	pr_info("stopped");
 	free((void *)d.cfg); /* the first one, or the last reload's */

@@ -8,6 +8,12 @@ libxdpserve_a_SOURCES += \
 	%reldir%/conf_check.c \
 	%reldir%/conf_int.h \
 	%reldir%/conf_table.c \
+	%reldir%/control.c \
+	%reldir%/control.h \
+	%reldir%/control_cmds.c \
+	%reldir%/metrics.c \
+	%reldir%/metrics.h \
+	%reldir%/metrics_http.c \
 	%reldir%/daemon.c \
 	%reldir%/daemon.h \
 	%reldir%/privilege.c \
@@ -35,3 +41,5 @@ update-conf-docs: conf-reference$(EXEEXT)
 	$(SHELL) $(top_srcdir)/scripts/conf-docs.sh ./conf-reference$(EXEEXT) $(top_srcdir)
 .PHONY: update-conf-docs
 UNIT_TESTS += tests/unit/daemon/test_conf_doc
+# The control socket's protocol with a fake daemon, and the Prometheus text.
+UNIT_TESTS += tests/unit/daemon/test_control

@@ -179,6 +179,15 @@ static void k_access_format(void)
 	cr_assert_eq(cfg.access_log_format, ACCESS_LOG_JSON);
 }
 
+static void k_control(void)
+{
+	cr_assert_str_eq(cfg.control_socket, "/run/x/ctl.sock");
+}
+static void k_metrics(void)
+{
+	cr_assert_str_eq(cfg.metrics_listen, "127.0.0.1:9464");
+}
+
 static struct key_case key_cases[] = {
 	{"iface", "iface = eth7\naddr = 198.18.0.1:80\nroot = /srv\n", k_iface},
 	{"addr", "addr = [fd00::/64]:8080\n", k_addr},
@@ -207,6 +216,8 @@ static struct key_case key_cases[] = {
 	{"bpf-obj", "bpf-obj = /opt/x.bpf.o\n", k_bpf},
 	{"log-level", "log-level = warn ; inline comment\n", k_log},
 	{"user", "user = www-data\n", k_user},
+	{"control-socket", "control-socket = /run/x/ctl.sock\n", k_control},
+	{"metrics-listen", "metrics-listen = 127.0.0.1:9464\n", k_metrics},
 	{"access-log", "access-log = /var/log/xdpserve/access.log\n", k_access_log},
 	{"access-log-format", "access-log-format = json\n", k_access_format},
 };
