@@ -38,15 +38,20 @@ static const struct opt_case opt_cases[] = {
 	/* timestamps */
 	{V4, {1460, -1, false, true}, true, false, false, 1448},
 	{V6, {1440, -1, false, true}, true, false, false, 1428},
-	/* window scale without timestamps cannot ride in a cookie */
-	{V4, {1460, 7, false, false}, false, false, false, 1460},
-	{V6, {1440, 7, false, false}, false, false, false, 1440},
+	/* window scale without timestamps rides in the cookie */
+	{V4, {1460, 7, false, false}, false, true, false, 1460},
+	{V6, {1440, 7, false, false}, false, true, false, 1440},
+	{V4, {1460, 0, false, false}, false, true, false, 1460},
+	{V4, {1460, 8, true, false}, false, true, true, 1460},
+	/* rounded down to a shift the cookie can carry */
+	{V4, {1460, 14, true, false}, false, true, true, 1460},
+	{V6, {1440, 9, true, false}, false, true, true, 1440},
 	/* window scale with timestamps */
 	{V4, {1460, 7, false, true}, true, true, false, 1448},
 	{V6, {1440, 7, false, true}, true, true, false, 1428},
 	/* SACK-permitted without and with timestamps */
-	{V4, {1460, -1, true, false}, false, false, false, 1460},
-	{V6, {1440, -1, true, false}, false, false, false, 1440},
+	{V4, {1460, -1, true, false}, false, false, true, 1460},
+	{V6, {1440, -1, true, false}, false, false, true, 1440},
 	{V4, {1460, -1, true, true}, true, false, true, 1448},
 	{V6, {1440, -1, true, true}, true, false, true, 1428},
 	/* everything */
@@ -104,8 +109,9 @@ ParameterizedTest(const struct opt_case *oc, handshake, options, .fini = teardow
 	cr_assert_eq(info.local_port, 80);
 	cr_assert_eq(info.remote_port, 40000);
 	cr_assert_eq(info.mss, oc->mss);
-	cr_assert_eq(info.snd_wnd, 65535u << (oc->ws ? oc->syn.wscale : 0),
-		     "the peer's window is scaled by its shift");
+	cr_assert_eq(info.snd_wnd,
+		     65535u << (!oc->ws ? 0 : oc->ts ? oc->syn.wscale : syncookie_wscale(oc->syn.wscale)),
+		     "the peer's window is scaled by its shift (rounded down without timestamps)");
 	cr_assert_eq(info.cwnd, 10 * oc->mss, "RFC 6928 initial window");
 
 	/* A response: every segment carries timestamps iff agreed, our window is scaled. */
