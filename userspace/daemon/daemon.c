@@ -36,6 +36,7 @@
 #include "daemon/conf.h"
 #include "daemon/worker.h"
 #include "http/http_cond.h"
+#include "net/net.h"
 #include "steer/steer.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
@@ -165,6 +166,7 @@ static int daemon_lock_iface(struct daemon *d)
 
 static int daemon_setup(struct daemon *d)
 {
+	uint8_t mac[NET_ETH_ALEN];
 	const struct xdpserve_config *cfg = d->cfg;
 	struct umem_config ucfg = {0};
 	uint64_t mem_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
@@ -203,6 +205,13 @@ static int daemon_setup(struct daemon *d)
 	if (err)
 		return err;
 	pr_info("steering program on %s in %s mode", cfg->ifname, steer_mode_name(d->steer));
+	err = net_iface_mac(cfg->ifname, mac);
+	if (!err)
+		err = steer_iface_set_mac(d->steer, mac);
+	if (err) {
+		pr_err("cannot read the MAC address of %s: %s", cfg->ifname, strerror(-err));
+		return err;
+	}
 
 	cache_frames = cfg->cache_bytes / d->nqueues / FRAME_SIZE;
 	ucfg.partitions = d->nqueues;

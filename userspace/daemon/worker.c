@@ -35,6 +35,7 @@
 #include "daemon/conf.h"
 #include "http/http_server.h"
 #include "io/io_reader.h"
+#include "net/net.h"
 #include "tcp/tcp.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
@@ -330,6 +331,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 	tc->send_timeout_ns = (uint64_t)w->cfg->send_timeout_s * 1000000000ull;
 	tc->min_send_rate = w->cfg->min_send_rate;
 	tc->persist_timeout_ns = (uint64_t)w->cfg->persist_timeout_s * 1000000000ull;
+	/* Our frames leave from the interface's own MAC, whatever the peer sent to. */
+	tc->local_mac_set = net_iface_mac(w->cfg->ifname, tc->local_mac) == 0;
 }
 
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
