@@ -104,8 +104,9 @@ enum net_drop eth_input(const uint8_t *frame, uint32_t len, struct net_rx *rx)
 	rx->ptb = false;
 	if (ip.proto != NET_PROTO_TCP) {
 		rx->ptb = true;
-		return p->family == NET_FAMILY_INET ? ipv4_ptb_parse(frame + hl, ip.payload_len, &ip, rx)
-						    : ipv6_ptb_parse(frame + hl, ip.payload_len, &ip, rx);
+		return p->family == NET_FAMILY_INET
+			       ? ipv4_ptb_parse(frame + hl, ip.payload_len, &ip, rx)
+			       : ipv6_ptb_parse(frame + hl, ip.payload_len, &ip, rx);
 	}
 	if (p->family == NET_FAMILY_INET) {
 		memset(p->local_addr, 0, sizeof(p->local_addr));

@@ -21,17 +21,17 @@
 #define NET_FAMILY_INET	 4
 #define NET_FAMILY_INET6 6
 
-#define NET_ETH_ALEN  6
-#define NET_ETH_HLEN  14
-#define NET_VLAN_HLEN 4
-#define NET_IPV4_HLEN 20
-#define NET_IPV6_HLEN 40
-#define NET_PROTO_TCP	   6
-#define NET_PROTO_ICMP	   1
-#define NET_PROTO_ICMPV6   58
-#define NET_IPV6_MAX_EXT   4   /* extension headers walked before the upper layer */
-#define NET_IPV6_EXT_MAX   512 /* ... and their bytes at most */
-#define NET_TTL	      64 /* TTL and hop limit of every packet we send */
+#define NET_ETH_ALEN	 6
+#define NET_ETH_HLEN	 14
+#define NET_VLAN_HLEN	 4
+#define NET_IPV4_HLEN	 20
+#define NET_IPV6_HLEN	 40
+#define NET_PROTO_TCP	 6
+#define NET_PROTO_ICMP	 1
+#define NET_PROTO_ICMPV6 58
+#define NET_IPV6_MAX_EXT 4   /* extension headers walked before the upper layer */
+#define NET_IPV6_EXT_MAX 512 /* ... and their bytes at most */
+#define NET_TTL		 64  /* TTL and hop limit of every packet we send */
 
 /* Why a received frame was not handed to TCP. */
 enum net_drop {

@@ -253,8 +253,8 @@ ParameterizedTest(const struct drop_case *dc, net, input_drops)
 /* --- IPv6 extension headers before TCP (ipv6_parse walks them) --- */
 
 struct ext_hdr {
-	uint8_t type; /* 0 hop-by-hop, 60 destination options, 44 fragment, 43 routing */
-	uint8_t len;  /* Hdr Ext Len (not for 44) */
+	uint8_t type;  /* 0 hop-by-hop, 60 destination options, 44 fragment, 43 routing */
+	uint8_t len;   /* Hdr Ext Len (not for 44) */
 	uint16_t frag; /* offset << 3 | M, for 44 */
 };
 
@@ -270,10 +270,14 @@ static const struct ext_case ext_cases[] = {
 	{"destination options, 16 bytes", {{60, 1, 0}}, 1, NET_OK},
 	{"hop-by-hop then destination options", {{0, 0, 0}, {60, 0, 0}}, 2, NET_OK},
 	{"four headers", {{0, 0, 0}, {60, 0, 0}, {60, 2, 0}, {60, 0, 0}}, 4, NET_OK},
-	{"five headers: more than walked", {{0, 0, 0}, {60, 0, 0}, {60, 0, 0}, {60, 0, 0}, {60, 0, 0}},
-	 5, NET_DROP_UNSUPPORTED},
+	{"five headers: more than walked",
+	 {{0, 0, 0}, {60, 0, 0}, {60, 0, 0}, {60, 0, 0}, {60, 0, 0}},
+	 5,
+	 NET_DROP_UNSUPPORTED},
 	{"512 bytes", {{60, 31, 0}, {60, 31, 0}}, 2, NET_OK},
-	{"520 bytes: more than walked", {{60, 31, 0}, {60, 31, 0}, {60, 0, 0}}, 3,
+	{"520 bytes: more than walked",
+	 {{60, 31, 0}, {60, 31, 0}, {60, 0, 0}},
+	 3,
 	 NET_DROP_UNSUPPORTED},
 	{"hop-by-hop not first", {{60, 0, 0}, {0, 0, 0}}, 2, NET_DROP_UNSUPPORTED},
 	{"routing header", {{43, 0, 0}}, 1, NET_DROP_UNSUPPORTED},

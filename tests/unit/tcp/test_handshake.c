@@ -110,7 +110,9 @@ ParameterizedTest(const struct opt_case *oc, handshake, options, .fini = teardow
 	cr_assert_eq(info.remote_port, 40000);
 	cr_assert_eq(info.mss, oc->mss);
 	cr_assert_eq(info.snd_wnd,
-		     65535u << (!oc->ws ? 0 : oc->ts ? oc->syn.wscale : syncookie_wscale(oc->syn.wscale)),
+		     65535u << (!oc->ws	 ? 0
+				: oc->ts ? oc->syn.wscale
+					 : syncookie_wscale(oc->syn.wscale)),
 		     "the peer's window is scaled by its shift (rounded down without timestamps)");
 	cr_assert_eq(info.cwnd, 10 * oc->mss, "RFC 6928 initial window");
 
