@@ -140,6 +140,9 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
 		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
 		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
+	pr_info("queue %u pmtu: icmp accepted %llu ignored %llu, black holes %llu", w->index,
+		(unsigned long long)t->pmtu_icmp_accepted, (unsigned long long)t->pmtu_icmp_ignored,
+		(unsigned long long)t->pmtu_blackhole);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,

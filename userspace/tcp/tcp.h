@@ -127,6 +127,9 @@ struct tcp_stats {
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
 	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;
+	uint64_t pmtu_icmp_accepted; /* "packet too big" that lowered a connection's MSS */
+	uint64_t pmtu_icmp_ignored;  /* ... for no connection, out of window, or no smaller */
+	uint64_t pmtu_blackhole;     /* MSS lowered after repeated RTOs of full-sized segments */
 	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
 	uint32_t conns_time_wait; /* gauge */
 };

@@ -222,7 +222,7 @@ void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, u
 		if (s->cfg.local_mac_set)
 			memcpy(rx.path.local_mac, s->cfg.local_mac, NET_ETH_ALEN);
 		if (rx.ptb)
-			s->stats.rx_drop_unsupported++; /* not yet ours to act on */
+			tcp_pmtu_input(s, &rx);
 		else
 			tcp_input(s, &rx);
 		break;
