@@ -12,6 +12,8 @@ test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
 	python3 slowhttptest gzip diffutils fuse3 python3-fusepy libclang-rt-14-dev"
 # The cache tests: fast random files (openssl).
 test_pkgs="$test_pkgs openssl"
+# Packet-level probes (tests/e2e/wire.sh).
+test_pkgs="$test_pkgs python3-scapy"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in

@@ -59,3 +59,10 @@ dist_check_SCRIPTS += tests/e2e/flood.sh
 if E2E_TESTS
 TESTS += tests/e2e/flood.sh
 endif
+
+# Packet-level probes with scapy: SYN cookie options, window scale without
+# timestamps, the interface's own MAC (tests/helpers/wire_probe.py).
+dist_check_SCRIPTS += tests/e2e/wire.sh tests/helpers/wire_probe.py
+if E2E_TESTS
+TESTS += tests/e2e/wire.sh
+endif
