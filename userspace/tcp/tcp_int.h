@@ -405,8 +405,6 @@ void tcp_output_rexmt_update(struct tcp_conn *c);
 void tcp_pmtu_input(struct tcp_stack *s, const struct net_rx *rx);
 /* An RTO fired (c->retransmits counts it): black-hole detection. */
 void tcp_pmtu_rto(struct tcp_conn *c);
-/* The send MSS of c on a path of `mtu` bytes, never below the floor. */
-uint32_t tcp_pmtu_mss_for(const struct tcp_conn *c, uint32_t mtu);
 
 /* tcp_source.c */
 /*

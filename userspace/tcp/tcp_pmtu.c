@@ -51,7 +51,7 @@ static uint32_t pmtu_mss_floor(const struct tcp_conn *c)
 }
 
 /* The payload a segment of c carries on a path of `mtu` bytes, floor included. */
-uint32_t tcp_pmtu_mss_for(const struct tcp_conn *c, uint32_t mtu)
+static uint32_t tcp_pmtu_mss_for(const struct tcp_conn *c, uint32_t mtu)
 {
 	uint32_t hdrs = pmtu_ip_hlen(c) + TCP_HLEN + (c->ts_ok ? TCPOLEN_TS_ALIGNED : 0);
 	uint32_t floor = pmtu_mss_floor(c);
@@ -66,8 +66,7 @@ static void tcp_pmtu_lower(struct tcp_conn *c, uint32_t mss)
 
 	c->mss = (uint16_t)mss;
 	c->cc.mss = (uint16_t)mss;
-	/* The same number of segments in the window, not the same bytes (RFC 1191 §6.4 leaves it).
-	 */
+	/* The same number of segments in the window, as a cwnd counted in packets would keep. */
 	c->cc.cwnd = (segs ? segs : 1) * mss;
 }
 
