@@ -8,6 +8,8 @@
 #     window scale: behind an advertised window of 100 << 7 bytes the server
 #     sends full-sized segments, more than 100 bytes in flight;
 #   - the SYN-ACK leaves from the interface's own MAC;
+#   - an IPv6 SYN behind hop-by-hop and destination-options headers is
+#     answered, with no extension header in the SYN-ACK;
 #   - a SYN to the served address and port but another destination MAC is
 #     passed to the kernel (counted pass_other_mac), not answered by us.
 # Afterwards no connection is held and the daemon exits with every frame
@@ -31,10 +33,13 @@ mkdir -p "$ROOT"
 head -c 1048576 /dev/urandom >"$ROOT/big.bin"
 # Not the client kernel's address: it never answers the server's SYN-ACKs.
 PROBE_SRC=198.18.0.77
+PROBE_SRC6=fd00::77
 
-probe() { # probe CMD [ARGS...]: JSON on stdout, in $OUT
+probe() { # probe CMD [ARGS...]: JSON on stdout, in $OUT (PROBE_V6=1: over IPv6)
+	local src=$PROBE_SRC dst=$TB_SRV_IP4
+	[ "${PROBE_V6:-0}" = 1 ] && src=$PROBE_SRC6 dst=$TB_SRV_IP6
 	OUT=$(tb_cli "$PY" "$PROBE" "$@" --iface "$TB_CLI_IF" --src-mac "$TB_CLI_MAC" \
-		--dst-mac "$TB_SRV_MAC" --src "$PROBE_SRC" --dst "$TB_SRV_IP4" --dport 80)
+		--dst-mac "$TB_SRV_MAC" --src "$src" --dst "$dst" --dport 80)
 	local status=$?
 	echo "$OUT"
 	return "$status"
@@ -70,6 +75,11 @@ scaled_window() {
 	[ "$(jget wscale)" != none ] && [ "$(jget largest)" -ge 1000 ] &&
 		[ "$(jget bytes_in_flight)" -gt 6400 ] && [ "$(jget bytes_in_flight)" -le 12800 ]
 }
+# nh 6: TCP straight after the fixed header, no extension header of ours.
+exthdr_served() {
+	PROBE_V6=1 probe exthdr || return 1
+	[ "$(jget synack)" = true ] && [ "$(jget nh)" = 6 ]
+}
 foreign_mac_passed() {
 	local before after
 	before=$(xdp_stat pass_other_mac)
@@ -79,13 +89,16 @@ foreign_mac_passed() {
 	[ "$(jget answers)" = 0 ] && [ "$after" -gt "${before:-0}" ]
 }
 
-tap_check "daemon starts" xd_start xdpserved --cache-size 32M --drain-ms 500
+tap_check "daemon starts" xd_start xdpserved --addr "[$TB_SRV_IP6]:80" --cache-size 32M \
+	--drain-ms 500
 tap_check "no timestamps: the SYN-ACK keeps window scale and SACK-permitted" synack_no_ts
 tap_check "timestamps: the SYN-ACK carries MSS, window scale, SACK-permitted, timestamps" \
 	synack_ts
 tap_check "the SYN-ACK leaves from the interface's own MAC" synack_own_mac
 tap_check "a no-timestamp cookie connection uses the window scale" scaled_window
 tap_diag "scaled: $OUT"
+tap_check "an IPv6 SYN behind hop-by-hop and destination options is served, answered without" \
+	exthdr_served
 tap_check "a SYN to another destination MAC goes to the kernel, not answered" \
 	foreign_mac_passed
 tap_check "cookies were completed and counted" \

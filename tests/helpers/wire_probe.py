@@ -17,6 +17,10 @@ sniffer on the same veth.
                                      prints the largest segment and the bytes
                                      the server sent before any further ACK;
                                      ends the connection with a RST
+  wire_probe.py exthdr               an IPv6 SYN behind hop-by-hop and
+                                     destination-options headers: prints
+                                     whether a SYN-ACK came and whether it
+                                     carried extension headers
   wire_probe.py foreign-mac          a SYN to the served address and port but
                                      another destination MAC: prints whether
                                      anything came back
@@ -27,7 +31,8 @@ import random
 import sys
 import time
 
-from scapy.all import AsyncSniffer, Ether, IP, TCP, conf, sendp  # noqa: E402
+from scapy.all import (AsyncSniffer, Ether, IP, IPv6, IPv6ExtHdrDestOpt,  # noqa: E402
+                       IPv6ExtHdrHopByHop, TCP, conf, sendp)
 
 conf.verb = 0
 
@@ -56,11 +61,14 @@ class Probe:
         return Ether(src=self.a.src_mac, dst=dst or self.a.dst_mac)
 
     def ip(self):
+        if ":" in self.a.dst:
+            return IPv6(src=self.a.src, dst=self.a.dst)
         return IP(src=self.a.src, dst=self.a.dst)
 
     def ours(self, p):
-        return (TCP in p and IP in p and p[IP].src == self.a.dst and
-                p[IP].dst == self.a.src and p[TCP].dport == self.sport)
+        l3 = IPv6 if ":" in self.a.dst else IP
+        return (TCP in p and l3 in p and p[l3].src == self.a.dst and
+                p[l3].dst == self.a.src and p[TCP].dport == self.sport)
 
     def sniff(self):
         s = AsyncSniffer(iface=self.a.iface, lfilter=self.ours, store=True)
@@ -68,14 +76,15 @@ class Probe:
         time.sleep(0.3)
         return s
 
-    def syn(self, ts, dst_mac=None):
-        return (self.ether(dst_mac) / self.ip() /
+    def syn(self, ts, dst_mac=None, ext=None):
+        l3 = self.ip() / ext if ext is not None else self.ip()
+        return (self.ether(dst_mac) / l3 /
                 TCP(sport=self.sport, dport=self.a.dport, flags="S", seq=self.isn,
                     window=65535, options=syn_options(ts)))
 
-    def synack(self, ts):
+    def synack(self, ts, ext=None):
         s = self.sniff()
-        sendp(self.syn(ts), iface=self.a.iface)
+        sendp(self.syn(ts, ext=ext), iface=self.a.iface)
         deadline = time.time() + 3
         while time.time() < deadline and not s.results:
             time.sleep(0.05)
@@ -131,6 +140,17 @@ def cmd_scaled(a):
     return 0
 
 
+def cmd_exthdr(a):
+    p = Probe(a)
+    sa = p.synack(False, ext=IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt())
+    if sa is None:
+        print(json.dumps({"synack": False}))
+        return 0
+    print(json.dumps({"synack": True, "nh": sa[IPv6].nh,
+                      "wscale": opts_of(sa).get("WScale")}))
+    return 0
+
+
 def cmd_foreign_mac(a):
     p = Probe(a)
     s = p.sniff()
@@ -143,7 +163,7 @@ def cmd_foreign_mac(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["synack", "scaled", "foreign-mac"])
+    ap.add_argument("cmd", choices=["synack", "scaled", "exthdr", "foreign-mac"])
     ap.add_argument("--iface", required=True)
     ap.add_argument("--src-mac", required=True)
     ap.add_argument("--dst-mac", required=True)
@@ -152,7 +172,9 @@ def main():
     ap.add_argument("--dport", type=int, default=80)
     ap.add_argument("--ts", type=int, default=0)
     a = ap.parse_args()
-    return {"synack": cmd_synack, "scaled": cmd_scaled, "foreign-mac": cmd_foreign_mac}[a.cmd](a)
+    cmds = {"synack": cmd_synack, "scaled": cmd_scaled, "exthdr": cmd_exthdr,
+            "foreign-mac": cmd_foreign_mac}
+    return cmds[a.cmd](a)
 
 
 if __name__ == "__main__":
