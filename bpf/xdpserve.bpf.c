@@ -104,8 +104,8 @@ static __always_inline int steer_mac_ok(const struct ethhdr *eth)
 
 /*
  * An ICMP error about a TCP segment we sent quotes its IP header and at
- * least 8 bytes of TCP: our address and port are its source. Fill `key`
- * from them (family already set, address copied by the caller's pointer).
+ * least 8 bytes of TCP: our address and port are its source. The caller
+ * set the family and address in `key`; this adds the port.
  */
 static __always_inline __u32 steer_quoted_tcp(struct cursor *c, struct xdpserve_endpoint_key *key)
 {

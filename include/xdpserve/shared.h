@@ -91,7 +91,7 @@ enum xdpserve_stat {
 	XDPSERVE_STAT_PASS_NOT_TCP,	/* IPv4/IPv6 carrying something other than TCP */
 	XDPSERVE_STAT_PASS_NOT_IP,	/* ARP, LLDP and every other EtherType */
 	XDPSERVE_STAT_PASS_MALFORMED,	/* truncated or invalid header */
-	XDPSERVE_STAT_PASS_FRAGMENT,	/* a later fragment: no TCP header to match */
+	XDPSERVE_STAT_PASS_FRAGMENT,	/* a later fragment (or a first too short for TCP) */
 	XDPSERVE_STAT_PASS_IPV6_EXTHDR, /* IPv6 extension header we do not walk (or too many) */
 	XDPSERVE_STAT_PASS_OTHER_MAC,	/* served endpoint, but not to the interface's MAC */
 	XDPSERVE_STAT_DROP_FRAGMENT,	/* first fragment to a served endpoint: dropped */
