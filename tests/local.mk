@@ -66,3 +66,9 @@ dist_check_SCRIPTS += tests/e2e/wire.sh tests/helpers/wire_probe.py
 if E2E_TESTS
 TESTS += tests/e2e/wire.sh
 endif
+
+# A 1280-byte link in the middle, with ICMP and as a black hole (PMTU).
+dist_check_SCRIPTS += tests/e2e/pmtu.sh
+if E2E_TESTS
+TESTS += tests/e2e/pmtu.sh
+endif
