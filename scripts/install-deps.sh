@@ -16,6 +16,8 @@ test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
 test_pkgs="$test_pkgs openssl"
 # xdpservectl's tests parse Prometheus text with the real parser.
 test_pkgs="$test_pkgs python3-prometheus-client"
+# Packet-level probes (tests/e2e/wire.sh).
+test_pkgs="$test_pkgs python3-scapy"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in

@@ -41,6 +41,7 @@
 #include "daemon/privilege.h"
 #include "http/http_server.h"
 #include "io/io_reader.h"
+#include "net/net.h"
 #include "tcp/tcp.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
@@ -163,6 +164,9 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
 		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
 		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
+	pr_info("queue %u pmtu: icmp accepted %llu ignored %llu, black holes %llu", w->index,
+		(unsigned long long)t->pmtu_icmp_accepted, (unsigned long long)t->pmtu_icmp_ignored,
+		(unsigned long long)t->pmtu_blackhole);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
@@ -451,6 +455,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 	tc->max_conns = w->cfg->max_conns;
 	tc->max_time_wait = w->cfg->max_conns;
 	worker_tcp_limits(w->cfg, tc);
+	/* Our frames leave from the interface's own MAC, whatever the peer sent to. */
+	tc->local_mac_set = net_iface_mac(w->cfg->ifname, tc->local_mac) == 0;
 }
 
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,

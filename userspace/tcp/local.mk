@@ -13,6 +13,7 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_conn.c \
 	%reldir%/tcp_time_wait.c \
 	%reldir%/tcp_source.c \
+	%reldir%/tcp_pmtu.c \
 	%reldir%/tcp_sendq.c \
 	%reldir%/tcp_sendq.h \
 	%reldir%/tcp_options.c \
@@ -45,4 +46,5 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_close \
 	tests/unit/tcp/test_transfer \
 	tests/unit/tcp/test_robustness \
-	tests/unit/tcp/test_limits
+	tests/unit/tcp/test_limits \
+	tests/unit/tcp/test_pmtu

@@ -57,6 +57,8 @@ struct tcp_config {
 	uint64_t time_wait_ns;	       /* TIME_WAIT duration */
 	uint64_t fin_wait_ns;	       /* FIN_WAIT_2 / LAST_ACK give-up time */
 	uint8_t syncookie_key[16];     /* secret for SYN cookies; random in production */
+	bool local_mac_set;	       /* local_mac is the source of every frame we send ... */
+	uint8_t local_mac[6];	       /* ... else the MAC the peer's frame was sent to */
 	const struct tcp_cc_ops *cc;   /* congestion control; NULL selects NewReno */
 };
 
@@ -94,7 +96,7 @@ struct tcp_stats {
 	uint64_t rx_frames;		/* frames given to tcp_stack__input */
 	uint64_t rx_drop_malformed;	/* truncated or invalid Ethernet/IP/TCP */
 	uint64_t rx_drop_csum;		/* bad IPv4 header or TCP checksum */
-	uint64_t rx_drop_unsupported;	/* fragments, extension headers, not TCP */
+	uint64_t rx_drop_unsupported;	/* fragments, extension headers we do not walk, not TCP */
 	uint64_t rx_drop_out_of_window; /* failed sequence/ACK acceptability */
 	uint64_t rx_drop_out_of_order;	/* in window but not the next byte: not queued */
 	uint64_t rx_drop_no_conn;	/* no connection and not a SYN or cookie ACK */
@@ -125,6 +127,9 @@ struct tcp_stats {
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
 	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;
+	uint64_t pmtu_icmp_accepted; /* "packet too big" that lowered a connection's MSS */
+	uint64_t pmtu_icmp_ignored;  /* ... for no connection, out of window, or no smaller */
+	uint64_t pmtu_blackhole;     /* MSS lowered after repeated RTOs of full-sized segments */
 	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
 	uint32_t conns_time_wait; /* gauge */
 };

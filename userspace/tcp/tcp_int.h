@@ -13,6 +13,7 @@
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
  *   tcp_time_wait.c the bounded TIME_WAIT table
  *   tcp_source.c   connections per source address, admission of new ones
+ *   tcp_pmtu.c     ICMP "packet too big" and black-hole detection lower the MSS
  *   tcp_sendq.c, tcp_options.c, syncookie.c, cc*.c: building blocks
  */
 #ifndef XDPSERVE_TCP_INT_H
@@ -398,6 +399,12 @@ int tcp_output_bare(struct tcp_stack *s, const struct net_path *p, uint16_t lpor
 /* The window field for a segment of c now (receiver SWS avoidance included). */
 uint16_t tcp_output_window(struct tcp_conn *c);
 void tcp_output_rexmt_update(struct tcp_conn *c);
+
+/* tcp_pmtu.c */
+/* An ICMP "packet too big" (rx->ptb): lower the connection's MSS if it checks out. */
+void tcp_pmtu_input(struct tcp_stack *s, const struct net_rx *rx);
+/* An RTO fired (c->retransmits counts it): black-hole detection. */
+void tcp_pmtu_rto(struct tcp_conn *c);
 
 /* tcp_source.c */
 /*

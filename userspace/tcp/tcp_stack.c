@@ -219,7 +219,12 @@ void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, u
 	s->stats.rx_frames++;
 	switch (eth_input(frame, len, &rx)) {
 	case NET_OK:
-		tcp_input(s, &rx);
+		if (s->cfg.local_mac_set)
+			memcpy(rx.path.local_mac, s->cfg.local_mac, NET_ETH_ALEN);
+		if (rx.ptb)
+			tcp_pmtu_input(s, &rx);
+		else
+			tcp_input(s, &rx);
 		break;
 	case NET_DROP_CSUM:
 		s->stats.rx_drop_csum++;

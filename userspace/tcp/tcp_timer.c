@@ -208,6 +208,7 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 		c->force_probe = true;
 	} else {
 		s->stats.rto_fired++;
+		tcp_pmtu_rto(c);
 		c->cc.flight = c->snd_max - c->snd_una;
 		c->cc.now_ns = s->now;
 		/* RFC 5681 §3.1: ssthresh from the flight, one segment of loss window. */
