@@ -7,6 +7,7 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_process.c \
 	%reldir%/tcp_ack.c \
 	%reldir%/tcp_sack.c \
+	%reldir%/tcp_reass.c \
 	%reldir%/tcp_output.c \
 	%reldir%/tcp_timer.c \
 	%reldir%/tcp_timer.h \
@@ -45,4 +46,5 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_close \
 	tests/unit/tcp/test_transfer \
 	tests/unit/tcp/test_robustness \
-	tests/unit/tcp/test_limits
+	tests/unit/tcp/test_limits \
+	tests/unit/tcp/test_reass

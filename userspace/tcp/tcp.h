@@ -96,7 +96,8 @@ struct tcp_stats {
 	uint64_t rx_drop_csum;		/* bad IPv4 header or TCP checksum */
 	uint64_t rx_drop_unsupported;	/* fragments, extension headers, not TCP */
 	uint64_t rx_drop_out_of_window; /* failed sequence/ACK acceptability */
-	uint64_t rx_drop_out_of_order;	/* in window but not the next byte: not queued */
+	uint64_t rx_drop_out_of_order;	/* in window but not the next byte, and no range free */
+	uint64_t rx_out_of_order;	/* segments held for reassembly (past a hole) */
 	uint64_t rx_drop_no_conn;	/* no connection and not a SYN or cookie ACK */
 	uint64_t syn_received;
 	uint64_t syncookies_sent;
@@ -122,6 +123,8 @@ struct tcp_stats {
 	uint64_t tx_retransmits; /* segments sent again */
 	uint64_t tx_rst;
 	uint64_t tx_challenge_acks; /* RFC 5961 */
+	uint64_t tx_oow_acks;	    /* ACKs for segments outside the window (challenges included) */
+	uint64_t oow_acks_limited;  /* of those, not sent: one per connection per 500 ms */
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
 	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;

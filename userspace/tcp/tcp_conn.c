@@ -228,8 +228,8 @@ void tcp_conn_rx_consume(struct tcp_conn *c, uint32_t n)
 	before = c->s->cfg.rx_buf_size - c->rx_len;
 	c->rx_head += n;
 	c->rx_len -= n;
-	if (!c->rx_len)
-		c->rx_head = 0;
+	if (!c->rx_len && !c->reass.n)
+		c->rx_head = 0; /* held out-of-order bytes keep their place */
 	after = c->s->cfg.rx_buf_size - c->rx_len;
 	if (c->state == TCP_STATE_CLOSED || c->state == TCP_STATE_TIME_WAIT || c->fin_rcvd)
 		return;
