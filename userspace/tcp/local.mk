@@ -8,6 +8,7 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_ack.c \
 	%reldir%/tcp_sack.c \
 	%reldir%/tcp_reass.c \
+	%reldir%/tcp_tsq.c \
 	%reldir%/tcp_output.c \
 	%reldir%/tcp_timer.c \
 	%reldir%/tcp_timer.h \
@@ -47,4 +48,5 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_transfer \
 	tests/unit/tcp/test_robustness \
 	tests/unit/tcp/test_limits \
-	tests/unit/tcp/test_reass
+	tests/unit/tcp/test_reass \
+	tests/unit/tcp/test_txlimit

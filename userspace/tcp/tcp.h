@@ -40,6 +40,8 @@ struct tcp_config {
 	uint16_t mss;		/* largest segment payload we send or accept (IPv4, from MTU) */
 	uint32_t tx_quantum_segs; /* data segments per connection per turn of the output rotation */
 	uint32_t tx_reserve_frames;    /* TX frames data never takes: kept for ACK, RST, SYN-ACK */
+	uint32_t tx_limit_min_segs;    /* a connection's frames in the NIC, not completed: */
+	uint32_t tx_limit_max_segs;    /* ~1 ms of data at its rate, within [min, max] */
 	bool timestamps;	       /* agree to RFC 7323 timestamps */
 	bool sack;		       /* agree to SACK-permitted (RFC 2018) */
 	bool window_scale;	       /* agree to window scaling (RFC 7323) */
@@ -125,6 +127,7 @@ struct tcp_stats {
 	uint64_t tx_challenge_acks; /* RFC 5961 */
 	uint64_t tx_oow_acks;	    /* ACKs for segments outside the window (challenges included) */
 	uint64_t oow_acks_limited;  /* of those, not sent: one per connection per 500 ms */
+	uint64_t tx_limit_held;	    /* data deferred: the connection's frames not yet completed */
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
 	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;

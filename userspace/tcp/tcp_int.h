@@ -9,6 +9,7 @@
  *   tcp_ack.c      the ACK field: send queue, RTT, loss detection, congestion control
  *   tcp_sack.c     the SACK scoreboard (RFC 6675 recovery)
  *   tcp_reass.c    out-of-order request bytes, the SACK blocks we send (RFC 2018, 2883)
+ *   tcp_tsq.c      per-connection limit on frames handed to the NIC, not yet completed
  *   tcp_output.c   segments from the send queue, pure ACKs, RST, SYN-ACK
  *   tcp_timer.c    RTO, loss probe, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
@@ -207,6 +208,11 @@ struct tcp_conn {
 	uint64_t rtt_start_ns;
 	uint64_t last_oow_ack_ns;
 
+	/* Frames with payload handed to the NIC and not yet completed (tcp_tsq.c). */
+	uint8_t tx_gen; /* slot generation: completions of an earlier connection are ignored */
+	bool tsq_throttled;
+	uint16_t tx_inflight;
+
 	/* Congestion control and loss recovery. */
 	struct tcp_cc cc;
 	uint32_t dupacks;
@@ -267,7 +273,8 @@ struct tcp_stack {
 	const struct tcp_cc_ops *cc;
 	struct tcp_stats stats;
 	uint64_t now;
-	uint32_t turn_left; /* data segments the connection being output may still send */
+	uint32_t turn_left;	/* data segments the connection being output may still send */
+	uint32_t tsq_throttled; /* connections waiting for their frames' completions */
 	bool accepting;
 	uint16_t ip_id;
 	uint8_t hash_key[16]; /* connection table and timestamp offsets */
@@ -385,6 +392,18 @@ void tcp_reass_clear(struct tcp_conn *c);
 /* Write NOP NOP SACK with up to max_blocks blocks (D-SACK first); 0 when none is due. */
 uint32_t tcp_reass_write_sack(struct tcp_conn *c, uint8_t *p, uint32_t max_blocks);
 
+/* tcp_tsq.c */
+/* May c hand another frame with payload to the NIC? If not, it waits for completions. */
+bool tcp_tsq_may_send(struct tcp_conn *c);
+/* The frame being built carries c's payload: tag it for its completion. */
+void tcp_tsq_sending(struct tcp_conn *c);
+/* The NIC completed a tagged frame (struct nic tx_done). */
+void tcp_tsq_tx_done(void *stack, uint32_t tag);
+/* c is closing: it waits for nothing any more. */
+void tcp_tsq_forget(struct tcp_conn *c);
+/* Frames c may have in flight at its rate (segments). */
+uint32_t tcp_tsq_limit(const struct tcp_conn *c);
+
 /* tcp_ack.c */
 /* Process the ACK field; false when the segment must be dropped. */
 bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg);
@@ -418,9 +437,10 @@ uint32_t tcp_sack_skip(const struct tcp_conn *c, uint32_t seq);
 
 /* tcp_output.c */
 /*
- * Send what windows allow, at most stack->turn_left data segments: 0,
- * -EAGAIN when that quantum ran out with more to send, -ENOBUFS when the
- * NIC had no frame (or only the control reserve).
+ * Send what windows allow, at most stack->turn_left data segments: 0 (also
+ * when the TX limit holds it: completions call again), -EAGAIN when that
+ * quantum ran out with more to send, -ENOBUFS when the NIC had no frame
+ * (or only the control reserve).
  */
 int tcp_output(struct tcp_conn *c);
 /* A pure ACK now; -ENOBUFS when no frame (then ack_now stays set). */

@@ -13,7 +13,10 @@
  * the segment, the run is not tiny and descriptors remain; otherwise they
  * are copied too. The TCP checksum adds blob ranges from their prefix
  * tables (blob_csum), so shared payload is never summed again.
-
+ *
+ * A connection builds segments only while it has fewer than its limit of
+ * frames in the NIC not yet completed (tcp_tsq.c); the rest of the queue
+ * is built just in time as completions come back.
  */
 #include <errno.h>
 #include <string.h>
@@ -261,7 +264,8 @@ static uint32_t tcp_write_conn_opts(struct tcp_conn *c, uint8_t *opts)
  * Build and send one segment of c: sequence `seq`, up to *len payload bytes
  * from the send queue (shortened to what fits a frame, and the MSS beside
  * SACK blocks), FIN if `fin` and the payload reaches it. Returns 0 (then
- * *len and *fin say what went) or -ENOBUFS when the NIC had no frame.
+ * *len and *fin say what went), -ENOBUFS when the NIC had no frame, or
+ * -EBUSY when c has its share of frames in flight (tcp_tsq.c).
  */
 static int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t *len, bool *fin)
 {
@@ -281,6 +285,8 @@ static int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t *len, boo
 	struct tcp_sendq_iter it;
 	struct tcp_slice sl;
 
+	if (want && !tcp_tsq_may_send(c))
+		return -EBUSY;
 	/* Data leaves the last frames to control segments (a pure ACK has want == 0). */
 	if (want && nic->ops->tx_room &&
 	    !nic->ops->tx_room(nic->ctx, s->cfg.tx_reserve_frames + 1)) {
@@ -348,6 +354,8 @@ again:
 		pos += sl.len;
 	}
 	tcp_store_csum(th, sum);
+	if (n)
+		tcp_tsq_sending(c);
 	nic->ops->commit(nic->ctx, hdr + copy_end);
 
 	s->stats.tx_frames++;
@@ -596,5 +604,6 @@ ack:
 		err = aerr ? aerr : err;
 	}
 	tcp_output_rexmt_update(c);
-	return err;
+	/* Held by its TX limit: the completions of its frames ask for output again. */
+	return err == -EBUSY ? 0 : err;
 }
