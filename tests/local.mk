@@ -59,3 +59,11 @@ dist_check_SCRIPTS += tests/e2e/flood.sh
 if E2E_TESTS
 TESTS += tests/e2e/flood.sh
 endif
+
+# The receive side and RST behaviour at the packet level (tcp_probe.py,
+# python3-scapy, is the client).
+dist_check_SCRIPTS += tests/e2e/tcp_packets.sh
+EXTRA_DIST += tests/helpers/tcp_probe.py
+if E2E_TESTS
+TESTS += tests/e2e/tcp_packets.sh
+endif
