@@ -32,6 +32,7 @@ uint32_t tcp_reass_extent(const struct tcp_conn *c)
 
 void tcp_reass_make_room(struct tcp_conn *c, uint32_t end_off)
 {
+	/* Every held byte already lies inside the buffer: this never reads past it. */
 	uint32_t used = c->rx_len + tcp_reass_extent(c);
 
 	if (c->rx_head + c->rx_len + end_off <= c->s->cfg.rx_buf_size)
@@ -116,9 +117,10 @@ uint32_t tcp_reass_insert(struct tcp_conn *c, uint32_t seq, const uint8_t *data,
 	/* A FIN never moves: data after the one we hold, or a second FIN elsewhere, is bogus. */
 	if (r->fin && (seq_gt(seq + len, r->fin_seq) || (fin && seq + len != r->fin_seq)))
 		return 0;
+	/* Room first: only the bytes already held move, the new range is not there yet. */
+	tcp_reass_make_room(c, off + len);
 	if (!tcp_reass_add_range(c, seq, seq + len))
 		return 0;
-	tcp_reass_make_room(c, off + len);
 	memcpy(c->rx_buf + c->rx_head + c->rx_len + off, data, len);
 	if (fin && r->n && r->r[r->n - 1].end == seq + len) {
 		r->fin = true;

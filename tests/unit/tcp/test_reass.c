@@ -245,6 +245,43 @@ Test(reass, held_bytes_bounded_by_the_window)
 	cr_assert_eq(h_stats(&H)->rx_drop_out_of_window, 1);
 }
 
+Test(reass, held_bytes_move_with_the_buffer)
+{
+	static char d[5000];
+	struct pkt_info pi;
+
+	struct tcp_config cfg;
+
+	/* One slot: its buffer ends the allocation, so a read past it is caught (ASan). */
+	h_fini(&H);
+	h_default_config(&cfg);
+	cfg.rx_buf_size = 4096;
+	cfg.max_conns = 1;
+	h_init(&H, &cfg, 4, false, 0);
+	A = h_connect(&H, &(struct h_syn){1460, 7, true, true});
+	BASE = H.c_nxt;
+	for (uint32_t i = 0; i < sizeof(d); i++)
+		d[i] = (char)(i * 7 + i / 251);
+	send_at(1100, d + 1100, 50, 0);
+	/* In order, consumed: the buffer's head moves on, the held range keeps its place. */
+	send_at(0, d, 1000, 0);
+	cr_assert_eq(A->rx_len, 1000);
+	A->rx_len = 0;
+	h_poll(&H);
+	while (h_recv(&H, &pi))
+		;
+	/* Reaches past the buffer's end from its head: the held bytes move to the front. */
+	send_at(4000, d + 4000, 900, 0);
+	expect_ack(&pi, 1000);
+	expect_sack(&pi, 0, 4000, 4900);
+	expect_sack(&pi, 1, 1100, 1150);
+	send_at(1000, d + 1000, 100, 0);
+	send_at(1150, d + 1150, 1400, 0);
+	send_at(2550, d + 2550, 1450, 0);
+	cr_assert_eq(A->rx_len, 3900);
+	cr_assert_arr_eq(A->rx, d + 1000, 3900);
+}
+
 Test(reass, fin_behind_a_hole_held)
 {
 	struct pkt_info pi;
