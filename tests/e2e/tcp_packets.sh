@@ -58,7 +58,7 @@ tap_check "xdpserved starts" xd_start xdpserved --cache-size 64M
 
 reorder_ok() {
 	probe reorder --path small.bin || return 1
-	[ "$(val ooo_ack)" = 0 ] && [ "$(val ooo_sack)" = "27-$(($(val ooo_sack | cut -d- -f2)))" ] &&
+	[ "$(val ooo_ack)" = 0 ] && [ "$(val ooo_sack)" = "27-$(val req_len)" ] &&
 		[ "$(val fill_ack)" = 9 ] && [ "$(val fill_sack)" = "$(val ooo_sack)" ] &&
 		[ "$(val status)" = "HTTP/1.1 200 OK" ] && [ "$(val body_sha256)" = "$SMALL_SHA" ] &&
 		[ "$(val fin)" = 1 ]

@@ -136,6 +136,7 @@ def reorder(p, a):
     parts = [(0, req[:cut1]), (cut1, req[cut1:cut2]), (cut2, req[cut2:])]
     p.connect()
     base = p.nxt
+    print("req_len", len(req))
     # Part 3 first: held, a duplicate ACK at once with a SACK block for it.
     p.send("PA", seq=base + cut2, payload=parts[2][1])
     s = p.recv(2)
