@@ -51,7 +51,8 @@ struct nic_ops {
 	/*
 	 * Optional: the frame begun last carries `tag` (any value but 0);
 	 * when the device completes it, the NIC calls tx_done with the tag.
-	 * A frame aborted instead, or never tagged, reports nothing.
+	 * A frame aborted instead, or never tagged, reports nothing; one the
+	 * NIC could not send after all is reported at once, from commit().
 	 */
 	void (*tag)(void *ctx, uint32_t tag);
 };

@@ -126,7 +126,7 @@ static int xsk_tx_append_ref(void *ctx, uint64_t addr, uint32_t len)
 static void xsk_tx_commit(void *ctx, uint32_t len)
 {
 	struct xsk_queue *q = ctx;
-	uint32_t ndesc, idx;
+	uint32_t ndesc, idx, tag;
 	struct xdp_desc *d;
 
 	if (!q->tx_open)
@@ -171,7 +171,11 @@ static void xsk_tx_commit(void *ctx, uint32_t len)
 	q->tx_ref_bytes = 0;
 	return;
 bad:
+	tag = q->tx_tag;
 	xsk_tx_abort(q);
+	/* Committed but never sent: as good as completed for whoever waits for it. */
+	if (tag && q->nic.tx_done)
+		q->nic.tx_done(q->nic.tx_done_arg, tag);
 }
 
 /* The open frame's completion is reported to nic.tx_done with this tag. */
