@@ -171,7 +171,8 @@ void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, u
 /*
  * Run expired timers and transmit whatever is queued and allowed by the
  * windows. Returns the next time (ns) the stack needs a poll, or UINT64_MAX;
- * returns now_ns when output is waiting for TX frames.
+ * returns now_ns when output is waiting for TX frames, or for the
+ * completions of a connection's frames (its TX limit, nic.tx_done).
  */
 uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns);
 
