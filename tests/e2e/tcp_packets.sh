@@ -13,13 +13,15 @@
 #     instead of the whole window; the daemon exits cleanly. (In copy mode
 #     one sendto() sends the whole TX ring, so this passes without the TX
 #     limits too: tests/unit/tcp/test_txlimit.c is the test that needs them.)
+#   - a large download by curl is byte-exact while the TX limit holds its
+#     output back (counted): completions always bring the connection back.
 . "$(dirname "$0")/../helpers/testbed.sh"
 # shellcheck source=tests/helpers/daemon.sh
 . "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
-tb_require_cmd ip ethtool sha256sum
+tb_require_cmd ip ethtool sha256sum curl
 PY=/usr/bin/python3
 PROBE=$XDPSERVE_SRCDIR/tests/helpers/tcp_probe.py
 tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ" "$PROBE"
@@ -39,6 +41,7 @@ mkdir -p "$ROOT"
 head -c 20000 /dev/urandom >"$ROOT/small.bin"
 head -c $((BIG_MIB << 20)) /dev/urandom >"$ROOT/big.bin"
 SMALL_SHA=$(sha256sum "$ROOT/small.bin" | cut -d' ' -f1)
+BIG_SHA=$(sha256sum "$ROOT/big.bin" | cut -d' ' -f1)
 # An address of the client subnet its kernel does not own: it stays silent.
 SRC=198.18.0.77
 
@@ -53,7 +56,7 @@ val() { # val KEY: from $OUT
 	sed -n "s/^$1 //p" <<<"$OUT"
 }
 
-tap_plan 6
+tap_plan 7
 tap_check "xdpserved starts" xd_start xdpserved --cache-size 64M
 
 reorder_ok() {
@@ -80,6 +83,17 @@ rst_ok() {
 tap_check "after an accepted RST: at most two TX limits of data, then the connection is gone" \
 	rst_ok
 tap_diag "data segments after the RST: $(val segments_after) ($(val bytes_after) bytes)"
+# A kernel client downloads fast enough for the TX limit to hold output back:
+# completions must bring the connection back every time, to the last byte.
+limited_download() {
+	local got
+	got=$(tb_cli curl -s --max-time 60 "http://$TB_SRV_IP4/big.bin" | sha256sum | cut -d' ' -f1)
+	[ "$got" = "$BIG_SHA" ] || return 1
+	xd_dump
+	[ "$(xd_counter tx-limit-held)" -gt 0 ]
+}
+tap_check "a $BIG_MIB MiB download is byte-exact while the TX limit holds output back" \
+	limited_download
 tap_check "no connection is left" tb_wait 5 xd_no_conns_left
 tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done
