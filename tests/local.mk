@@ -88,3 +88,11 @@ dist_check_SCRIPTS += tests/e2e/pmtu.sh
 if E2E_TESTS
 TESTS += tests/e2e/pmtu.sh
 endif
+
+# The receive side and RST behaviour at the packet level (tcp_probe.py,
+# python3-scapy, is the client).
+dist_check_SCRIPTS += tests/e2e/tcp_packets.sh
+EXTRA_DIST += tests/helpers/tcp_probe.py
+if E2E_TESTS
+TESTS += tests/e2e/tcp_packets.sh
+endif

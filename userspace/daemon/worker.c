@@ -144,7 +144,8 @@ static void worker_dump(struct worker *w)
 		"timed-out %llu; tx %llu frames %llu bytes, "
 		"retransmits %llu, rst %llu, no-frame %llu, reserve-held %llu; timeouts idle %llu "
 		"retransmit %llu "
-		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu",
+		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu; "
+		"held out-of-order %llu, oow-acks %llu limited %llu, tx-limit-held %llu",
 		w->index, (unsigned long long)t->rx_frames,
 		(unsigned long long)t->rx_drop_malformed, (unsigned long long)t->rx_drop_csum,
 		(unsigned long long)t->rx_drop_unsupported,
@@ -163,7 +164,9 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->tx_reserve_held, (unsigned long long)t->timeout_idle,
 		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
 		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
-		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
+		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist,
+		(unsigned long long)t->rx_out_of_order, (unsigned long long)t->tx_oow_acks,
+		(unsigned long long)t->oow_acks_limited, (unsigned long long)t->tx_limit_held);
 	pr_info("queue %u pmtu: icmp accepted %llu ignored %llu, black holes %llu", w->index,
 		(unsigned long long)t->pmtu_icmp_accepted, (unsigned long long)t->pmtu_icmp_ignored,
 		(unsigned long long)t->pmtu_blackhole);

@@ -7,6 +7,8 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_process.c \
 	%reldir%/tcp_ack.c \
 	%reldir%/tcp_sack.c \
+	%reldir%/tcp_reass.c \
+	%reldir%/tcp_tsq.c \
 	%reldir%/tcp_output.c \
 	%reldir%/tcp_timer.c \
 	%reldir%/tcp_timer.h \
@@ -47,4 +49,6 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_transfer \
 	tests/unit/tcp/test_robustness \
 	tests/unit/tcp/test_limits \
-	tests/unit/tcp/test_pmtu
+	tests/unit/tcp/test_pmtu \
+	tests/unit/tcp/test_reass \
+	tests/unit/tcp/test_txlimit

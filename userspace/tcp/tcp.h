@@ -40,6 +40,8 @@ struct tcp_config {
 	uint16_t mss;		/* largest segment payload we send or accept (IPv4, from MTU) */
 	uint32_t tx_quantum_segs; /* data segments per connection per turn of the output rotation */
 	uint32_t tx_reserve_frames;    /* TX frames data never takes: kept for ACK, RST, SYN-ACK */
+	uint32_t tx_limit_min_segs;    /* a connection's frames in the NIC, not completed: */
+	uint32_t tx_limit_max_segs;    /* ~1 ms of data at its rate, within [min, max] */
 	bool timestamps;	       /* agree to RFC 7323 timestamps */
 	bool sack;		       /* agree to SACK-permitted (RFC 2018) */
 	bool window_scale;	       /* agree to window scaling (RFC 7323) */
@@ -98,7 +100,8 @@ struct tcp_stats {
 	uint64_t rx_drop_csum;		/* bad IPv4 header or TCP checksum */
 	uint64_t rx_drop_unsupported;	/* fragments, extension headers we do not walk, not TCP */
 	uint64_t rx_drop_out_of_window; /* failed sequence/ACK acceptability */
-	uint64_t rx_drop_out_of_order;	/* in window but not the next byte: not queued */
+	uint64_t rx_drop_out_of_order;	/* in window but not the next byte, and no range free */
+	uint64_t rx_out_of_order;	/* segments held for reassembly (past a hole) */
 	uint64_t rx_drop_no_conn;	/* no connection and not a SYN or cookie ACK */
 	uint64_t syn_received;
 	uint64_t syncookies_sent;
@@ -124,6 +127,9 @@ struct tcp_stats {
 	uint64_t tx_retransmits; /* segments sent again */
 	uint64_t tx_rst;
 	uint64_t tx_challenge_acks; /* RFC 5961 */
+	uint64_t tx_oow_acks;	    /* ACKs for segments outside the window (challenges included) */
+	uint64_t oow_acks_limited;  /* of those, not sent: one per connection per 500 ms */
+	uint64_t tx_limit_held;	    /* data deferred: the connection's frames not yet completed */
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
 	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;
@@ -170,7 +176,8 @@ void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, u
 /*
  * Run expired timers and transmit whatever is queued and allowed by the
  * windows. Returns the next time (ns) the stack needs a poll, or UINT64_MAX;
- * returns now_ns when output is waiting for TX frames.
+ * returns now_ns when output is waiting for TX frames, or for the
+ * completions of a connection's frames (its TX limit, nic.tx_done).
  */
 uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns);
 

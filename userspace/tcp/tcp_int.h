@@ -8,6 +8,8 @@
  *   tcp_process.c  synchronized states: sequence checks, RST/SYN, text, FIN
  *   tcp_ack.c      the ACK field: send queue, RTT, loss detection, congestion control
  *   tcp_sack.c     the SACK scoreboard (RFC 6675 recovery)
+ *   tcp_reass.c    out-of-order request bytes, the SACK blocks we send (RFC 2018, 2883)
+ *   tcp_tsq.c      per-connection limit on frames handed to the NIC, not yet completed
  *   tcp_output.c   segments from the send queue, pure ACKs, RST, SYN-ACK
  *   tcp_timer.c    RTO, loss probe, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
@@ -66,6 +68,8 @@
 #define TCP_SG_MIN_REF 256
 /* SACKed ranges a connection remembers (RFC 6675 scoreboard). */
 #define TCP_SACK_BLOCKS 8
+/* Out-of-order ranges of received bytes a connection holds (tcp_reass.c). */
+#define TCP_REASS_RANGES 4
 
 static inline bool seq_lt(uint32_t a, uint32_t b)
 {
@@ -115,6 +119,24 @@ struct tcp_seg {
 	const uint8_t *data;
 	uint32_t len; /* payload bytes */
 	struct tcp_opts opts;
+};
+
+/*
+ * Out-of-order bytes held in the receive buffer where they belong (the
+ * byte with sequence x sits rx_len + (x - RCV.NXT) past rx_head): no frame
+ * is kept and the receive window bounds the bytes; at most
+ * TCP_REASS_RANGES ranges, sorted by sequence.
+ */
+struct tcp_reass {
+	uint8_t n;
+	bool fin;   /* a FIN came right after fin_seq - 1 */
+	bool dsack; /* report [dsack_start, dsack_end) first in the next ACK (RFC 2883) */
+	uint32_t fin_seq;
+	uint32_t dsack_start, dsack_end;
+	uint32_t clock; /* arrival counter: the most recent range is reported first */
+	struct {
+		uint32_t start, end, stamp;
+	} r[TCP_REASS_RANGES];
 };
 
 struct tcp_conn {
@@ -170,6 +192,7 @@ struct tcp_conn {
 	bool ack_now; /* send an ACK at the next output */
 	uint8_t *rx_buf;
 	uint32_t rx_head, rx_len;
+	struct tcp_reass reass;
 
 	/* Timestamps (RFC 7323). */
 	uint32_t ts_off; /* added to our millisecond clock */
@@ -185,6 +208,11 @@ struct tcp_conn {
 	uint32_t rtt_seq;
 	uint64_t rtt_start_ns;
 	uint64_t last_oow_ack_ns;
+
+	/* Frames with payload handed to the NIC and not yet completed (tcp_tsq.c). */
+	uint8_t tx_gen; /* slot generation: completions of an earlier connection are ignored */
+	bool tsq_throttled;
+	uint16_t tx_inflight;
 
 	/* Congestion control and loss recovery. */
 	struct tcp_cc cc;
@@ -246,7 +274,8 @@ struct tcp_stack {
 	const struct tcp_cc_ops *cc;
 	struct tcp_stats stats;
 	uint64_t now;
-	uint32_t turn_left; /* data segments the connection being output may still send */
+	uint32_t turn_left;	/* data segments the connection being output may still send */
+	uint32_t tsq_throttled; /* connections waiting for their frames' completions */
 	bool accepting;
 	uint16_t ip_id;
 	uint8_t hash_key[16]; /* connection table and timestamp offsets */
@@ -345,6 +374,37 @@ void tcp_process(struct tcp_conn *c, struct tcp_seg *seg);
 /* An out-of-window or challenge ACK, rate-limited; true if sent. */
 bool tcp_process_oow_ack(struct tcp_conn *c, bool challenge);
 
+/* tcp_reass.c */
+/*
+ * Hold out-of-order bytes [seq, seq + len) (seq past RCV.NXT, inside the
+ * window) and a FIN after them; returns the bytes held, 0 when no range was free.
+ */
+uint32_t tcp_reass_insert(struct tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t len,
+			  bool fin);
+/* RCV.NXT advanced: take the held ranges it reached; true if any. *fin: their FIN is in order. */
+bool tcp_reass_advance(struct tcp_conn *c, bool *fin);
+/* Bytes past the in-order ones that the held ranges occupy in the receive buffer. */
+uint32_t tcp_reass_extent(const struct tcp_conn *c);
+/* Make [rx_head, rx_head + rx_len + end_off) contiguous in the buffer (moves held bytes too). */
+void tcp_reass_make_room(struct tcp_conn *c, uint32_t end_off);
+/* A duplicate [start, end) arrived: report it in the next ACK (RFC 2883), if SACK is on. */
+void tcp_reass_dsack(struct tcp_conn *c, uint32_t start, uint32_t end);
+void tcp_reass_clear(struct tcp_conn *c);
+/* Write NOP NOP SACK with up to max_blocks blocks (D-SACK first); 0 when none is due. */
+uint32_t tcp_reass_write_sack(struct tcp_conn *c, uint8_t *p, uint32_t max_blocks);
+
+/* tcp_tsq.c */
+/* May c hand another frame with payload to the NIC? If not, it waits for completions. */
+bool tcp_tsq_may_send(struct tcp_conn *c);
+/* The frame being built carries c's payload: tag it for its completion. */
+void tcp_tsq_sending(struct tcp_conn *c);
+/* The NIC completed a tagged frame (struct nic tx_done). */
+void tcp_tsq_tx_done(void *stack, uint32_t tag);
+/* c is closing: it waits for nothing any more. */
+void tcp_tsq_forget(struct tcp_conn *c);
+/* Frames c may have in flight at its rate (segments). */
+uint32_t tcp_tsq_limit(const struct tcp_conn *c);
+
 /* tcp_ack.c */
 /* Process the ACK field; false when the segment must be dropped. */
 bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg);
@@ -378,9 +438,10 @@ uint32_t tcp_sack_skip(const struct tcp_conn *c, uint32_t seq);
 
 /* tcp_output.c */
 /*
- * Send what windows allow, at most stack->turn_left data segments: 0,
- * -EAGAIN when that quantum ran out with more to send, -ENOBUFS when the
- * NIC had no frame (or only the control reserve).
+ * Send what windows allow, at most stack->turn_left data segments: 0 (also
+ * when the TX limit holds it: completions call again), -EAGAIN when that
+ * quantum ran out with more to send, -ENOBUFS when the NIC had no frame
+ * (or only the control reserve).
  */
 int tcp_output(struct tcp_conn *c);
 /* A pure ACK now; -ENOBUFS when no frame (then ack_now stays set). */
