@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tcp/cc.h"
+#include "tcp/tcp.h"
+
 #define DEFAULT_CACHE_BYTES (256ull << 20)
 #define DEFAULT_MAX_CONNS   4096
 #define DEFAULT_DRAIN_MS    5000
@@ -57,6 +60,9 @@ static void conf_usage(FILE *out)
 		"      --send-timeout S    while an answer is being sent, every S seconds ...\n"
 		"      --min-send-rate B   ... the client must take B bytes/s (defaults %u, %u)\n"
 		"      --persist-timeout S longest the client's window may stay shut (default %u)\n"
+		"      --congestion ALG    congestion control: cubic or newreno (default cubic)\n"
+		"      --tcp-retries N     retransmission timeouts in a row before a connection\n"
+		"                          is reset (default %u)\n"
 		"      --negative-ttl-ms MS  how long a missing path is answered 404 without\n"
 		"                          looking at the disk again (default %u)\n"
 		"      --mode MODE         XDP attach mode: auto, native or skb (default auto)\n"
@@ -81,7 +87,7 @@ static void conf_usage(FILE *out)
 		DEFAULT_MAX_LOADS, DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE,
 		DEFAULT_DRAIN_MS, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S,
 		DEFAULT_SEND_TIMEOUT_S, DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S,
-		DEFAULT_NEG_TTL_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
+		TCP_RETRIES_DEFAULT, DEFAULT_NEG_TTL_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
 int conf_parse_size(const char *text, uint64_t *out)
@@ -153,6 +159,8 @@ static void conf_defaults(struct xdpserve_config *cfg)
 	cfg->send_timeout_s = DEFAULT_SEND_TIMEOUT_S;
 	cfg->min_send_rate = DEFAULT_MIN_SEND_RATE;
 	cfg->persist_timeout_s = DEFAULT_PERSIST_TIMEOUT_S;
+	cfg->cc = &tcp_cc_cubic;
+	cfg->tcp_retries = TCP_RETRIES_DEFAULT;
 	cfg->neg_ttl_ms = DEFAULT_NEG_TTL_MS;
 	cfg->xdp_mode = STEER_MODE_AUTO;
 	cfg->bind_mode = XSK_BIND_AUTO;
@@ -181,6 +189,8 @@ enum {
 	OPT_NEG_TTL_MS,
 	OPT_CHUNK_SIZE,
 	OPT_MAX_LOADS,
+	OPT_CONGESTION,
+	OPT_TCP_RETRIES,
 };
 
 /* Numeric options: the flag, its field, its range. */
@@ -206,6 +216,7 @@ static const struct conf_u32_option {
 	U32_OPTION(OPT_SEND_TIMEOUT, "--send-timeout", send_timeout_s, 1, 3600),
 	U32_OPTION(OPT_MIN_SEND_RATE, "--min-send-rate", min_send_rate, 0, 1u << 30),
 	U32_OPTION(OPT_PERSIST_TIMEOUT, "--persist-timeout", persist_timeout_s, 1, 3600),
+	U32_OPTION(OPT_TCP_RETRIES, "--tcp-retries", tcp_retries, 1, 255),
 };
 
 /* 1 if c is none of the table's options, else 0 or -EINVAL. */
@@ -297,6 +308,8 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 		{"serve-dotfiles", no_argument, NULL, OPT_SERVE_DOTFILES},
 		{"precompressed", required_argument, NULL, OPT_PRECOMPRESSED},
 		{"negative-ttl-ms", required_argument, NULL, OPT_NEG_TTL_MS},
+		{"congestion", required_argument, NULL, OPT_CONGESTION},
+		{"tcp-retries", required_argument, NULL, OPT_TCP_RETRIES},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -391,6 +404,13 @@ int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
 			if (http_codings_parse(optarg, &cfg->files.codings)) {
 				fprintf(stderr, "xdpserved: --precompressed is on, off, or a "
 						"comma-separated list of br, zst and gz\n");
+				return -EINVAL;
+			}
+			break;
+		case OPT_CONGESTION:
+			cfg->cc = tcp_cc_find(optarg);
+			if (!cfg->cc) {
+				fprintf(stderr, "xdpserved: --congestion is cubic or newreno\n");
 				return -EINVAL;
 			}
 			break;

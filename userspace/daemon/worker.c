@@ -330,6 +330,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 	tc->send_timeout_ns = (uint64_t)w->cfg->send_timeout_s * 1000000000ull;
 	tc->min_send_rate = w->cfg->min_send_rate;
 	tc->persist_timeout_ns = (uint64_t)w->cfg->persist_timeout_s * 1000000000ull;
+	tc->cc = w->cfg->cc;
+	tc->max_retransmits = w->cfg->tcp_retries;
 }
 
 int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,

@@ -21,7 +21,8 @@ libxdpserve_a_SOURCES += \
 	%reldir%/syncookie.h \
 	%reldir%/cc.h \
 	%reldir%/cc.c \
-	%reldir%/cc_newreno.c
+	%reldir%/cc_newreno.c \
+	%reldir%/cc_cubic.c
 
 # Test helpers: a capturing fake NIC and client packet builders/parsers
 # (and, for tests/unit/tcp, the stack fixture).

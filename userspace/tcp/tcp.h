@@ -30,6 +30,20 @@ struct tcp_stack;
 struct tcp_conn;
 struct tcp_cc_ops;
 
+/*
+ * Retransmission timeouts in a row before a connection is reset, as
+ * Linux's tcp_retries2. With the RTO doubling from 200 ms up to
+ * TCP_RTO_MAX_NS that is about 7.7 minutes of silence (the idle and
+ * send-rate timeouts usually close such a connection much earlier).
+ */
+#define TCP_RETRIES_DEFAULT 15
+/*
+ * Ceiling of the backed-off RTO: RFC 6298 §2.5 asks for at least 60 s.
+ * Linux uses 120 s; a shorter one finds a path that came back sooner, and
+ * a server's idle timeout (60 s by default) ends longer silences anyway.
+ */
+#define TCP_RTO_MAX_NS (60ull * 1000000000ull)
+
 struct tcp_config {
 	uint32_t max_conns;	       /* connection table size (all states but TIME_WAIT) */
 	uint32_t max_time_wait;	       /* TIME_WAIT entries; the oldest is recycled when full */
@@ -57,7 +71,7 @@ struct tcp_config {
 	uint64_t time_wait_ns;	       /* TIME_WAIT duration */
 	uint64_t fin_wait_ns;	       /* FIN_WAIT_2 / LAST_ACK give-up time */
 	uint8_t syncookie_key[16];     /* secret for SYN cookies; random in production */
-	const struct tcp_cc_ops *cc;   /* congestion control; NULL selects NewReno */
+	const struct tcp_cc_ops *cc;   /* congestion control (tcp_cc_find); NULL: CUBIC */
 };
 
 /* Production defaults; the key is left zero for the caller to fill. */

@@ -81,6 +81,8 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 
 	c->cc.flight = flight_before;
 	c->cc.now_ns = s->now;
+	c->cc.snd_una = c->snd_una;
+	c->cc.snd_max = c->snd_max;
 	if (c->in_recovery) {
 		if (seq_ge(seg->ack, c->recover)) {
 			/* Full ACK (RFC 6582 §3.2 step 3): deflate to ssthresh. */
@@ -161,7 +163,7 @@ static void tcp_ack_dup(struct tcp_conn *c)
 		return;
 	}
 	/* RFC 6582 §3.2 step 2: not again for losses of the same window. */
-	if (c->dupacks == 3 && seq_gt(c->snd_una, c->recover))
+	if (c->dupacks == 3 && seq_ge(c->snd_una, c->recover))
 		tcp_ack_enter_recovery(c);
 }
 
@@ -208,7 +210,7 @@ bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 	    (sack_info ? newly_sacked > 0 : !wnd_changed))
 		tcp_ack_dup(c);
 	/* RFC 6675 §5 (4.2): enough SACKed above SND.UNA means it was lost. */
-	if (!c->in_recovery && c->nsack && seq_gt(c->snd_una, c->recover) && tcp_sack_is_lost(c))
+	if (!c->in_recovery && c->nsack && seq_ge(c->snd_una, c->recover) && tcp_sack_is_lost(c))
 		tcp_ack_enter_recovery(c);
 	/* A hole not yet judged lost: give it the reordering window (tcp_timer.c). */
 	if (newly_sacked && c->rexmt_mode != TCP_REXMT_REORDER &&

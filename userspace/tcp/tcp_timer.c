@@ -127,7 +127,7 @@ bool tcp_timer_arm_reorder(struct tcp_conn *c)
 	 * here counted from the SACK that showed it), it is lost.
 	 */
 	if (!c->rtt_valid || c->in_recovery || c->backoff || !c->nsack ||
-	    !seq_gt(c->snd_una, c->recover))
+	    !seq_ge(c->snd_una, c->recover))
 		return false;
 	wnd = c->srtt_ns / 4 + TCP_TLP_MARGIN_NS;
 	if (wnd >= tcp_timer_rto(c))
@@ -171,7 +171,7 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 	if (mode != TCP_REXMT_PERSIST && c->snd_una == c->snd_max)
 		return;
 	if (mode == TCP_REXMT_REORDER) {
-		if (c->nsack && !c->in_recovery && seq_gt(c->snd_una, c->recover))
+		if (c->nsack && !c->in_recovery && seq_ge(c->snd_una, c->recover))
 			tcp_ack_enter_recovery(c);
 		tcp_timer_arm_outstanding(c);
 		return;

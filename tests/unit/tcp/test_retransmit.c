@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "tcp/cc.h"
 
 static struct harness H;
 static struct h_app *A;
@@ -21,13 +22,14 @@ static void teardown(void)
 	h_fini(&H);
 }
 
-static void setup_with(bool ts, uint32_t max_retransmits)
+static void setup_cc(bool ts, uint32_t max_retransmits, const struct tcp_cc_ops *cc)
 {
 	struct tcp_config cfg;
 	struct h_syn o = {1460, 7, true, ts};
 
 	h_default_config(&cfg);
 	cfg.max_retransmits = max_retransmits;
+	cfg.cc = cc;
 	cfg.tx_copy_size = sizeof(data);
 	h_init(&H, &cfg, 4, false, 0);
 	A = h_connect(&H, &o);
@@ -35,9 +37,20 @@ static void setup_with(bool ts, uint32_t max_retransmits)
 		data[i] = (uint8_t)(i * 7 + i / 251);
 }
 
+static void setup_with(bool ts, uint32_t max_retransmits)
+{
+	setup_cc(ts, max_retransmits, NULL);
+}
+
 static void setup_ts(void)
 {
 	setup_with(true, 8);
+}
+
+/* The window arithmetic of RFC 6582 fast recovery. */
+static void setup_newreno(void)
+{
+	setup_cc(true, 8, &tcp_cc_newreno);
 }
 
 TestSuite(retransmit, .init = setup_ts, .fini = teardown);
@@ -199,7 +212,7 @@ Test(retransmit, gives_up_after_max_retransmits, .init = NULL)
 	cr_assert_eq(h_stats(&H)->conns_active, 0);
 }
 
-Test(retransmit, fast_retransmit_on_three_duplicate_acks)
+Test(retransmit, fast_retransmit_on_three_duplicate_acks, .init = setup_newreno)
 {
 	struct pkt_info seg[32], re[8];
 	struct tcp_conn_info info;
