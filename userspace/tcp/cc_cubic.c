@@ -241,8 +241,9 @@ static void cubic_pkts_acked(struct tcp_cc *cc, uint32_t acked, uint64_t rtt_ns)
 	cb->rtt_samples++;
 	if (cb->rtt_samples < HYSTART_N_RTT_SAMPLE || cb->last_round_min_rtt == RTT_NONE)
 		return;
-	if (!cb->in_css && cb->cur_round_min_rtt >= cb->last_round_min_rtt +
-				   hystart_rtt_thresh(cb->last_round_min_rtt)) {
+	if (!cb->in_css &&
+	    cb->cur_round_min_rtt >=
+		    cb->last_round_min_rtt + hystart_rtt_thresh(cb->last_round_min_rtt)) {
 		/* The delay grew: the queue fills. Conservative slow start. */
 		cb->css_baseline_min_rtt = cb->cur_round_min_rtt;
 		cb->in_css = true;

@@ -46,4 +46,8 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_close \
 	tests/unit/tcp/test_transfer \
 	tests/unit/tcp/test_robustness \
-	tests/unit/tcp/test_limits
+	tests/unit/tcp/test_limits \
+	tests/unit/tcp/test_cc_newreno \
+	tests/unit/tcp/test_cc_cubic
+# The CUBIC test checks the window against the RFC's formulas (cbrt, pow).
+tests_unit_tcp_test_cc_cubic_LDADD = $(LDADD) -lm
