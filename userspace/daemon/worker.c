@@ -139,6 +139,11 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
 		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
 		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
+	pr_info("queue %u loss recovery: rto %llu, rack-lost %llu, tlp %llu (repaired %llu), "
+		"dsack %llu, spurious undone %llu",
+		w->index, (unsigned long long)t->rto_fired, (unsigned long long)t->loss_rack,
+		(unsigned long long)t->tlp_probes, (unsigned long long)t->tlp_repaired,
+		(unsigned long long)t->dsack_received, (unsigned long long)t->spurious_undone);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,

@@ -7,6 +7,8 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_process.c \
 	%reldir%/tcp_ack.c \
 	%reldir%/tcp_sack.c \
+	%reldir%/tcp_rack.c \
+	%reldir%/tcp_rack.h \
 	%reldir%/tcp_output.c \
 	%reldir%/tcp_timer.c \
 	%reldir%/tcp_timer.h \
@@ -48,6 +50,7 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_robustness \
 	tests/unit/tcp/test_limits \
 	tests/unit/tcp/test_cc_newreno \
-	tests/unit/tcp/test_cc_cubic
+	tests/unit/tcp/test_cc_cubic \
+	tests/unit/tcp/test_rack
 # The CUBIC test checks the window against the RFC's formulas (cbrt, pow).
 tests_unit_tcp_test_cc_cubic_LDADD = $(LDADD) -lm

@@ -139,6 +139,11 @@ struct tcp_stats {
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
 	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;
+	uint64_t loss_rack;	  /* transmissions RACK found lost (RFC 8985) */
+	uint64_t tlp_probes;	  /* tail loss probes sent */
+	uint64_t tlp_repaired;	  /* probes that repaired a loss (window reduced once) */
+	uint64_t dsack_received;  /* D-SACK blocks: duplicates the peer received */
+	uint64_t spurious_undone; /* window reductions undone: the retransmissions were spurious */
 	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
 	uint32_t conns_time_wait; /* gauge */
 };

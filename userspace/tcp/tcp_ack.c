@@ -5,8 +5,8 @@
  * acknowledged bytes from the send queue, RTT samples and the RTO
  * (RFC 6298), duplicate ACKs and SACK information, loss detection and
  * recovery (NewReno, RFC 5681 §3.2 and RFC 6582, or SACK-driven, RFC 6675,
- * with RFC 3042 limited transmit) and window growth through the cc ops
- * table.
+ * with RFC 3042 limited transmit; with SACK, RACK-TLP decides what is lost,
+ * tcp_rack.c) and window growth through the cc ops table.
  *
  * Called by tcp_process.c: tcp_process() -> tcp_ack().
  */
@@ -93,6 +93,7 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 			c->in_recovery = false;
 			c->sack_recovery = false;
 			c->dupacks = 0;
+			tcp_rack_recovered(c);
 			if (s->cc->cwnd_event)
 				s->cc->cwnd_event(&c->cc, TCP_CC_EVENT_RECOVERED);
 		} else if (!c->sack_recovery) {
@@ -131,6 +132,7 @@ void tcp_ack_enter_recovery(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
 
+	tcp_rack_undo_begin(c);
 	c->cc.flight = c->snd_max - c->snd_una;
 	c->cc.now_ns = s->now;
 	c->cc.ssthresh = s->cc->ssthresh(&c->cc);
@@ -162,15 +164,50 @@ static void tcp_ack_dup(struct tcp_conn *c)
 		tcp_conn_want_output(c);
 		return;
 	}
-	/* RFC 6582 §3.2 step 2: not again for losses of the same window. */
-	if (c->dupacks == 3 && seq_ge(c->snd_una, c->recover))
+	/*
+	 * RFC 6582 §3.2 step 2: not again for losses of the same window. With
+	 * SACK blocks, RACK's timing decides instead of the count
+	 * (tcp_ack_rack_detect); duplicates without any still count.
+	 */
+	if (c->dupacks == 3 && seq_ge(c->snd_una, c->recover) &&
+	    !(tcp_rack_active(c) && c->nsack))
 		tcp_ack_enter_recovery(c);
+}
+
+/*
+ * RACK (RFC 8985 §6.2): mark what time says is lost, start a recovery for
+ * it or resend within the current one, and keep the reordering timer for
+ * what may still arrive.
+ */
+void tcp_ack_rack_detect(struct tcp_conn *c)
+{
+	bool lost = tcp_rack_detect(c);
+
+	if (lost && !c->in_recovery && seq_ge(c->snd_una, c->recover))
+		tcp_ack_enter_recovery(c);
+	else if (lost)
+		tcp_conn_want_output(c);
+	if (c->snd_una != c->snd_max && c->rexmt_mode != TCP_REXMT_PERSIST &&
+	    (c->rack.timeout_ns || c->rexmt_mode == TCP_REXMT_REORDER))
+		tcp_timer_arm_outstanding(c);
+}
+
+/* SACK-based detection without RACK's timing yet: RFC 6675 IsLost and a reordering window. */
+static void tcp_ack_sack_detect(struct tcp_conn *c, uint32_t newly_sacked)
+{
+	/* RFC 6675 §5 (4.2): enough SACKed above SND.UNA means it was lost. */
+	if (!c->in_recovery && c->nsack && seq_ge(c->snd_una, c->recover) && tcp_sack_is_lost(c))
+		tcp_ack_enter_recovery(c);
+	/* A hole not yet judged lost: give it the reordering window (tcp_timer.c). */
+	if (newly_sacked && c->rexmt_mode != TCP_REXMT_REORDER &&
+	    c->rexmt_mode != TCP_REXMT_PERSIST)
+		tcp_timer_arm_reorder(c);
 }
 
 bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	struct tcp_stack *s = c->s;
-	uint32_t ack = seg->ack, newly_sacked = 0;
+	uint32_t ack = seg->ack, newly_sacked = 0, old_una = c->snd_una;
 	bool wnd_changed = false, sack_info, advanced;
 
 	/* RFC 5961 §5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else ACK and drop. */
@@ -200,7 +237,9 @@ bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 		tcp_ack_new(c, seg, ack - c->snd_una);
 	sack_info = c->sack_ok && seg->opts.nsack;
 	if (sack_info)
-		newly_sacked = tcp_sack_update(c, &seg->opts);
+		newly_sacked = tcp_sack_update(c, &seg->opts, ack);
+	if (c->sack_ok)
+		tcp_rack_ack(c, seg, old_una);
 	/*
 	 * Duplicate: nothing new acknowledged, no data, data outstanding, and
 	 * either new SACK information or (without SACK) the same window.
@@ -209,13 +248,10 @@ bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 	    c->snd_una != c->snd_max && c->rexmt_mode != TCP_REXMT_PERSIST &&
 	    (sack_info ? newly_sacked > 0 : !wnd_changed))
 		tcp_ack_dup(c);
-	/* RFC 6675 §5 (4.2): enough SACKed above SND.UNA means it was lost. */
-	if (!c->in_recovery && c->nsack && seq_ge(c->snd_una, c->recover) && tcp_sack_is_lost(c))
-		tcp_ack_enter_recovery(c);
-	/* A hole not yet judged lost: give it the reordering window (tcp_timer.c). */
-	if (newly_sacked && c->rexmt_mode != TCP_REXMT_REORDER &&
-	    c->rexmt_mode != TCP_REXMT_PERSIST)
-		tcp_timer_arm_reorder(c);
+	if (tcp_rack_active(c))
+		tcp_ack_rack_detect(c);
+	else
+		tcp_ack_sack_detect(c, newly_sacked);
 
 	if (wnd_changed) {
 		if (c->snd_wnd && c->rexmt_mode == TCP_REXMT_PERSIST)

@@ -227,7 +227,7 @@ Test(retransmit, fast_retransmit_on_three_duplicate_acks, .init = setup_newreno)
 	h_ack(&H, base + mss, 65535 << 7);
 	h_poll(&H);
 	n = collect(re, 8);
-	cr_assert_eq(n, 2, "slow start: the ACK of one segment releases two");
+	cr_assert_eq(n, 2, "slow start: the ACK of one segment releases two, got %d", n);
 	h_ack(&H, base + mss, 65535 << 7);
 	h_poll(&H);
 	cr_assert_eq(collect(re, 8), 1, "RFC 3042: first duplicate sends one new segment");

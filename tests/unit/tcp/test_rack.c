@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * RACK-TLP (RFC 8985) on the SACK scoreboard, with a 50 ms path on the
+ * fake clock: each loss pattern (first, middle, last segment, a burst,
+ * the FIN, the SYN-ACK) repaired without an RTO, the reordering window
+ * (reordering shorter than it is not a loss), the tail loss probe, lost
+ * retransmissions, and undo of a spurious reduction by D-SACK (RFC 2883)
+ * and by timestamps (RFC 3522).
+ */
+#include <criterion/criterion.h>
+
+#include "harness.h"
+#include "tcp/cc.h"
+
+#define MSS 1448u
+#define RTT (50 * MS)
+
+static struct harness H;
+static struct h_app *A;
+static uint8_t data[256 * 1024];
+static uint32_t base; /* sequence number of data[0] */
+
+static void setup_cc(const struct tcp_cc_ops *cc)
+{
+	struct tcp_config cfg;
+	struct h_syn o = {1460, 7, true, true};
+
+	h_default_config(&cfg);
+	cfg.tx_copy_size = sizeof(data);
+	cfg.cc = cc;
+	h_init(&H, &cfg, 4, false, 0);
+	A = h_connect(&H, &o);
+	for (uint32_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 11 + i / 263);
+	/* One exchange measures the 50 ms path. */
+	cr_assert_eq(tcp_conn_send_copy(A->c, data, 100), 0);
+	h_poll(&H);
+	h_drain(&H);
+	H.now += RTT;
+	H.c_ts += 50;
+	h_ack(&H, H.s_nxt + 100, 65535u << 7);
+	h_poll(&H);
+	base = H.s_nxt + 100;
+}
+
+static void setup(void)
+{
+	setup_cc(NULL);
+}
+
+static void teardown(void)
+{
+	h_fini(&H);
+}
+
+TestSuite(rack, .init = setup, .fini = teardown);
+
+/* Data (or FIN) segments sent now, in order; returns how many. */
+static int sent(struct pkt_info *out, int max)
+{
+	struct pkt_info pi;
+	int n = 0;
+
+	while (h_recv(&H, &pi))
+		if (pi.len || (pi.flags & PKT_FIN)) {
+			cr_assert_lt(n, max);
+			out[n++] = pi;
+		}
+	return n;
+}
+
+/* Segment index of a sent segment. */
+static uint32_t idx(const struct pkt_info *pi)
+{
+	return (pi->seq - base) / MSS;
+}
+
+/* The bytes of a (re)sent segment are the stream's. */
+static void expect_bytes(const struct pkt_info *pi)
+{
+	cr_assert_arr_eq(pi->payload, data + (pi->seq - base), pi->len);
+}
+
+/* An ACK of segments [0, ack) with nblk SACK blocks of segment ranges (a D-SACK first). */
+static void ack_segs(uint32_t ack, int nblk, const uint32_t blk[][2])
+{
+	struct pkt_spec sp = h_spec(&H, PKT_ACK);
+
+	sp.ack = base + ack * MSS;
+	sp.nsack = (uint8_t)nblk;
+	for (int i = 0; i < nblk; i++) {
+		sp.sack[i][0] = base + blk[i][0] * MSS;
+		sp.sack[i][1] = base + blk[i][1] * MSS;
+	}
+	h_send(&H, &sp);
+	h_poll(&H);
+}
+
+/* Queue n segments and send the first flight; 50 ms later the first ACKs arrive. */
+static int flight(uint32_t nsegs, struct pkt_info *out, int max)
+{
+	int n;
+
+	cr_assert_eq(tcp_conn_send_copy(A->c, data, nsegs * MSS), 0);
+	h_poll(&H);
+	n = sent(out, max);
+	H.now += RTT;
+	H.c_ts += 50;
+	return n;
+}
+
+/*
+ * Run the clock timer by timer (a deadline may be a stale, earlier one)
+ * until something is sent or `limit` passes; returns when that was sent.
+ */
+static uint64_t run_until_sent(uint64_t limit, struct pkt_info *out, int max, int *n)
+{
+	for (;;) {
+		uint64_t next = h_poll(&H);
+
+		*n = sent(out, max);
+		if (*n || next > limit)
+			return H.now;
+		h_advance(&H, next);
+	}
+}
+
+static uint32_t cwnd(void)
+{
+	struct tcp_conn_info info;
+
+	tcp_conn_get_info(A->c, &info);
+	return info.cwnd;
+}
+
+Test(rack, first_segment_lost)
+{
+	struct pkt_info seg[64];
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	/* 1 and 2 arrive: below DupThresh, the reordering window still holds. */
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 3}});
+	sent(seg, 64);
+	cr_assert_eq(h_stats(&H)->tx_retransmits, 0, "two SACKed: 0 may still be on its way");
+	/* 3 arrives too: three SACKed, no reordering seen yet: 0 is lost now. */
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 4}});
+	cr_assert_geq(sent(seg, 64), 1);
+	cr_assert_eq(seg[0].seq, base, "segment 0 again");
+	expect_bytes(&seg[0]);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+	cr_assert_geq(h_stats(&H)->loss_rack, 1);
+}
+
+Test(rack, middle_segment_lost)
+{
+	struct pkt_info seg[64];
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	ack_segs(4, 1, (const uint32_t[][2]){{5, 10}});
+	cr_assert_geq(sent(seg, 64), 1);
+	cr_assert_eq(idx(&seg[0]), 4, "segment 4 again first");
+	cr_assert_eq(seg[0].seq, base + 4 * MSS);
+	expect_bytes(&seg[0]);
+	H.now += RTT;
+	ack_segs(10, 0, NULL);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+	cr_assert_eq(h_stats(&H)->tx_retransmits, 1, "only the lost one");
+}
+
+Test(rack, burst_lost_in_one_recovery)
+{
+	struct pkt_info seg[64];
+	bool again[10] = {0};
+	int n;
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	/* 3..6 lost, 7..9 arrive. */
+	ack_segs(3, 1, (const uint32_t[][2]){{7, 10}});
+	n = sent(seg, 64);
+	for (int i = 0; i < n; i++)
+		if (seg[i].seq < base + 10 * MSS) {
+			again[idx(&seg[i])] = true;
+			expect_bytes(&seg[i]);
+		}
+	for (int i = 3; i < 7; i++)
+		cr_assert(again[i], "segment %d resent in the first round", i);
+	cr_assert_eq(h_stats(&H)->tx_retransmits, 4);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+Test(rack, last_segment_lost_probe_repairs_it)
+{
+	struct pkt_info seg[64];
+	uint32_t before;
+	uint64_t next, t;
+	int n;
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	/* Everything but the last segment arrives; nothing more comes back. */
+	t = H.now;
+	ack_segs(9, 0, NULL);
+	cr_assert_eq(sent(seg, 64), 0, "all queued data was sent");
+	before = cwnd();
+	next = run_until_sent(t + SEC, seg, 64, &n);
+	cr_assert_lt(next, t + 2 * RTT + 250 * MS, "a probe by the RTO at the latest");
+	cr_assert_eq(n, 1, "one probe");
+	cr_assert_eq(idx(&seg[0]), 9, "the last segment again");
+	expect_bytes(&seg[0]);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0, "a probe, not an RTO");
+	/* It repairs the loss (no D-SACK): one window reduction (RFC 8985 §7.4). */
+	h_advance(&H, H.now + RTT);
+	ack_segs(10, 0, NULL);
+	cr_assert_eq(h_stats(&H)->tlp_repaired, 1);
+	cr_assert_lt(cwnd(), before);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+Test(rack, two_tail_segments_lost_probe_then_rack)
+{
+	struct pkt_info seg[64];
+	uint64_t next, t;
+	int n;
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	t = H.now;
+	ack_segs(8, 0, NULL);
+	cr_assert_eq(sent(seg, 64), 0);
+	/* The loss probe: about 2 SRTT later, well before the RTO. */
+	next = run_until_sent(t + SEC, seg, 64, &n);
+	cr_assert_lt(next, t + 2 * RTT + 10 * MS);
+	cr_assert_eq(n, 1, "one probe");
+	cr_assert_eq(idx(&seg[0]), 9, "the last segment again");
+	cr_assert_eq(h_stats(&H)->tlp_probes, 1);
+	/* It arrives; its SACK shows segment 8 missing: RACK resends it. */
+	h_advance(&H, H.now + RTT);
+	ack_segs(8, 1, (const uint32_t[][2]){{9, 10}});
+	cr_assert_geq(sent(seg, 64), 1);
+	cr_assert_eq(idx(&seg[0]), 8);
+	expect_bytes(&seg[0]);
+	h_advance(&H, H.now + RTT);
+	ack_segs(10, 0, NULL);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0, "repaired by the probe and RACK, not the RTO");
+}
+
+Test(rack, fin_lost_probe_resends_it)
+{
+	struct pkt_info seg[64];
+	uint64_t next, t;
+	int n;
+
+	cr_assert_eq(flight(4, seg, 64), 4);
+	ack_segs(4, 0, NULL);
+	tcp_conn_shutdown(A->c);
+	h_poll(&H);
+	n = sent(seg, 64);
+	cr_assert_eq(n, 1);
+	cr_assert(seg[0].flags & PKT_FIN);
+	/* The FIN is lost. */
+	t = H.now;
+	next = run_until_sent(t + 2 * SEC, seg, 64, &n);
+	cr_assert_lt(next, t + SEC / 2, "a probe, not the RTO");
+	cr_assert_eq(n, 1);
+	cr_assert(seg[0].flags & PKT_FIN, "the probe is the FIN again");
+	cr_assert_eq(seg[0].seq, base + 4 * MSS);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+Test(rack, synack_lost_answered_again, .init = NULL)
+{
+	struct h_syn o = {1460, 7, true, true};
+	struct pkt_info sa1, sa2;
+	struct h_app *a;
+
+	h_init(&H, NULL, 4, false, 0);
+	/* No state is kept for a SYN (cookies): the client's retransmitted SYN is answered again.
+	 */
+	cr_assert(h_syn(&H, &o, &sa1));
+	H.now += 1 * SEC;
+	cr_assert(h_syn(&H, &o, &sa2));
+	cr_assert_eq(h_stats(&H)->conns_active, 0, "a lost SYN-ACK costs no state");
+	h_handshake(&H, &o);
+	a = h_last(&H);
+	cr_assert_not_null(a);
+	cr_assert_eq(h_stats(&H)->conns_accepted, 1);
+}
+
+/* Reordering seen once widens nothing yet, but makes RACK wait min_RTT / 4 before a loss. */
+static void see_reordering(void)
+{
+	struct pkt_info seg[64];
+
+	cr_assert_eq(flight(4, seg, 64), 4);
+	/* 1 overtakes 0; 0 arrives 1 ms later: reordering, not a loss. */
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 2}});
+	H.now += 1 * MS;
+	ack_segs(4, 0, NULL);
+	sent(seg, 64);
+	cr_assert_eq(h_stats(&H)->tx_retransmits, 0);
+	base += 4 * MSS; /* the next flight sends data[] from its start again */
+}
+
+Test(rack, reordering_below_the_window_is_not_a_loss)
+{
+	struct pkt_info seg[64];
+
+	see_reordering();
+	cr_assert_eq(flight(10, seg, 64), 10);
+	/* 0 is late; 1..9 arrive first: with reordering seen, RACK gives 0 min_RTT / 4. */
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 10}});
+	sent(seg, 64);
+	cr_assert_eq(h_stats(&H)->tx_retransmits, 0, "no retransmission yet");
+	/* 5 ms later (under 12.5 ms), 0 arrives. */
+	H.now += 5 * MS;
+	ack_segs(10, 0, NULL);
+	h_advance(&H, H.now + 20 * MS);
+	cr_assert_eq(h_stats(&H)->tx_retransmits, 0, "reordering within the window");
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+Test(rack, reordering_beyond_the_window_is_a_loss_by_timer)
+{
+	struct pkt_info seg[64];
+	uint64_t next, t;
+	int n;
+
+	see_reordering();
+	cr_assert_eq(flight(10, seg, 64), 10);
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 10}});
+	sent(seg, 64);
+	t = H.now;
+	next = run_until_sent(t + 2 * SEC, seg, 64, &n);
+	cr_assert_leq(next, t + RTT / 4 + MS, "the reordering timer, not the RTO");
+	cr_assert_geq(n, 1);
+	cr_assert_eq(seg[0].seq, base, "segment 0 again after the window");
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+Test(rack, lost_retransmission_is_found_by_time)
+{
+	struct pkt_info seg[64];
+	int n;
+
+	/* 20 queued: new data follows the retransmission in recovery. */
+	cr_assert_eq(flight(20, seg, 64), 10);
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 10}});
+	n = sent(seg, 64);
+	cr_assert_geq(n, 1);
+	cr_assert_eq(seg[0].seq, base);
+	/* The retransmission is lost too; later new data is SACKed, an RTT on. */
+	H.now += RTT + 20 * MS;
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 12}});
+	n = sent(seg, 64);
+	cr_assert_geq(n, 1);
+	cr_assert_eq(seg[0].seq, base, "segment 0 a third time, without an RTO");
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+Test(rack, dsack_undoes_a_spurious_recovery)
+{
+	struct pkt_info seg[64];
+	uint32_t before;
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	before = cwnd();
+	/* 0 looks lost (three SACKed above it, no reordering seen yet): recovery. */
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 10}});
+	sent(seg, 64);
+	cr_assert_lt(cwnd(), before, "the window was reduced");
+	/* 0 was only late: the original arrives, then the copy, reported by D-SACK. */
+	H.now += 2 * MS;
+	ack_segs(10, 0, NULL);
+	H.now += RTT;
+	ack_segs(10, 1, (const uint32_t[][2]){{0, 1}});
+	cr_assert_eq(h_stats(&H)->dsack_received, 1);
+	cr_assert_eq(h_stats(&H)->spurious_undone, 1);
+	cr_assert_geq(cwnd(), before, "the window is back");
+}
+
+Test(rack, timestamps_undo_a_spurious_recovery)
+{
+	struct pkt_info seg[64];
+	struct pkt_spec sp;
+	uint32_t before, ts_orig;
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	ts_orig = seg[0].tsval;
+	before = cwnd();
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 10}});
+	sent(seg, 64);
+	cr_assert_lt(cwnd(), before);
+	/* The ACK for 0 echoes the original's TSval: the original arrived (Eifel). */
+	H.now += 5 * MS;
+	sp = h_spec(&H, PKT_ACK);
+	sp.ack = base + 10 * MSS;
+	sp.tsecr = ts_orig;
+	h_send(&H, &sp);
+	h_poll(&H);
+	cr_assert_eq(h_stats(&H)->spurious_undone, 1);
+	cr_assert_geq(cwnd(), before);
+}
+
+Test(rack, real_loss_is_not_undone)
+{
+	struct pkt_info seg[64];
+	uint32_t reduced;
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	ack_segs(0, 1, (const uint32_t[][2]){{1, 10}});
+	sent(seg, 64);
+	reduced = cwnd();
+	/* The retransmission fills the hole: its ACK echoes the retransmission's TSval. */
+	H.now += RTT;
+	ack_segs(10, 0, NULL);
+	cr_assert_eq(h_stats(&H)->spurious_undone, 0);
+	cr_assert_leq(cwnd(), reduced + 2 * MSS);
+}
