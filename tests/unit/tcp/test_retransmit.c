@@ -212,6 +212,54 @@ Test(retransmit, gives_up_after_max_retransmits, .init = NULL)
 	cr_assert_eq(h_stats(&H)->conns_active, 0);
 }
 
+Test(retransmit, backoff_doubles_up_to_the_cap_then_resets_after_the_retries, .init = NULL)
+{
+	struct tcp_config cfg;
+	struct h_syn o = {1460, 7, true, true};
+	struct pkt_info pi;
+	uint64_t next, last, gap[TCP_RETRIES_DEFAULT + 1];
+	uint32_t rexmits = 0, rsts = 0;
+
+	h_default_config(&cfg);
+	cr_assert_eq(cfg.max_retransmits, TCP_RETRIES_DEFAULT);
+	cr_assert_eq(cfg.rto_max_ns, TCP_RTO_MAX_NS);
+	/* Only the retransmission limit may end it. */
+	cfg.idle_timeout_ns = 3600 * SEC;
+	cfg.send_timeout_ns = 3600 * SEC;
+	h_init(&H, &cfg, 4, false, 0);
+	A = h_connect(&H, &o);
+	tcp_conn_send_copy(A->c, data, 100);
+	next = h_poll(&H);
+	h_drain(&H);
+	last = H.now;
+	while (!A->closed && H.now < last + 3600 * SEC) {
+		next = h_advance(&H, next);
+		while (h_recv(&H, &pi)) {
+			if (pi.flags & PKT_RST) {
+				rsts++;
+			} else if (pi.len) {
+				cr_assert_lt(rexmits, TCP_RETRIES_DEFAULT);
+				gap[rexmits++] = H.now - last;
+				last = H.now;
+			}
+		}
+	}
+	cr_assert(A->closed);
+	cr_assert_eq(A->why, TCP_CLOSE_TIMEOUT);
+	cr_assert_eq(rexmits, TCP_RETRIES_DEFAULT, "tcp_retries2-like: %u", rexmits);
+	cr_assert_eq(rsts, 1, "then the connection is reset");
+	cr_assert_eq(h_stats(&H)->timeout_retransmit, 1, "counted for the SIGUSR1 dump");
+	/* No RTT sample: 1 s, then doubling (RFC 6298 §5.5) up to the 60 s ceiling. */
+	cr_assert_eq(gap[0], 1 * SEC);
+	for (uint32_t i = 1; i < rexmits; i++) {
+		uint64_t want = gap[i - 1] * 2 < TCP_RTO_MAX_NS ? gap[i - 1] * 2 : TCP_RTO_MAX_NS;
+
+		cr_assert_eq(gap[i], want, "retransmission %u after %llu ms", i,
+			     (unsigned long long)(gap[i] / MS));
+	}
+	cr_assert_eq(gap[rexmits - 1], TCP_RTO_MAX_NS);
+}
+
 Test(retransmit, fast_retransmit_on_three_duplicate_acks, .init = setup_newreno)
 {
 	struct pkt_info seg[32], re[8];
