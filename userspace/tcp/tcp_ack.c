@@ -187,7 +187,8 @@ void tcp_ack_rack_detect(struct tcp_conn *c)
 		tcp_ack_enter_recovery(c);
 	else if (lost)
 		tcp_conn_want_output(c);
-	if (c->snd_una != c->snd_max && c->rexmt_mode != TCP_REXMT_PERSIST &&
+	/* Not while backing off: the RTO must not move with every duplicate. */
+	if (c->snd_una != c->snd_max && c->rexmt_mode != TCP_REXMT_PERSIST && !c->backoff &&
 	    (c->rack.timeout_ns || c->rexmt_mode == TCP_REXMT_REORDER))
 		tcp_timer_arm_outstanding(c);
 }
