@@ -132,7 +132,7 @@ void tcp_ack_enter_recovery(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
 
-	tcp_rack_undo_begin(c);
+	tcp_rack_undo_begin(c, false);
 	c->cc.flight = c->snd_max - c->snd_una;
 	c->cc.now_ns = s->now;
 	c->cc.ssthresh = s->cc->ssthresh(&c->cc);

@@ -392,7 +392,7 @@ bool tcp_rack_detect(struct tcp_conn *c);
 /* A D-SACK block (RFC 2883) arrived for [start, end). */
 void tcp_rack_dsack(struct tcp_conn *c, uint32_t start, uint32_t end);
 /* The window is about to be reduced (recovery or RTO): keep it for an undo. */
-void tcp_rack_undo_begin(struct tcp_conn *c);
+void tcp_rack_undo_begin(struct tcp_conn *c, bool rto);
 void tcp_rack_recovered(struct tcp_conn *c);
 void tcp_rack_on_rto(struct tcp_conn *c);
 

@@ -96,8 +96,10 @@ void tcp_rack_sent(struct tcp_conn *c, uint32_t seq, uint32_t len, bool rexmit)
 		return;
 	if (rexmit && r->undo_valid && seq_lt(seq, r->undo_high)) {
 		r->undo_retrans += (len + c->mss - 1) / c->mss;
-		if (!r->undo_tsval && c->ts_ok)
-			r->undo_tsval = tcp_conn_ts_now(c) | 1; /* 0 means none */
+		if (!r->undo_ts_valid && c->ts_ok) {
+			r->undo_tsval = tcp_conn_ts_now(c);
+			r->undo_ts_valid = true;
+		}
 	}
 	if (c->tlp_probe) {
 		/* This is the loss probe (RFC 8985 §7.3): remember what it was. */
@@ -217,38 +219,46 @@ static void rack_undo(struct tcp_conn *c)
 	tcp_conn_want_output(c);
 }
 
-void tcp_rack_undo_begin(struct tcp_conn *c)
+void tcp_rack_undo_begin(struct tcp_conn *c, bool rto)
 {
 	struct tcp_rack *r = &c->rack;
 
 	/* An RTO inside a recovery keeps the window from before the recovery. */
 	if (r->undo_valid && seq_lt(c->snd_una, r->undo_high)) {
 		r->undo_high = c->snd_max;
+		r->undo_rto = r->undo_rto || rto;
 		return;
 	}
+	r->undo_rto = rto;
 	r->undo_valid = true;
 	r->undo_start = c->snd_una;
 	r->undo_high = c->snd_max;
 	r->undo_retrans = 0;
-	r->undo_tsval = 0;
+	r->undo_ts_valid = false;
 	r->undo_cc = c->cc;
 }
 
 /*
- * RFC 3522 Eifel detection: the first ACK covering the first retransmitted
- * byte echoes a timestamp from before that retransmission.
+ * RFC 3522 Eifel detection: an ACK of the retransmitted data echoes a
+ * timestamp from before the first retransmission, so an original came
+ * through. After an RTO the first ACK past the retransmitted byte decides;
+ * in a recovery the ACK that ends it (as Linux does), since an earlier one
+ * may reflect one delayed segment among real losses: the holes' last
+ * retransmission sets the echo of the final ACK.
  */
 static void rack_eifel(struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	struct tcp_rack *r = &c->rack;
 
-	if (!r->undo_valid || !r->undo_tsval || !seq_gt(c->snd_una, r->undo_start))
+	if (!r->undo_valid || !r->undo_ts_valid || !seq_gt(c->snd_una, r->undo_start))
+		return;
+	if (!r->undo_rto && seq_lt(c->snd_una, r->undo_high))
 		return;
 	if (c->ts_ok && seg->opts.tsecr && (int32_t)(seg->opts.tsecr - r->undo_tsval) < 0) {
 		rack_undo(c);
 		return;
 	}
-	r->undo_tsval = 0; /* one look only: later ACKs echo later timestamps */
+	r->undo_ts_valid = false; /* one look only: later ACKs echo later timestamps */
 }
 
 void tcp_rack_dsack(struct tcp_conn *c, uint32_t start, uint32_t end)

@@ -52,9 +52,11 @@ struct tcp_rack {
 
 	/* Undo of the last window reduction. */
 	bool undo_valid;
+	bool undo_rto;			/* the reduction was an RTO's (else a recovery's) */
 	uint32_t undo_start, undo_high; /* the episode retransmitted within [start, high) */
 	uint32_t undo_retrans;		/* its retransmissions not yet D-SACKed */
-	uint32_t undo_tsval;		/* our TSval on its first retransmission; 0 none */
+	uint32_t undo_tsval;		/* our TSval on its first retransmission, ... */
+	bool undo_ts_valid;		/* ... if one went with timestamps */
 	struct tcp_cc undo_cc;		/* the window before the reduction */
 };
 

@@ -227,7 +227,7 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 		s->stats.rto_fired++;
 		/* The first RTO of a series: the window may come back (spurious RTO). */
 		if (c->retransmits == 1)
-			tcp_rack_undo_begin(c);
+			tcp_rack_undo_begin(c, true);
 		tcp_rack_on_rto(c);
 		c->cc.flight = c->snd_max - c->snd_una;
 		c->cc.now_ns = s->now;

@@ -8,6 +8,7 @@
  * and by timestamps (RFC 3522).
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include "harness.h"
 #include "tcp/cc.h"
@@ -413,4 +414,266 @@ Test(rack, real_loss_is_not_undone)
 	ack_segs(10, 0, NULL);
 	cr_assert_eq(h_stats(&H)->spurious_undone, 0);
 	cr_assert_leq(cwnd(), reduced + 2 * MSS);
+}
+
+/*
+ * --- a seeded lossy, reordering path -------------------------------------
+ *
+ * The client is a SACK receiver 25 ms away each way that ACKs every segment
+ * at once: SACK blocks newest first, a D-SACK for a duplicate, TS.Recent
+ * per RFC 7323 §4.3. The path drops or delays segments by a seeded
+ * generator. Every byte must arrive, checked as it leaves the server.
+ */
+#define PATH_Q	     4096
+#define PATH_ONE_WAY (25 * MS)
+
+struct path_seg {
+	uint64_t t;
+	uint32_t seq, len, tsval; /* seq as an offset from base */
+};
+
+struct path_ack {
+	uint64_t t;
+	uint32_t ack, tsecr;
+	uint8_t nsack;
+	uint32_t sack[3][2];
+};
+
+struct path {
+	uint32_t seed;
+	unsigned int loss_pct, reorder_pct; /* reordered: 3 ms later than the rest */
+	struct path_seg to_client[PATH_Q];
+	int n_client;
+	struct path_ack to_server[PATH_Q];
+	int n_server;
+	/* The receiver. */
+	uint32_t rcv_nxt, ts_recent;
+	uint32_t ooo[64][2];
+	int n_ooo;
+	uint32_t lost, reordered;
+};
+
+static unsigned int path_rand(struct path *p)
+{
+	p->seed = p->seed * 1103515245u + 12345u;
+	return (p->seed >> 16) % 100;
+}
+
+static void path_push_seg(struct path *p, struct path_seg s)
+{
+	int i = p->n_client++;
+
+	cr_assert_lt(p->n_client, PATH_Q);
+	while (i > 0 && p->to_client[i - 1].t > s.t) {
+		p->to_client[i] = p->to_client[i - 1];
+		i--;
+	}
+	p->to_client[i] = s;
+}
+
+/* Add [s, e) to the receiver's out-of-order ranges; 1 if all of it was there. */
+static bool path_ooo_add(struct path *p, uint32_t s, uint32_t e)
+{
+	int i;
+
+	for (i = 0; i < p->n_ooo; i++)
+		if (s >= p->ooo[i][0] && e <= p->ooo[i][1])
+			return true;
+	cr_assert_lt(p->n_ooo, 64);
+	p->ooo[p->n_ooo][0] = s;
+	p->ooo[p->n_ooo][1] = e;
+	p->n_ooo++;
+	/* Merge touching ranges (simple and quadratic: the list is short). */
+	for (bool again = true; again;) {
+		again = false;
+		for (i = 0; i < p->n_ooo && !again; i++)
+			for (int j = 0; j < p->n_ooo && !again; j++)
+				if (i != j && p->ooo[j][0] <= p->ooo[i][1] &&
+				    p->ooo[j][1] >= p->ooo[i][0]) {
+					p->ooo[i][0] = p->ooo[i][0] < p->ooo[j][0] ? p->ooo[i][0]
+										   : p->ooo[j][0];
+					p->ooo[i][1] = p->ooo[i][1] > p->ooo[j][1] ? p->ooo[i][1]
+										   : p->ooo[j][1];
+					p->ooo[j][0] = p->ooo[p->n_ooo - 1][0];
+					p->ooo[j][1] = p->ooo[p->n_ooo - 1][1];
+					p->n_ooo--;
+					again = true;
+				}
+	}
+	return false;
+}
+
+/* A segment reaches the receiver: the ACK it sends back. */
+static void path_receive(struct path *p, const struct path_seg *s)
+{
+	struct path_ack a = {.t = s->t + PATH_ONE_WAY};
+	uint32_t end = s->seq + s->len;
+	bool dup = end <= p->rcv_nxt;
+	int newest = -1;
+
+	if (s->seq <= p->rcv_nxt)
+		p->ts_recent = s->tsval; /* RFC 7323 §4.3: the segment at or before RCV.NXT */
+	if (!dup && s->seq <= p->rcv_nxt) {
+		p->rcv_nxt = end;
+	} else if (!dup) {
+		dup = path_ooo_add(p, s->seq, end);
+	}
+	/* Out-of-order ranges the in-order point reached. */
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (int i = 0; i < p->n_ooo; i++)
+			if (p->ooo[i][0] <= p->rcv_nxt) {
+				if (p->ooo[i][1] > p->rcv_nxt)
+					p->rcv_nxt = p->ooo[i][1];
+				p->ooo[i][0] = p->ooo[p->n_ooo - 1][0];
+				p->ooo[i][1] = p->ooo[p->n_ooo - 1][1];
+				p->n_ooo--;
+				moved = true;
+				break;
+			}
+	}
+	a.ack = p->rcv_nxt;
+	a.tsecr = p->ts_recent;
+	if (dup) {
+		a.sack[a.nsack][0] = s->seq;
+		a.sack[a.nsack++][1] = end;
+	}
+	for (int i = 0; i < p->n_ooo; i++)
+		if (s->seq >= p->ooo[i][0] && s->seq < p->ooo[i][1])
+			newest = i;
+	if (newest >= 0) {
+		a.sack[a.nsack][0] = p->ooo[newest][0];
+		a.sack[a.nsack++][1] = p->ooo[newest][1];
+	}
+	for (int i = p->n_ooo - 1; i >= 0 && a.nsack < 3; i--)
+		if (i != newest) {
+			a.sack[a.nsack][0] = p->ooo[i][0];
+			a.sack[a.nsack++][1] = p->ooo[i][1];
+		}
+	cr_assert_lt(p->n_server, PATH_Q);
+	p->to_server[p->n_server++] = a; /* same one-way delay: already in time order */
+}
+
+/* Take what the server sent: check its bytes and put it on the path. */
+static void path_capture(struct path *p)
+{
+	struct pkt_info pi;
+
+	while (h_recv(&H, &pi)) {
+		struct path_seg s = {.t = H.now + PATH_ONE_WAY, .tsval = pi.tsval};
+
+		if (!pi.len)
+			continue;
+		s.seq = pi.seq - base;
+		s.len = pi.len;
+		cr_assert_arr_eq(pi.payload, data + s.seq, pi.len, "bytes at %u", s.seq);
+		if (path_rand(p) < p->loss_pct) {
+			p->lost++;
+			continue;
+		}
+		if (path_rand(p) < p->reorder_pct) {
+			s.t += 3 * MS;
+			p->reordered++;
+		}
+		path_push_seg(p, s);
+	}
+}
+
+static void path_deliver_ack(struct path *p)
+{
+	struct path_ack a = p->to_server[0];
+	struct pkt_spec sp = h_spec(&H, PKT_ACK);
+
+	memmove(p->to_server, p->to_server + 1, (size_t)(--p->n_server) * sizeof(a));
+	sp.ack = base + a.ack;
+	sp.tsecr = a.tsecr;
+	sp.nsack = a.nsack;
+	for (int i = 0; i < a.nsack; i++) {
+		sp.sack[i][0] = base + a.sack[i][0];
+		sp.sack[i][1] = base + a.sack[i][1];
+	}
+	h_send(&H, &sp);
+}
+
+/* Run until the receiver has `total` bytes or 60 simulated seconds passed. */
+static void path_run(struct path *p, uint32_t total)
+{
+	uint64_t limit = H.now + 60 * SEC;
+
+	cr_assert_eq(tcp_conn_send_copy(A->c, data, total), 0);
+	while (p->rcv_nxt < total && H.now < limit) {
+		uint64_t next = h_poll(&H);
+
+		path_capture(p);
+		if (p->n_client && p->to_client[0].t < next)
+			next = p->to_client[0].t;
+		if (p->n_server && p->to_server[0].t < next)
+			next = p->to_server[0].t;
+		H.now = next > H.now ? next : H.now;
+		H.c_ts = (uint32_t)(H.now / MS);
+		while (p->n_client && p->to_client[0].t <= H.now) {
+			path_receive(p, &p->to_client[0]);
+			memmove(p->to_client, p->to_client + 1,
+				(size_t)(--p->n_client) * sizeof(p->to_client[0]));
+		}
+		while (p->n_server && p->to_server[0].t <= H.now)
+			path_deliver_ack(p);
+	}
+	cr_assert_eq(p->rcv_nxt, total, "every byte arrived (%u of %u)", p->rcv_nxt, total);
+	cr_log_info("%u bytes in %llu ms: lost %u, reordered %u; retransmits %llu, rto %llu, "
+		    "rack-lost %llu, tlp %llu, dsack %llu, undone %llu",
+		    total, (unsigned long long)((H.now - (limit - 60 * SEC)) / MS), p->lost,
+		    p->reordered, (unsigned long long)h_stats(&H)->tx_retransmits,
+		    (unsigned long long)h_stats(&H)->rto_fired,
+		    (unsigned long long)h_stats(&H)->loss_rack,
+		    (unsigned long long)h_stats(&H)->tlp_probes,
+		    (unsigned long long)h_stats(&H)->dsack_received,
+		    (unsigned long long)h_stats(&H)->spurious_undone);
+}
+
+static struct path P;
+
+Test(rack, reordering_path_costs_no_retransmission_storm)
+{
+	uint32_t total = 170 * MSS;
+
+	P = (struct path){.seed = 7, .reorder_pct = 5};
+	path_run(&P, total);
+	cr_assert_gt(P.reordered, 5, "the path reordered (%u)", P.reordered);
+	/* The first reordering may cost one or two before RACK has seen any (then undone). */
+	cr_assert_leq(h_stats(&H)->tx_retransmits, 3, "%llu retransmissions for %u reorderings",
+		      (unsigned long long)h_stats(&H)->tx_retransmits, P.reordered);
+	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+struct lossy_case {
+	uint32_t seed;
+	unsigned int loss_pct, reorder_pct;
+};
+
+ParameterizedTestParameters(rack, lossy_path_every_byte_arrives_without_rto_storms)
+{
+	static struct lossy_case cases[] = {
+		{11, 3, 2},
+		{23, 3, 2},
+		{42, 2, 5},
+		{5, 10, 0},
+	};
+
+	return cr_make_param_array(struct lossy_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct lossy_case *lc, rack, lossy_path_every_byte_arrives_without_rto_storms)
+{
+	uint32_t total = 160 * 1024;
+
+	P = (struct path){
+		.seed = lc->seed, .loss_pct = lc->loss_pct, .reorder_pct = lc->reorder_pct};
+	path_run(&P, total);
+	cr_assert_gt(P.lost, 2, "the path lost segments (%u)", P.lost);
+	cr_assert_leq(h_stats(&H)->tx_retransmits, 2 * P.lost + 4, "%llu retransmissions, %u lost",
+		      (unsigned long long)h_stats(&H)->tx_retransmits, P.lost);
+	cr_assert_leq(h_stats(&H)->rto_fired, 1 + P.lost / 8, "losses repaired by RACK and TLP");
+	/* Nothing here is a spurious RTO: an undo needs a D-SACK'd retransmission. */
+	cr_assert_leq(h_stats(&H)->spurious_undone, h_stats(&H)->dsack_received);
 }
