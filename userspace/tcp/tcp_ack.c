@@ -42,6 +42,33 @@ void tcp_ack_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns)
 	c->cc.srtt_ns = c->srtt_ns;
 }
 
+/*
+ * Congestion window validation (RFC 7661): the window grows only while it
+ * is used, the flight this ACK found standing in for pipeACK (at least
+ * half of cwnd); after a non-validated period (NVP) of disuse it shrinks to
+ * max(cwnd / 2, IW), ssthresh keeping 3/4 of it, and again after every
+ * further NVP. A connection silent that long is closed by the idle timeout
+ * first; this catches one that stays application- or receiver-limited.
+ */
+static void tcp_ack_cwnd_validate(struct tcp_conn *c, uint32_t flight, uint32_t acked)
+{
+	struct tcp_stack *s = c->s;
+	uint32_t iw = s->cfg.init_cwnd_segs * c->mss, keep;
+
+	if (2 * flight >= c->cc.cwnd) {
+		c->cwnd_valid_ns = s->now;
+		s->cc->cong_avoid(&c->cc, acked);
+		return;
+	}
+	if (s->now - c->cwnd_valid_ns < TCP_CWV_NVP_NS)
+		return;
+	keep = c->cc.cwnd / 4 * 3;
+	if (c->cc.ssthresh < keep)
+		c->cc.ssthresh = keep;
+	c->cc.cwnd = c->cc.cwnd / 2 > iw ? c->cc.cwnd / 2 : iw;
+	c->cwnd_valid_ns = s->now;
+}
+
 /* New data acknowledged: SND.UNA advances by `acked` sequence numbers. */
 static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t acked)
 {
@@ -106,9 +133,7 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 		/* With SACK, the pipe decides what the partial ACK lets out. */
 	} else {
 		c->dupacks = 0;
-		/* Grow only a window that is in use (RFC 7661). */
-		if (2 * flight_before >= c->cc.cwnd)
-			s->cc->cong_avoid(&c->cc, acked);
+		tcp_ack_cwnd_validate(c, flight_before, acked);
 	}
 	if (rtt != UINT64_MAX && s->cc->pkts_acked)
 		s->cc->pkts_acked(&c->cc, acked, rtt);

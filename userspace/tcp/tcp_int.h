@@ -58,6 +58,8 @@
  */
 #define TCP_TLP_DELACK_NS (200 * NSEC_PER_MSEC)
 #define TCP_TLP_MARGIN_NS (2 * NSEC_PER_MSEC)
+/* RFC 7661 non-validated period: an unused window is halved after this. */
+#define TCP_CWV_NVP_NS (300 * NSEC_PER_SEC)
 /* Clock granularity G of RFC 6298 (the timestamp clock ticks in ms). */
 #define TCP_CLOCK_GRANULARITY_NS NSEC_PER_MSEC
 /*
@@ -201,6 +203,7 @@ struct tcp_conn {
 		uint32_t start, end;
 	} sack_blk[TCP_SACK_BLOCKS]; /* SACKed ranges above SND.UNA, sorted */
 	struct tcp_rack rack;	     /* RFC 8985 send times, D-SACK, undo (tcp_rack.c) */
+	uint64_t cwnd_valid_ns;	     /* RFC 7661: the window was last in use then */
 
 	struct tcp_sendq q;
 

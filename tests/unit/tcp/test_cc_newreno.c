@@ -4,7 +4,8 @@
  * and congestion avoidance, ssthresh = max(FlightSize / 2, 2 SMSS)), and
  * the core's fast recovery on a real connection without SACK (RFC 6582:
  * halving, inflation by duplicate ACKs, partial-ACK deflation, the full
- * ACK, and a new recovery right after the last one).
+ * ACK, and a new recovery right after the last one), and RFC 7661
+ * validation of an unused window.
  */
 #include <criterion/criterion.h>
 
@@ -160,4 +161,42 @@ Test(newreno, a_new_loss_right_after_recovery_is_fast_retransmitted)
 	cr_assert_geq(sent(&first), 1);
 	cr_assert_eq(first, 12 * mss, "RFC 6582 §3.2: the ACK covers recover, a new recovery");
 	cr_assert_eq(h_stats(&H)->rto_fired, 0);
+}
+
+/* RFC 7661: a window left unused for the non-validated period (5 min) is halved. */
+Test(newreno, unused_window_is_halved_after_the_non_validated_period)
+{
+	struct pkt_info pi;
+	uint32_t acked = 0, grown, queued = 120 * mss;
+
+	/* Grow the window: a long answer, each segment acknowledged. */
+	tcp_conn_send_copy(A->c, data, queued);
+	while (acked < queued) {
+		uint32_t top = acked;
+
+		h_poll(&H);
+		while (h_recv(&H, &pi))
+			if (pi.len)
+				top = pi.seq - H.s_nxt + pi.len;
+		H.now += 10 * MS;
+		for (uint32_t a = acked + mss; a <= top; a += mss)
+			ack(a);
+		acked = top;
+		ack(acked);
+	}
+	grown = cwnd();
+	cr_assert_gt(grown, 40 * mss, "slow start grew it (%u)", grown);
+	/* Then the application sends a little every 10 s: the window is not in use. */
+	for (int i = 1; i <= 31; i++) {
+		H.now += 10 * SEC;
+		tcp_conn_send_copy(A->c, data, 100);
+		h_poll(&H);
+		h_drain(&H);
+		ack(acked + 100);
+		acked += 100;
+		if (i == 29)
+			cr_assert_eq(cwnd(), grown, "kept through the non-validated period");
+	}
+	cr_assert_eq(cwnd(), grown / 2, "halved after 5 minutes unused");
+	cr_assert(!A->closed);
 }
