@@ -163,8 +163,9 @@ static void cubic_avoid(struct tcp_cc *cc, uint32_t acked)
 	alpha = cb->w_est >= cb->cwnd_prior ? 1.0 : CUBIC_ALPHA;
 	cb->w_est += alpha * mss * acked / cwnd;
 	if (cubic_w(cb, mss, t) < cb->w_est) {
-		/* Reno-friendly region (§4.3). */
-		cc->cwnd = (uint32_t)min_u32((uint32_t)cb->w_est, CUBIC_CWND_MAX);
+		/* Reno-friendly region (§4.3); an ACK never shrinks the window. */
+		if (cb->w_est > cwnd)
+			cc->cwnd = min_u32((uint32_t)cb->w_est, CUBIC_CWND_MAX);
 		return;
 	}
 	cb->grow += (target - cwnd) * acked / cwnd;
