@@ -340,7 +340,7 @@ static uint64_t rack_reo_wnd(const struct tcp_conn *c)
 	if (!r->reord && (c->in_recovery || c->sack_bytes >= TCP_RACK_DUPTHRESH * c->mss))
 		return 0;
 	w = (uint64_t)(r->reo_wnd_steps + 1) * r->min_rtt_ns / 4;
-	return w < c->srtt_ns ? w : c->srtt_ns;
+	return c->rtt_valid && w > c->srtt_ns ? c->srtt_ns : w;
 }
 
 bool tcp_rack_detect(struct tcp_conn *c)
