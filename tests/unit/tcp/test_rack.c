@@ -698,3 +698,31 @@ Test(rack, lossy_path_without_timestamps, .init = setup_no_ts)
 	cr_assert_leq(h_stats(&H)->tx_retransmits, 2 * P.lost + 4);
 	cr_assert_leq(h_stats(&H)->rto_fired, 1);
 }
+
+Test(rack, spurious_rto_undone_by_timestamps)
+{
+	struct pkt_info seg[64];
+	struct pkt_spec sp;
+	uint32_t before, ts_orig;
+	uint64_t t;
+	int n;
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	ts_orig = seg[0].tsval;
+	before = cwnd();
+	/* The ACKs are only late: the RTO fires first and resends segment 0. */
+	t = H.now;
+	run_until_sent(t + 5 * SEC, seg, 64, &n);
+	while (!h_stats(&H)->rto_fired && H.now < t + 5 * SEC)
+		run_until_sent(t + 5 * SEC, seg, 64, &n);
+	cr_assert_eq(h_stats(&H)->rto_fired, 1);
+	cr_assert_lt(cwnd(), before, "the loss window");
+	/* Then the late ACK of the originals: it echoes their TSval (RFC 3522). */
+	sp = h_spec(&H, PKT_ACK);
+	sp.ack = base + 10 * MSS;
+	sp.tsecr = ts_orig;
+	h_send(&H, &sp);
+	h_poll(&H);
+	cr_assert_eq(h_stats(&H)->spurious_undone, 1);
+	cr_assert_geq(cwnd(), before, "the window is back");
+}
