@@ -194,8 +194,7 @@ static void tcp_ack_dup(struct tcp_conn *c)
 	 * SACK blocks, RACK's timing decides instead of the count
 	 * (tcp_ack_rack_detect); duplicates without any still count.
 	 */
-	if (c->dupacks == 3 && seq_ge(c->snd_una, c->recover) &&
-	    !(tcp_rack_active(c) && c->nsack))
+	if (c->dupacks == 3 && seq_ge(c->snd_una, c->recover) && !(tcp_rack_active(c) && c->nsack))
 		tcp_ack_enter_recovery(c);
 }
 

@@ -161,7 +161,8 @@ void tcp_timer_arm_outstanding(struct tcp_conn *c)
 		      (c->snd_max - c->snd_una <= c->mss ? TCP_TLP_DELACK_NS : TCP_TLP_MARGIN_NS);
 		/* RFC 8985 §7.2: never later than the RTO would be; the probe goes first. */
 		c->rexmt_mode = TCP_REXMT_TLP;
-		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + (pto < rto ? pto : rto));
+		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer,
+				   s->now + (pto < rto ? pto : rto));
 		return;
 	}
 	c->rexmt_mode = TCP_REXMT_RTO;

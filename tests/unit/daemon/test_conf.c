@@ -189,8 +189,9 @@ Test(conf, congestion_control_and_retries, .init = quiet)
 		     0);
 	cr_assert_eq(cfg.cc, &tcp_cc_newreno);
 	cr_assert_eq(cfg.tcp_retries, 5);
-	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--congestion", "bbr"),
-		     -EINVAL);
+	cr_assert_eq(
+		PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--congestion", "bbr"),
+		-EINVAL);
 	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--tcp-retries", "0"),
 		     -EINVAL);
 }
