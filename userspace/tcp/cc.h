@@ -35,7 +35,7 @@ struct tcp_cc {
 	uint64_t srtt_ns;  /* smoothed RTT, 0 before the first sample */
 	uint32_t snd_una;  /* oldest unacknowledged sequence number */
 	uint32_t snd_max;  /* highest sequence number sent + 1 (round ends) */
-	uint64_t priv[12]; /* the algorithm's own state */
+	uint64_t priv[14]; /* the algorithm's own state */
 };
 
 struct tcp_cc_ops {

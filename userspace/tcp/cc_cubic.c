@@ -50,6 +50,7 @@ struct cubic {
 	double w_est;	   /* bytes: the Reno-friendly estimate */
 	double grow;	   /* fractional bytes of increase not yet added */
 	uint64_t epoch_ns; /* start of this congestion avoidance stage; 0: none yet */
+	uint64_t last_ns;  /* the last ACK that could grow the window */
 	/* HyStart++ (initial slow start only). */
 	uint64_t last_round_min_rtt, cur_round_min_rtt, css_baseline_min_rtt;
 	uint32_t window_end;  /* the round ends when SND.UNA reaches this */
@@ -131,6 +132,7 @@ static void cubic_epoch_start(struct tcp_cc *cc)
 	struct cubic *cb = cubic(cc);
 
 	cb->epoch_ns = cc->now_ns ? cc->now_ns : 1;
+	cb->last_ns = 0;
 	cb->cwnd_epoch = cc->cwnd;
 	cb->w_est = cc->cwnd;
 	cb->grow = 0;
@@ -153,6 +155,17 @@ static void cubic_avoid(struct tcp_cc *cc, uint32_t acked)
 
 	if (!cb->epoch_ns)
 		cubic_epoch_start(cc);
+	/*
+	 * Time the window was not in use (idle, or limited by the application
+	 * or the receiver: the core does not call this then) does not move
+	 * along the curve (RFC 9438 §5.8): shift the epoch past it.
+	 */
+	if (cb->last_ns && cc->now_ns - cb->last_ns > cc->srtt_ns) {
+		cb->epoch_ns += cc->now_ns - cb->last_ns - cc->srtt_ns;
+		if (cb->epoch_ns > cc->now_ns)
+			cb->epoch_ns = cc->now_ns;
+	}
+	cb->last_ns = cc->now_ns;
 	t = (double)(cc->now_ns - cb->epoch_ns) / 1e9;
 	target = cubic_w(cb, mss, t + (double)cc->srtt_ns / 1e9);
 	if (target < cwnd)

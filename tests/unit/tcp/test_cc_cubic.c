@@ -98,6 +98,24 @@ Test(cubic, window_follows_w_cubic_and_reaches_w_max_at_k)
 	cr_assert_gt(cc.cwnd, (w_max + 5) * SEG, "convex region after K");
 }
 
+Test(cubic, time_without_use_does_not_count)
+{
+	const uint64_t rtt = 100 * MS;
+	struct tcp_cc cc;
+	uint64_t now = 10 * SEC;
+	uint32_t before;
+
+	cc_after_loss(&cc, 200, now);
+	for (int r = 0; r < 10; r++)
+		cc_round(&cc, &now, rtt);
+	before = cc.cwnd;
+	/* 20 s in which the window is not used (no growth-eligible ACK), then on. */
+	now += 20 * SEC;
+	cc_round(&cc, &now, rtt);
+	cr_assert_lt(cc.cwnd, before + before / 20, "cwnd %u after the pause, %u before", cc.cwnd,
+		     before);
+}
+
 Test(cubic, reno_friendly_region_on_short_rtt)
 {
 	/* Small W_max, 10 ms RTT: Reno's one-segment-per-RTT line beats the cubic curve. */
