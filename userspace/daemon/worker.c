@@ -170,6 +170,11 @@ static void worker_dump(struct worker *w)
 	pr_info("queue %u pmtu: icmp accepted %llu ignored %llu, black holes %llu", w->index,
 		(unsigned long long)t->pmtu_icmp_accepted, (unsigned long long)t->pmtu_icmp_ignored,
 		(unsigned long long)t->pmtu_blackhole);
+	pr_info("queue %u loss recovery: rto %llu, rack-lost %llu, tlp %llu (repaired %llu), "
+		"dsack %llu, spurious undone %llu",
+		w->index, (unsigned long long)t->rto_fired, (unsigned long long)t->loss_rack,
+		(unsigned long long)t->tlp_probes, (unsigned long long)t->tlp_repaired,
+		(unsigned long long)t->dsack_received, (unsigned long long)t->spurious_undone);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
@@ -460,6 +465,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 	worker_tcp_limits(w->cfg, tc);
 	/* Our frames leave from the interface's own MAC, whatever the peer sent to. */
 	tc->local_mac_set = net_iface_mac(w->cfg->ifname, tc->local_mac) == 0;
+	tc->cc = w->cfg->cc;
+	tc->max_retransmits = w->cfg->tcp_retries;
 }
 
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,

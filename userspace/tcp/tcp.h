@@ -30,6 +30,20 @@ struct tcp_stack;
 struct tcp_conn;
 struct tcp_cc_ops;
 
+/*
+ * Retransmission timeouts in a row before a connection is reset, as
+ * Linux's tcp_retries2. With the RTO doubling from 200 ms up to
+ * TCP_RTO_MAX_NS that is about 7.7 minutes of silence (the idle and
+ * send-rate timeouts usually close such a connection much earlier).
+ */
+#define TCP_RETRIES_DEFAULT 15
+/*
+ * Ceiling of the backed-off RTO: RFC 6298 §2.5 asks for at least 60 s.
+ * Linux uses 120 s; a shorter one finds a path that came back sooner, and
+ * a server's idle timeout (60 s by default) ends longer silences anyway.
+ */
+#define TCP_RTO_MAX_NS (60ull * 1000000000ull)
+
 struct tcp_config {
 	uint32_t max_conns;	       /* connection table size (all states but TIME_WAIT) */
 	uint32_t max_time_wait;	       /* TIME_WAIT entries; the oldest is recycled when full */
@@ -61,7 +75,7 @@ struct tcp_config {
 	uint8_t syncookie_key[16];     /* secret for SYN cookies; random in production */
 	bool local_mac_set;	       /* local_mac is the source of every frame we send ... */
 	uint8_t local_mac[6];	       /* ... else the MAC the peer's frame was sent to */
-	const struct tcp_cc_ops *cc;   /* congestion control; NULL selects NewReno */
+	const struct tcp_cc_ops *cc;   /* congestion control (tcp_cc_find); NULL: CUBIC */
 };
 
 /* Production defaults; the key is left zero for the caller to fill. */
@@ -136,6 +150,11 @@ struct tcp_stats {
 	uint64_t pmtu_icmp_accepted; /* "packet too big" that lowered a connection's MSS */
 	uint64_t pmtu_icmp_ignored;  /* ... for no connection, out of window, or no smaller */
 	uint64_t pmtu_blackhole;     /* MSS lowered after repeated RTOs of full-sized segments */
+	uint64_t loss_rack;	  /* transmissions RACK found lost (RFC 8985) */
+	uint64_t tlp_probes;	  /* tail loss probes sent */
+	uint64_t tlp_repaired;	  /* probes that repaired a loss (window reduced once) */
+	uint64_t dsack_received;  /* D-SACK blocks: duplicates the peer received */
+	uint64_t spurious_undone; /* window reductions undone: the retransmissions were spurious */
 	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
 	uint32_t conns_time_wait; /* gauge */
 };

@@ -7,7 +7,8 @@
  *   tcp_input.c    header checks, demultiplexing, SYN cookie open, RST replies
  *   tcp_process.c  synchronized states: sequence checks, RST/SYN, text, FIN
  *   tcp_ack.c      the ACK field: send queue, RTT, loss detection, congestion control
- *   tcp_sack.c     the SACK scoreboard (RFC 6675 recovery)
+ *   tcp_sack.c     the SACK scoreboard (RFC 6675 recovery), D-SACK blocks
+ *   tcp_rack.c     RACK-TLP loss detection by send time, spurious-retransmission undo
  *   tcp_reass.c    out-of-order request bytes, the SACK blocks we send (RFC 2018, 2883)
  *   tcp_tsq.c      per-connection limit on frames handed to the NIC, not yet completed
  *   tcp_output.c   segments from the send queue, pure ACKs, RST, SYN-ACK
@@ -31,6 +32,7 @@
 #include "tcp/syncookie.h"
 #include "tcp/tcp.h"
 #include "tcp/tcp_options.h"
+#include "tcp/tcp_rack.h"
 #include "tcp/tcp_sendq.h"
 #include "tcp/tcp_timer.h"
 
@@ -59,6 +61,8 @@
  */
 #define TCP_TLP_DELACK_NS (200 * NSEC_PER_MSEC)
 #define TCP_TLP_MARGIN_NS (2 * NSEC_PER_MSEC)
+/* RFC 7661 non-validated period: an unused window is halved after this. */
+#define TCP_CWV_NVP_NS (300 * NSEC_PER_SEC)
 /* Clock granularity G of RFC 6298 (the timestamp clock ticks in ms). */
 #define TCP_CLOCK_GRANULARITY_NS NSEC_PER_MSEC
 /*
@@ -227,6 +231,8 @@ struct tcp_conn {
 	struct {
 		uint32_t start, end;
 	} sack_blk[TCP_SACK_BLOCKS]; /* SACKed ranges above SND.UNA, sorted */
+	struct tcp_rack rack;	     /* RFC 8985 send times, D-SACK, undo (tcp_rack.c) */
+	uint64_t cwnd_valid_ns;	     /* RFC 7661: the window was last in use then */
 
 	struct tcp_sendq q;
 
@@ -411,6 +417,8 @@ bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg);
 void tcp_ack_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns);
 /* Loss detected: fast retransmit and recovery (SACK-driven or NewReno). */
 void tcp_ack_enter_recovery(struct tcp_conn *c);
+/* RACK's verdict (tcp_rack_detect) acted on: recovery, output, reordering timer. */
+void tcp_ack_rack_detect(struct tcp_conn *c);
 
 /* tcp_timer.c */
 uint64_t tcp_timer_rto(const struct tcp_conn *c);
@@ -423,8 +431,8 @@ bool tcp_timer_arm_reorder(struct tcp_conn *c);
 
 /* tcp_sack.c */
 void tcp_sack_clear(struct tcp_conn *c);
-/* Add the SACK blocks of an ACK; returns the bytes newly SACKed. */
-uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
+/* Add the SACK blocks of an ACK (cumulative point ack); returns the bytes newly SACKed. */
+uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o, uint32_t ack);
 /* SND.UNA advanced: drop what it covers. */
 void tcp_sack_trim(struct tcp_conn *c);
 /* RFC 6675 IsLost(SND.UNA): enough SACKed above the first hole (or RFC 5827 tail). */
@@ -435,6 +443,22 @@ bool tcp_sack_next_hole(const struct tcp_conn *c, uint32_t *seq, uint32_t *len);
 uint32_t tcp_sack_pipe(const struct tcp_conn *c);
 /* seq, or the end of the SACKed range holding it. */
 uint32_t tcp_sack_skip(const struct tcp_conn *c, uint32_t seq);
+
+/* tcp_rack.c */
+/* RACK runs: SACK agreed and some segment's delivery timed. */
+bool tcp_rack_active(const struct tcp_conn *c);
+/* A segment [seq, seq + len) left now (len counts the FIN); rexmit if sent before. */
+void tcp_rack_sent(struct tcp_conn *c, uint32_t seq, uint32_t len, bool rexmit);
+/* An acceptable ACK was processed (SND.UNA was old_una before it). */
+void tcp_rack_ack(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t old_una);
+/* Mark lost what RACK says is; true if something new was. Sets rack.timeout_ns. */
+bool tcp_rack_detect(struct tcp_conn *c);
+/* A D-SACK block (RFC 2883) arrived for [start, end). */
+void tcp_rack_dsack(struct tcp_conn *c, uint32_t start, uint32_t end);
+/* The window is about to be reduced (recovery or RTO): keep it for an undo. */
+void tcp_rack_undo_begin(struct tcp_conn *c, bool rto);
+void tcp_rack_recovered(struct tcp_conn *c);
+void tcp_rack_on_rto(struct tcp_conn *c);
 
 /* tcp_output.c */
 /*

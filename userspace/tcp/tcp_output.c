@@ -360,6 +360,7 @@ again:
 
 	s->stats.tx_frames++;
 	s->stats.tx_bytes += n;
+	tcp_rack_sent(c, seq, n + *fin, seq_lt(seq, c->snd_max));
 	if ((n || *fin) && seq_lt(seq, c->snd_max)) {
 		s->stats.tx_retransmits++;
 		c->total_retrans++;

@@ -34,8 +34,8 @@ void tcp_config_default(struct tcp_config *cfg)
 	cfg->init_cwnd_segs = 10;
 	cfg->rto_initial_ns = 1 * NSEC_PER_SEC;
 	cfg->rto_min_ns = 200 * NSEC_PER_MSEC;
-	cfg->rto_max_ns = 60 * NSEC_PER_SEC;
-	cfg->max_retransmits = 8;
+	cfg->rto_max_ns = TCP_RTO_MAX_NS;
+	cfg->max_retransmits = TCP_RETRIES_DEFAULT;
 	cfg->idle_timeout_ns = 60 * NSEC_PER_SEC;
 	cfg->header_timeout_ns = 20 * NSEC_PER_SEC;
 	cfg->keepalive_timeout_ns = 15 * NSEC_PER_SEC;
@@ -44,7 +44,7 @@ void tcp_config_default(struct tcp_config *cfg)
 	cfg->persist_timeout_ns = 60 * NSEC_PER_SEC;
 	cfg->time_wait_ns = 60 * NSEC_PER_SEC;
 	cfg->fin_wait_ns = 30 * NSEC_PER_SEC;
-	cfg->cc = NULL;
+	cfg->cc = &tcp_cc_cubic;
 }
 
 static bool tcp_config_valid(const struct tcp_config *cfg)
@@ -115,7 +115,7 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	s->nic = nic;
 	s->app = app;
 	s->app_ctx = app_ctx;
-	s->cc = cfg->cc ? cfg->cc : &tcp_cc_newreno;
+	s->cc = cfg->cc ? cfg->cc : &tcp_cc_cubic;
 	s->accepting = true;
 
 	/* Connections and their buffers. Large blocks come from mmap and stay untouched until used.
