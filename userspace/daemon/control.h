@@ -99,4 +99,8 @@ extern const size_t control_daemon_ncmds;
  */
 int control_daemon_stats(struct control_daemon *d, struct json_object *reply);
 
+struct worker_counters;
+/* One queue's entry of the "stats" reply: {"queue":q,"tcp":{...},"http":{...},...}. */
+struct json_object *control_queue_json(uint32_t q, const struct worker_counters *c);
+
 #endif /* XDPSERVE_CONTROL_H */

@@ -16,6 +16,7 @@
 
 #include "daemon/control.h"
 #include "daemon/metrics.h"
+#include "daemon/worker.h"
 
 struct fake_daemon {
 	int calls;
@@ -192,6 +193,39 @@ Test(metrics, type_lines_precede_their_samples_once)
 			  "sample '%s' is not under its own TYPE line", line);
 	}
 	free(text);
+}
+
+/* The path-MTU counters go from a worker's counters through "stats" into Prometheus. */
+Test(metrics, pmtu_counters_reach_stats_and_prometheus)
+{
+	struct worker_counters c;
+	struct json_object *q, *tcp, *v, *st = json_object_new_object(), *qs;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	memset(&c, 0, sizeof(c));
+	c.tcp.pmtu_icmp_accepted = 3;
+	c.tcp.pmtu_icmp_ignored = 5;
+	c.tcp.pmtu_blackhole = 7;
+	q = control_queue_json(1, &c);
+	cr_assert(json_object_object_get_ex(q, "tcp", &tcp));
+	cr_assert(json_object_object_get_ex(tcp, "pmtu_icmp_accepted", &v));
+	cr_assert_eq(json_object_get_int(v), 3);
+	cr_assert(json_object_object_get_ex(tcp, "pmtu_icmp_ignored", &v));
+	cr_assert(json_object_object_get_ex(tcp, "pmtu_blackhole", &v));
+	qs = json_object_new_array();
+	json_object_array_add(qs, q);
+	json_object_object_add(st, "queues", qs);
+	out = open_memstream(&buf, &len);
+	cr_assert_eq(metrics_format(st, out), 0);
+	fclose(out);
+	json_object_put(st);
+	cr_assert(strstr(buf, "xdpserve_tcp_pmtu_icmp_total{queue=\"1\",reason=\"accepted\"} 3\n"),
+		  "%s", buf);
+	cr_assert(strstr(buf, "xdpserve_tcp_pmtu_icmp_total{queue=\"1\",reason=\"ignored\"} 5\n"));
+	cr_assert(strstr(buf, "xdpserve_tcp_pmtu_blackholes_total{queue=\"1\"} 7\n"));
+	free(buf);
 }
 
 Test(metrics, pinned_map_view_is_down_with_steering_counters)
