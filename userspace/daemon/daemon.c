@@ -268,10 +268,29 @@ static int daemon_open_root(const char *dir, int *fd)
 }
 
 /*
+ * Whether a and b opened the same directories: a root given as a symlink
+ * (`current -> release-2`) that now points elsewhere has the same text but
+ * is another tree, and the cache must drop what it has from the old one.
+ */
+static bool daemon_roots_same(const struct worker_conf *a, const struct worker_conf *b)
+{
+	struct stat sa, sb;
+
+	if (a->nroot_fds != b->nroot_fds)
+		return false;
+	for (uint32_t i = 0; i < a->nroot_fds; i++)
+		if (fstat(a->root_fds[i], &sa) || fstat(b->root_fds[i], &sb) ||
+		    sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino)
+			return false;
+	return true;
+}
+
+/*
  * What the workers get for cfg: its roots opened (root 0 is the root of
  * every address, or, when there is none, the first per-address one, which
  * no connection then reaches through root 0). `old`: the running one, to
- * tell whether the roots changed. 0 or -errno (logged).
+ * tell whether the roots changed (in their text or the directories they
+ * lead to). 0 or -errno (logged).
  */
 static int daemon_conf_open(const struct xdpserve_config *cfg, const struct worker_conf *old,
 			    struct worker_conf **out)
@@ -292,7 +311,8 @@ static int daemon_conf_open(const struct xdpserve_config *cfg, const struct work
 		goto out;
 	wc->roots_changed =
 		!old || strcmp(old->cfg->root, cfg->root) || old->cfg->nroots != cfg->nroots ||
-		memcmp(old->cfg->roots, cfg->roots, cfg->nroots * sizeof(cfg->roots[0]));
+		memcmp(old->cfg->roots, cfg->roots, cfg->nroots * sizeof(cfg->roots[0])) ||
+		!daemon_roots_same(old, wc);
 	*out = wc;
 	return 0;
 out:
