@@ -68,6 +68,7 @@ struct daemon {
 	struct privilege_user user;	     /* the workers read files as this user */
 	struct control_daemon ctl;	     /* what the control socket and /metrics look at */
 	struct control *control;
+	bool control_pending; /* requests read but not answered yet: poll without sleeping */
 	struct metrics_http *metrics;
 	int signal_fd;
 	uint64_t reloads, reloads_refused; /* for xdpservectl status */
@@ -656,10 +657,10 @@ static int daemon_next_signal(struct daemon *d)
 	};
 	struct signalfd_siginfo si;
 
-	if (poll(pfd, 3, 250) < 0 && errno != EINTR)
+	if (poll(pfd, 3, d->control_pending ? 0 : 250) < 0 && errno != EINTR)
 		pr_warn("main loop: poll: %s", strerror(errno));
-	if (pfd[1].revents)
-		control_process(d->control);
+	d->control_pending = (pfd[1].revents || d->control_pending) &&
+			     control_process(d->control);
 	metrics_http_process(d->metrics); /* also runs its timeouts */
 	if ((pfd[0].revents & POLLIN) && read(d->signal_fd, &si, sizeof(si)) == sizeof(si))
 		return (int)si.ssi_signo;
