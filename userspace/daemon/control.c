@@ -33,7 +33,7 @@
 #define CONTROL_LINES_PER_TURN 8
 
 struct control_client {
-	int fd; /* -1: slot free */
+	int fd;		 /* -1: slot free */
 	uint64_t active; /* the control's tick of its last request or connect */
 	size_t in_len;
 	char in[CONTROL_LINE_MAX];
@@ -198,8 +198,7 @@ static int control_client_lines(struct control *c, struct control_client *cl)
 {
 	char *nl;
 
-	for (int turn = 0; turn < CONTROL_LINES_PER_TURN &&
-			   (nl = memchr(cl->in, '\n', cl->in_len));
+	for (int turn = 0; turn < CONTROL_LINES_PER_TURN && (nl = memchr(cl->in, '\n', cl->in_len));
 	     turn++) {
 		size_t used = (size_t)(nl - cl->in) + 1;
 		char *reply;
@@ -273,8 +272,7 @@ static struct control_client *control_client_slot(struct control *c)
 		if (c->clients[i].active < oldest->active)
 			oldest = &c->clients[i];
 	}
-	pr_debug("control socket: %d clients; closing the one quiet longest",
-		 CONTROL_MAX_CLIENTS);
+	pr_debug("control socket: %d clients; closing the one quiet longest", CONTROL_MAX_CLIENTS);
 	control_client_close(c, oldest);
 	return oldest;
 }

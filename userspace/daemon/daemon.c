@@ -286,6 +286,16 @@ static bool daemon_roots_same(const struct worker_conf *a, const struct worker_c
 	return true;
 }
 
+/* Roots of another text, or the same text leading to other directories. */
+static bool daemon_roots_changed(const struct worker_conf *old, const struct worker_conf *wc)
+{
+	const struct xdpserve_config *a = old->cfg, *b = wc->cfg;
+
+	return strcmp(a->root, b->root) || a->nroots != b->nroots ||
+	       memcmp(a->roots, b->roots, b->nroots * sizeof(b->roots[0])) ||
+	       !daemon_roots_same(old, wc);
+}
+
 /*
  * What the workers get for cfg: its roots opened (root 0 is the root of
  * every address, or, when there is none, the first per-address one, which
@@ -310,10 +320,7 @@ static int daemon_conf_open(const struct xdpserve_config *cfg, const struct work
 		err = daemon_open_root(cfg->roots[i].dir, &wc->root_fds[1 + i]);
 	if (err)
 		goto out;
-	wc->roots_changed =
-		!old || strcmp(old->cfg->root, cfg->root) || old->cfg->nroots != cfg->nroots ||
-		memcmp(old->cfg->roots, cfg->roots, cfg->nroots * sizeof(cfg->roots[0])) ||
-		!daemon_roots_same(old, wc);
+	wc->roots_gen = old ? old->roots_gen + daemon_roots_changed(old, wc) : 0;
 	*out = wc;
 	return 0;
 out:
@@ -659,8 +666,7 @@ static int daemon_next_signal(struct daemon *d)
 
 	if (poll(pfd, 3, d->control_pending ? 0 : 250) < 0 && errno != EINTR)
 		pr_warn("main loop: poll: %s", strerror(errno));
-	d->control_pending = (pfd[1].revents || d->control_pending) &&
-			     control_process(d->control);
+	d->control_pending = (pfd[1].revents || d->control_pending) && control_process(d->control);
 	metrics_http_process(d->metrics); /* also runs its timeouts */
 	if ((pfd[0].revents & POLLIN) && read(d->signal_fd, &si, sizeof(si)) == sizeof(si))
 		return (int)si.ssi_signo;
