@@ -3,8 +3,9 @@
 # exit codes and messages, a daemon started from --config alone serving a
 # per-address root, then SIGHUP with a changed file (roots, index names,
 # log level, an endpoint added and one removed) while a keep-alive
-# connection stays up and gets the new answer and wrk sees no error, and a
-# broken file on reload refused with the old configuration kept.
+# connection stays up and gets the new answer and wrk sees no error, a
+# broken file on reload refused with the old configuration kept, and a
+# root symlink moved to another tree served from there after a reload.
 . "$(dirname "$0")/../helpers/testbed.sh"
 . "$(dirname "$0")/../helpers/daemon.sh"
 
@@ -224,6 +225,24 @@ tap_check "a key that needs a restart is logged as such; info level again" \
 tap_check "... cache-size 'needs a restart'" \
 	grep -q 'reload: cache-size changed, which needs a restart' "$LOG"
 tap_check "... still serving" expect "http://198.18.0.3/" A-home
+
+# A root given as a symlink that is moved to another tree (a release switch):
+# the reload serves the new tree, although the root's text did not change.
+reload_done() { # SIGHUP, wait for one more "reload: done"
+	local n
+	n=$(grep -c 'reload: done' "$LOG")
+	kill -HUP "$DAEMON"
+	tb_wait 10 bash -c "[ \$(grep -c 'reload: done' '$LOG') -gt $n ]"
+}
+ln -sfn "$A" "$TB_DIR/current"
+sed -i "0,/^root = /s|^root = .*|root = $TB_DIR/current|" "$CONF"
+tap_check "a root through a symlink" reload_done
+sleep 0.5
+tap_check "... serves the tree it points to" expect "http://$TB_SRV_IP4/" A-home
+ln -sfn "$B" "$TB_DIR/current"
+tap_check "the symlink moved to another tree, then SIGHUP" reload_done
+sleep 0.5
+tap_check "... serves the new tree, not the cached old one" expect "http://$TB_SRV_IP4/" B-home
 
 tap_check "xdpserved stops cleanly after reloads" xd_stop_clean
 tap_done

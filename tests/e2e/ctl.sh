@@ -95,7 +95,9 @@ sum(q['http']['status_2xx'] for q in j['queues']) >= 10 and \
 sum(q['http']['requests'] for q in j['queues']) >= 10 and \
 j['steer']['redirected']['packets'] > 0 and \
 all(k in j['queues'][0] for k in ('tcp', 'http', 'cache', 'disk', 'xsk')) and \
-j['queues'][0]['tcp']['conns_accepted'] >= 10 and j['queues'][0]['xsk']['rx_packets'] > 0" \
+j['queues'][0]['tcp']['conns_accepted'] >= 10 and j['queues'][0]['xsk']['rx_packets'] > 0 and \
+all(k in j['queues'][0]['tcp'] for k in ('pmtu_icmp_accepted', 'pmtu_icmp_ignored', 'pmtu_blackhole')) and \
+all(k in j['steer'] for k in ('pass_other_mac', 'drop_fragment', 'redirected_icmp'))" \
 		<"$TB_DIR/stats.json"
 }
 tap_check "stats --json: the 2xx counter after 10 requests is at least 10" stats_json
@@ -200,7 +202,10 @@ prometheus_cli() {
 		'xdpserve_http_responses_total{queue=0,class=2xx}>=10' \
 		'xdpserve_xdp_packets_total{reason=redirected}>0' \
 		'xdpserve_tcp_rx_frames_total{queue=0}>0' 'xdpserve_tcp_conns_active>=0' \
-		<"$TB_DIR/prom.txt"
+		<"$TB_DIR/prom.txt" &&
+		grep -q '^xdpserve_tcp_pmtu_icmp_total{queue="0",reason="ignored"} ' "$TB_DIR/prom.txt" &&
+		grep -q '^xdpserve_tcp_pmtu_blackholes_total{queue="0"} ' "$TB_DIR/prom.txt" &&
+		grep -q '^xdpserve_xdp_packets_total{reason="redirected_icmp"} ' "$TB_DIR/prom.txt"
 }
 tap_check "stats --prometheus parses (prometheus_client) with the expected samples" \
 	prometheus_cli

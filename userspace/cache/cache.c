@@ -550,9 +550,48 @@ void cache__destroy(struct cache *c)
 			left);
 	for (uint32_t i = 0; i < c->nroots; i++)
 		close(c->root_fds[i]);
+	for (uint32_t i = 0; i < c->nretired; i++)
+		close(c->retired[i]);
+	free(c->retired);
 	negcache__destroy(c->neg);
 	free(c->buckets);
 	free(c);
+}
+
+/* Close the retired roots once no open chain started under them is left. */
+static void cache_roots_close_retired(struct cache *c)
+{
+	if (c->opens_old)
+		return;
+	for (uint32_t i = 0; i < c->nretired; i++)
+		close(c->retired[i]);
+	c->nretired = 0;
+}
+
+void cache_roots_open_done(struct cache *c, const struct cache_obj *o)
+{
+	if (o->roots_gen == c->roots_gen) {
+		c->opens--;
+		return;
+	}
+	c->opens_old--;
+	cache_roots_close_retired(c);
+}
+
+/* The current roots give way: closed now, or retired while chains still open under them. */
+static int cache_roots_retire(struct cache *c)
+{
+	int *grown = realloc(c->retired, (c->nretired + c->nroots) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	c->retired = grown;
+	memcpy(c->retired + c->nretired, c->root_fds, c->nroots * sizeof(*grown));
+	c->nretired += c->nroots;
+	c->opens_old += c->opens;
+	c->opens = 0;
+	cache_roots_close_retired(c);
+	return 0;
 }
 
 int cache_set_roots(struct cache *c, const int *fds, uint32_t n)
@@ -573,8 +612,12 @@ int cache_set_roots(struct cache *c, const int *fds, uint32_t n)
 			close(dup[j]);
 		return err;
 	}
-	for (i = 0; i < c->nroots; i++)
-		close(c->root_fds[i]);
+	err = cache_roots_retire(c);
+	if (err) {
+		for (i = 0; i < n; i++)
+			close(dup[i]);
+		return err;
+	}
 	memcpy(c->root_fds, dup, n * sizeof(dup[0]));
 	c->nroots = n;
 	c->roots_gen++;

@@ -164,7 +164,9 @@ int cache_lookup_in(struct cache *c, uint32_t root, const char *path, uint64_t n
  * Serve from these document roots from now on (fds duplicated: the caller
  * keeps its own; fds[0] is root 0). Every file object of the roots before
  * leaves the index (a response under way keeps the one it holds), so no
- * object of an old root is found again. 0, -EINVAL (n is 0 or too many),
+ * object of an old root is found again; the old descriptors stay open
+ * until the last open started under them (a miss, a revalidation) ends,
+ * so a reload never fails a request whose file is being opened. 0, -EINVAL (n is 0 or too many),
  * or -errno of the duplication (nothing changed then).
  */
 int cache_set_roots(struct cache *c, const int *fds, uint32_t n);

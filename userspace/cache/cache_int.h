@@ -78,6 +78,14 @@ struct cache {
 	int root_fds[CACHE_ROOTS_MAX]; /* document roots; a file's key names one */
 	uint32_t nroots;
 	uint32_t roots_gen; /* cache_set_roots() calls: a file of older roots never matches */
+	/*
+	 * Open chains (loads, revalidations) in flight under the current roots,
+	 * and under roots replaced since: those go on opening relative to their
+	 * old root descriptors, which stay open (retired) until the last ends.
+	 */
+	uint32_t opens, opens_old;
+	int *retired;
+	uint32_t nretired;
 	uint64_t revalidate_ns;
 	uint64_t wait_ns;
 	uint64_t chunk_bytes;
@@ -129,5 +137,7 @@ int cache_chunk_load(struct cache *c, struct cache_obj *f, uint32_t idx, uint64_
 		     struct cache_obj **out);
 /* Look at a ready file object's path again, in the background (no-op while one look runs). */
 void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_ns);
+/* An open chain of o (started under the roots of o->roots_gen) ended. */
+void cache_roots_open_done(struct cache *c, const struct cache_obj *o);
 
 #endif /* XDPSERVE_CACHE_INT_H */

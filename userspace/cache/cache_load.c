@@ -59,6 +59,7 @@ static void cache_file_opened(struct file_open *fo, int err)
 			close(fo->fd);
 		return;
 	}
+	cache_roots_open_done(c, o);
 	if (err) {
 		if (err == -ENOENT)
 			negcache_insert(c->neg, o->hash, o->checked_ns);
@@ -123,6 +124,7 @@ int cache_file_open(struct cache *c, uint32_t root, const char *path, uint64_t h
 		list_add_tail(&o->waiters, &w->node);
 	}
 	o->open.done = cache_file_opened;
+	c->opens++;
 	file_open_start(&o->open, c->io, c->root_fds[o->root], o->path, true);
 	io_reader_submit(c->io); /* the miss waits for it: do not leave it for the next loop */
 	return -EINPROGRESS;
@@ -140,6 +142,8 @@ static void cache_revalidated(struct file_open *fo, int err)
 	struct cache *c = o->cache;
 
 	o->revalidating = false;
+	if (c)
+		cache_roots_open_done(c, o);
 	if (c && o->linked && err != -EIO && (err || !file_meta_same(&fo->meta, &o->v))) {
 		c->st.stale++;
 		cache_unlink(c, o);
@@ -155,6 +159,7 @@ void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_n
 	o->revalidating = true;
 	blob_get(&o->blob); /* nobody frees it under the chain */
 	o->open.done = cache_revalidated;
+	c->opens++;
 	file_open_start(&o->open, c->io, c->root_fds[o->root], o->path, false);
 	io_reader_submit(c->io);
 }

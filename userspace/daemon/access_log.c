@@ -34,7 +34,6 @@
 #include "http/http_parse.h"
 
 #define ACCESS_LOG_PERIOD_MS 100
-#define ACCESS_LOG_LINE_MAX  2048
 
 struct access_log {
 	char path[4096]; /* "" for the journal */

@@ -41,6 +41,18 @@ struct access_log_record {
 	char user_agent[128];
 };
 
+/*
+ * The longest line a record makes: every text byte escaped (JSON's \u00HH
+ * is six bytes), the largest numbers and an IPv6 address, so that no
+ * request, however hostile its target or headers, loses its line.
+ */
+#define ACCESS_LOG_TEXT_BYTES                                                                      \
+	(sizeof(((struct access_log_record *)0)->method) +                                         \
+	 sizeof(((struct access_log_record *)0)->target) +                                         \
+	 sizeof(((struct access_log_record *)0)->referer) +                                        \
+	 sizeof(((struct access_log_record *)0)->user_agent))
+#define ACCESS_LOG_LINE_MAX (6 * ACCESS_LOG_TEXT_BYTES + 512)
+
 /* One worker's ring: the worker alone pushes, the logger thread alone pops. */
 struct access_log_ring {
 	_Atomic uint32_t head; /* next slot the producer writes */

@@ -420,7 +420,9 @@ const struct conf_option conf_options[] = {
 		"address and port separated by a space) holds `root = DIR` for connections to "
 		"that address and port; it must be an address, not a prefix, and an `addr` must "
 		"cover it. The first `--root` flag replaces every root of the file. A reload "
-		"with a changed root drops the cached objects of the old one."},
+		"with a changed root drops the cached objects of the old one; a root reached "
+		"through a symlink counts as changed when the link now leads to another "
+		"directory (`ln -sfn release-2 current` and reload)."},
 	{.name = "index", .arg = "NAMES", .type = "names", .def = "index.html",
 	 .parse = conf_parse_index, FIELD_MEMBER(files.index_names),
 	 .flags = CONF_REPEAT | CONF_RELOAD,

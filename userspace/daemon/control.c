@@ -25,9 +25,16 @@
 
 #define CONTROL_MAX_CLIENTS 16
 #define CONTROL_GROUP	    "xdpserve"
+/*
+ * Requests answered per client per control_process(): a client that
+ * pipelines thousands (or sends them as fast as they are answered) must
+ * not keep the main thread from signals and the watchdog.
+ */
+#define CONTROL_LINES_PER_TURN 8
 
 struct control_client {
-	int fd; /* -1: slot free */
+	int fd;		 /* -1: slot free */
+	uint64_t active; /* the control's tick of its last request or connect */
 	size_t in_len;
 	char in[CONTROL_LINE_MAX];
 	char *out; /* replies not yet written */
@@ -45,6 +52,7 @@ struct control {
 	size_t ncmds;
 	void *ctx;
 	struct control_client clients[CONTROL_MAX_CLIENTS];
+	uint64_t tick; /* counts connects and requests: the clients' ages */
 };
 
 int control_error(struct json_object *reply, int err, const char *fmt, ...)
@@ -180,12 +188,18 @@ static int control_client_flush(struct control *c, struct control_client *cl)
 	return 0;
 }
 
-/* Answer every whole line in the input buffer. */
+static bool control_client_has_line(const struct control_client *cl)
+{
+	return memchr(cl->in, '\n', cl->in_len) != NULL;
+}
+
+/* Answer the whole lines in the input buffer, CONTROL_LINES_PER_TURN at most. */
 static int control_client_lines(struct control *c, struct control_client *cl)
 {
 	char *nl;
 
-	while ((nl = memchr(cl->in, '\n', cl->in_len))) {
+	for (int turn = 0; turn < CONTROL_LINES_PER_TURN && (nl = memchr(cl->in, '\n', cl->in_len));
+	     turn++) {
 		size_t used = (size_t)(nl - cl->in) + 1;
 		char *reply;
 		int err;
@@ -200,6 +214,7 @@ static int control_client_lines(struct control *c, struct control_client *cl)
 			return err;
 		memmove(cl->in, cl->in + used, cl->in_len - used);
 		cl->in_len -= used;
+		cl->active = ++c->tick;
 	}
 	if (cl->in_len == sizeof(cl->in)) {
 		cl->closing = true;
@@ -208,41 +223,65 @@ static int control_client_lines(struct control *c, struct control_client *cl)
 	return 0;
 }
 
+/* One recv(), unless whole lines still wait to be answered; EOF marks it closing. */
+static void control_client_read(struct control_client *cl)
+{
+	ssize_t n;
+
+	if (cl->closing || control_client_has_line(cl))
+		return;
+	do
+		n = recv(cl->fd, cl->in + cl->in_len, sizeof(cl->in) - cl->in_len, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		cl->in_len += (size_t)n;
+	else if (n == 0 || errno != EAGAIN)
+		cl->closing = true; /* EOF: answer what came, then close */
+}
+
+/*
+ * A turn of one client: what is queued out first, then one read and a
+ * bounded number of answers. Lines left over are taken at the next turn
+ * (control_process() says there are some).
+ */
 static void control_client_ready(struct control *c, struct control_client *cl, uint32_t events)
 {
-	int err = 0;
+	int err;
 
 	if (cl->out_len && control_client_flush(c, cl) == -EAGAIN)
 		return;
-	while (!cl->closing && !err) {
-		ssize_t n = recv(cl->fd, cl->in + cl->in_len, sizeof(cl->in) - cl->in_len,
-				 MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n <= 0) {
-			cl->closing = true; /* EOF: answer what came, then close */
-			err = control_client_lines(c, cl);
-			break;
-		}
-		cl->in_len += (size_t)n;
-		err = control_client_lines(c, cl);
-	}
+	control_client_read(cl);
+	err = control_client_lines(c, cl);
 	if (!err)
 		err = control_client_flush(c, cl);
 	if (err == -EAGAIN)
 		return;
-	if (err || cl->closing || (events & (EPOLLERR | EPOLLHUP)))
+	if (err || (events & (EPOLLERR | EPOLLHUP)) ||
+	    (cl->closing && !control_client_has_line(cl)))
 		control_client_close(c, cl);
+}
+
+/* A free slot, or the one of the client that was quiet longest (closed for the newcomer). */
+static struct control_client *control_client_slot(struct control *c)
+{
+	struct control_client *oldest = &c->clients[0];
+
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		if (c->clients[i].fd < 0)
+			return &c->clients[i];
+		if (c->clients[i].active < oldest->active)
+			oldest = &c->clients[i];
+	}
+	pr_debug("control socket: %d clients; closing the one quiet longest", CONTROL_MAX_CLIENTS);
+	control_client_close(c, oldest);
+	return oldest;
 }
 
 static void control_accept(struct control *c)
 {
 	for (;;) {
 		int fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct control_client *cl = NULL;
+		struct control_client *cl;
 		struct epoll_event ev = {.events = EPOLLIN};
 
 		if (fd < 0) {
@@ -250,18 +289,9 @@ static void control_accept(struct control *c)
 				pr_warn("control socket %s: accept: %s", c->path, strerror(errno));
 			return;
 		}
-		for (int i = 0; i < CONTROL_MAX_CLIENTS && !cl; i++)
-			if (c->clients[i].fd < 0)
-				cl = &c->clients[i];
-		if (!cl) {
-			static const char busy[] = "{\"error\":\"too many control clients\"}\n";
-
-			if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-				pr_debug("control socket: %s", strerror(errno));
-			close(fd);
-			continue;
-		}
+		cl = control_client_slot(c);
 		cl->fd = fd;
+		cl->active = ++c->tick;
 		ev.data.ptr = cl;
 		if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, fd, &ev)) {
 			close(fd);
@@ -270,20 +300,41 @@ static void control_accept(struct control *c)
 	}
 }
 
-void control_process(struct control *c)
+/* Clients with whole lines still to answer and nothing waiting to go out. */
+static bool control_client_waiting(const struct control_client *cl)
+{
+	return cl->fd >= 0 && !cl->out_len && control_client_has_line(cl);
+}
+
+bool control_process(struct control *c)
 {
 	struct epoll_event ev[CONTROL_MAX_CLIENTS + 1];
+	bool turn[CONTROL_MAX_CLIENTS] = {false}, accept = false, left = false;
 	int n;
 
 	if (!c)
-		return;
+		return false;
 	n = epoll_wait(c->epoll_fd, ev, CONTROL_MAX_CLIENTS + 1, 0);
 	for (int i = 0; i < n; i++) {
-		if (ev[i].data.ptr == c)
-			control_accept(c);
-		else
-			control_client_ready(c, ev[i].data.ptr, ev[i].events);
+		struct control_client *cl = ev[i].data.ptr;
+
+		if (ev[i].data.ptr == c) {
+			accept = true;
+			continue;
+		}
+		turn[cl - c->clients] = true;
+		control_client_ready(c, cl, ev[i].events);
 	}
+	/* Lines already in our buffer wake no epoll: their clients get a turn too. */
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		if (!turn[i] && control_client_waiting(&c->clients[i]))
+			control_client_ready(c, &c->clients[i], 0);
+	/* Last: a newcomer may take the slot of a client served above. */
+	if (accept)
+		control_accept(c);
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		left |= control_client_waiting(&c->clients[i]);
+	return left;
 }
 
 int control_fd(const struct control *c)

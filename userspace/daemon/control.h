@@ -13,6 +13,7 @@
 #ifndef XDPSERVE_CONTROL_H
 #define XDPSERVE_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,8 +73,12 @@ int control__create(const char *path, const struct control_cmd *cmds, size_t ncm
 void control__destroy(struct control *c);
 /* One fd for the main loop's poll() (POLLIN): -1 for NULL. */
 int control_fd(const struct control *c);
-/* Accept, read, answer whatever is ready; never blocks. */
-void control_process(struct control *c);
+/*
+ * Accept, read, answer what is ready, a few requests per client; never
+ * blocks. True when requests already read wait for the next call (poll
+ * without sleeping then); false for NULL.
+ */
+bool control_process(struct control *c);
 
 /*
  * What the daemon's commands (control_cmds.c) look at; daemon.c fills it
@@ -98,5 +103,9 @@ extern const size_t control_daemon_ncmds;
  * formats. 0 or -errno (with an "error" member).
  */
 int control_daemon_stats(struct control_daemon *d, struct json_object *reply);
+
+struct worker_counters;
+/* One queue's entry of the "stats" reply: {"queue":q,"tcp":{...},"http":{...},...}. */
+struct json_object *control_queue_json(uint32_t q, const struct worker_counters *c);
 
 #endif /* XDPSERVE_CONTROL_H */

@@ -80,6 +80,9 @@ static const struct control_field tcp_fields[] = {
 	F64(struct tcp_stats, tx_no_frame),
 	F64(struct tcp_stats, tx_reserve_held),
 	F64(struct tcp_stats, rto_fired),
+	F64(struct tcp_stats, pmtu_icmp_accepted),
+	F64(struct tcp_stats, pmtu_icmp_ignored),
+	F64(struct tcp_stats, pmtu_blackhole),
 	F32(struct tcp_stats, conns_active),
 	F32(struct tcp_stats, conns_time_wait),
 	{NULL, 0, false},
@@ -183,7 +186,7 @@ static struct json_object *control_fields_json(const struct control_field *f, co
 	return o;
 }
 
-static struct json_object *control_queue_json(uint32_t q, const struct worker_counters *c)
+struct json_object *control_queue_json(uint32_t q, const struct worker_counters *c)
 {
 	struct json_object *o = json_object_new_object();
 

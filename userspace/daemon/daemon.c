@@ -68,6 +68,7 @@ struct daemon {
 	struct privilege_user user;	     /* the workers read files as this user */
 	struct control_daemon ctl;	     /* what the control socket and /metrics look at */
 	struct control *control;
+	bool control_pending; /* requests read but not answered yet: poll without sleeping */
 	struct metrics_http *metrics;
 	int signal_fd;
 	uint64_t reloads, reloads_refused; /* for xdpservectl status */
@@ -268,10 +269,39 @@ static int daemon_open_root(const char *dir, int *fd)
 }
 
 /*
+ * Whether a and b opened the same directories: a root given as a symlink
+ * (`current -> release-2`) that now points elsewhere has the same text but
+ * is another tree, and the cache must drop what it has from the old one.
+ */
+static bool daemon_roots_same(const struct worker_conf *a, const struct worker_conf *b)
+{
+	struct stat sa, sb;
+
+	if (a->nroot_fds != b->nroot_fds)
+		return false;
+	for (uint32_t i = 0; i < a->nroot_fds; i++)
+		if (fstat(a->root_fds[i], &sa) || fstat(b->root_fds[i], &sb) ||
+		    sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino)
+			return false;
+	return true;
+}
+
+/* Roots of another text, or the same text leading to other directories. */
+static bool daemon_roots_changed(const struct worker_conf *old, const struct worker_conf *wc)
+{
+	const struct xdpserve_config *a = old->cfg, *b = wc->cfg;
+
+	return strcmp(a->root, b->root) || a->nroots != b->nroots ||
+	       memcmp(a->roots, b->roots, b->nroots * sizeof(b->roots[0])) ||
+	       !daemon_roots_same(old, wc);
+}
+
+/*
  * What the workers get for cfg: its roots opened (root 0 is the root of
  * every address, or, when there is none, the first per-address one, which
  * no connection then reaches through root 0). `old`: the running one, to
- * tell whether the roots changed. 0 or -errno (logged).
+ * tell whether the roots changed (in their text or the directories they
+ * lead to). 0 or -errno (logged).
  */
 static int daemon_conf_open(const struct xdpserve_config *cfg, const struct worker_conf *old,
 			    struct worker_conf **out)
@@ -290,9 +320,7 @@ static int daemon_conf_open(const struct xdpserve_config *cfg, const struct work
 		err = daemon_open_root(cfg->roots[i].dir, &wc->root_fds[1 + i]);
 	if (err)
 		goto out;
-	wc->roots_changed =
-		!old || strcmp(old->cfg->root, cfg->root) || old->cfg->nroots != cfg->nroots ||
-		memcmp(old->cfg->roots, cfg->roots, cfg->nroots * sizeof(cfg->roots[0]));
+	wc->roots_gen = old ? old->roots_gen + daemon_roots_changed(old, wc) : 0;
 	*out = wc;
 	return 0;
 out:
@@ -636,10 +664,9 @@ static int daemon_next_signal(struct daemon *d)
 	};
 	struct signalfd_siginfo si;
 
-	if (poll(pfd, 3, 250) < 0 && errno != EINTR)
+	if (poll(pfd, 3, d->control_pending ? 0 : 250) < 0 && errno != EINTR)
 		pr_warn("main loop: poll: %s", strerror(errno));
-	if (pfd[1].revents)
-		control_process(d->control);
+	d->control_pending = (pfd[1].revents || d->control_pending) && control_process(d->control);
 	metrics_http_process(d->metrics); /* also runs its timeouts */
 	if ((pfd[0].revents & POLLIN) && read(d->signal_fd, &si, sizeof(si)) == sizeof(si))
 		return (int)si.ssi_signo;

@@ -283,7 +283,7 @@ static void worker_take_conf(struct worker *w)
 
 	if (wc == w->conf)
 		return;
-	if (wc->roots_changed) {
+	if (wc->roots_gen != w->conf->roots_gen) {
 		err = cache_set_roots(w->cache, wc->root_fds, wc->nroot_fds);
 		if (err)
 			pr_warn("queue %u: reload: keeping the old document roots: %s", w->index,

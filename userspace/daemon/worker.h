@@ -35,7 +35,8 @@ struct worker_conf {
 	const struct xdpserve_config *cfg;
 	int root_fds[1 + CONFIG_MAX_ROOTS]; /* [0]: cfg->root; [1 + i]: cfg->roots[i] */
 	uint32_t nroot_fds;		    /* 1 + cfg->nroots */
-	bool roots_changed;		    /* since the one before: the cache drops its files */
+	uint64_t roots_gen; /* +1 each time the roots change: a worker that sees another
+			     * than its own (even after skipping one) takes the new roots */
 };
 
 enum worker_cmd {

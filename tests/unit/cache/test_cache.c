@@ -1173,3 +1173,36 @@ Test(cache, roots_are_part_of_the_key_and_new_roots_drop_old_files, .init = setu
 	cache__destroy(c);
 	cr_assert_eq(frame_pool_available(pool, FRAME_CLASS_CACHE), NFRAMES);
 }
+
+/*
+ * A reload while a miss is being opened: the open chain goes on under the
+ * roots it started with (their descriptors stay open until it ends), so
+ * the request waiting for it gets its file, not EBADF or a file of some
+ * other directory that took the descriptor's number.
+ */
+Test(cache, new_roots_do_not_close_the_root_of_an_open_under_way, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(16, 0);
+	struct waiter x = {0};
+	struct cache_obj *f;
+	char sub[300];
+	int sub_fd, other;
+
+	snprintf(sub, sizeof(sub), "%s/sub", root);
+	sub_fd = open(sub, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cr_assert_geq(sub_fd, 0);
+	cache_waiter_init(&x.w, on_done);
+	cr_assert_eq(cache_lookup(c, "small.txt", NOW, &x.w, &f), -EINPROGRESS);
+	cr_assert_eq(cache_set_roots(c, &sub_fd, 1), 0);
+	/* Whatever takes a freed number next must not become the chain's directory. */
+	other = open(sub, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	wait_for(c, &x);
+	cr_assert_eq(x.err, 0, "the open under the old root failed: %s", strerror(-x.err));
+	cr_assert_eq(cache_lookup(c, "inner.txt", NOW, NULL, &f), -EINPROGRESS,
+		     "the new root serves");
+	cr_assert_eq(io_reader_drain(io, 5000), 0);
+	cache_poll(c, NOW);
+	close(other);
+	close(sub_fd);
+	cache__destroy(c);
+}

@@ -2,6 +2,8 @@
 /* Unit tests for daemon/access_log.c: the ring, record filling, formats. */
 #include <criterion/criterion.h>
 
+#include <json-c/json.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +101,55 @@ Test(access_log, json_line_escapes)
 	cr_assert(strstr(line, "\"status\":200,\"bytes\":1234,\"duration_us\":5"), "%s", line);
 	cr_assert(strstr(line, "\"protocol\":\"HTTP/1.0\""), "%s", line);
 	cr_assert_eq(access_log_format_record(&rec, ACCESS_LOG_JSON, line, 40), -ENOSPC);
+}
+
+/* Text fields full of bytes that all need escaping still make a whole line in either format. */
+static void fill_worst(struct access_log_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->time_ns = UINT64_MAX / 2;
+	rec->bytes = UINT64_MAX;
+	rec->duration_ns = UINT64_MAX;
+	rec->status = 65535;
+	rec->port = 65535;
+	rec->family = 6;
+	memset(rec->addr, 0xfe, sizeof(rec->addr));
+	rec->version_minor = 255;
+	memset(rec->method, '"', sizeof(rec->method) - 1);
+	for (size_t i = 0; i + 1 < sizeof(rec->target); i++)
+		rec->target[i] = (char)(i % 3 == 0 ? 0x01 : i % 3 == 1 ? 0xc3 : '\\');
+	memset(rec->referer, 0x7f, sizeof(rec->referer) - 1);
+	memset(rec->user_agent, 0xff, sizeof(rec->user_agent) - 1);
+}
+
+Test(access_log, hostile_fields_never_lose_the_line)
+{
+	struct access_log_record rec;
+	char line[ACCESS_LOG_LINE_MAX];
+	struct json_object *o, *v;
+	int n, quotes = 0;
+
+	fill_worst(&rec);
+	n = access_log_format_record(&rec, ACCESS_LOG_COMBINED, line, sizeof(line));
+	cr_assert_gt(n, 0, "combined: %d", n);
+	cr_assert_eq(line[n - 1], '\n');
+	for (int i = 0; i < n - 1; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		cr_assert(c >= 0x20 && c < 0x7f, "raw byte 0x%02x at %d", c, i);
+		quotes += c == '"';
+	}
+	cr_assert_eq(quotes, 6, "only the format's own quotes: %s", line);
+
+	n = access_log_format_record(&rec, ACCESS_LOG_JSON, line, sizeof(line));
+	cr_assert_gt(n, 0, "json: %d", n);
+	cr_assert_eq(line[n - 1], '\n');
+	o = json_tokener_parse(line);
+	cr_assert_not_null(o, "not JSON: %s", line);
+	cr_assert(json_object_object_get_ex(o, "target", &v));
+	cr_assert_eq(json_object_get_string_len(v) > 0, true);
+	cr_assert(json_object_object_get_ex(o, "user_agent", &v));
+	cr_assert(json_object_object_get_ex(o, "status", &v));
+	cr_assert_eq(json_object_get_int(v), 65535);
+	json_object_put(o);
 }

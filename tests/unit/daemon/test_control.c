@@ -12,10 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "daemon/control.h"
 #include "daemon/metrics.h"
+#include "daemon/worker.h"
 
 struct fake_daemon {
 	int calls;
@@ -194,6 +198,39 @@ Test(metrics, type_lines_precede_their_samples_once)
 	free(text);
 }
 
+/* The path-MTU counters go from a worker's counters through "stats" into Prometheus. */
+Test(metrics, pmtu_counters_reach_stats_and_prometheus)
+{
+	struct worker_counters c;
+	struct json_object *q, *tcp, *v, *st = json_object_new_object(), *qs;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	memset(&c, 0, sizeof(c));
+	c.tcp.pmtu_icmp_accepted = 3;
+	c.tcp.pmtu_icmp_ignored = 5;
+	c.tcp.pmtu_blackhole = 7;
+	q = control_queue_json(1, &c);
+	cr_assert(json_object_object_get_ex(q, "tcp", &tcp));
+	cr_assert(json_object_object_get_ex(tcp, "pmtu_icmp_accepted", &v));
+	cr_assert_eq(json_object_get_int(v), 3);
+	cr_assert(json_object_object_get_ex(tcp, "pmtu_icmp_ignored", &v));
+	cr_assert(json_object_object_get_ex(tcp, "pmtu_blackhole", &v));
+	qs = json_object_new_array();
+	json_object_array_add(qs, q);
+	json_object_object_add(st, "queues", qs);
+	out = open_memstream(&buf, &len);
+	cr_assert_eq(metrics_format(st, out), 0);
+	fclose(out);
+	json_object_put(st);
+	cr_assert(strstr(buf, "xdpserve_tcp_pmtu_icmp_total{queue=\"1\",reason=\"accepted\"} 3\n"),
+		  "%s", buf);
+	cr_assert(strstr(buf, "xdpserve_tcp_pmtu_icmp_total{queue=\"1\",reason=\"ignored\"} 5\n"));
+	cr_assert(strstr(buf, "xdpserve_tcp_pmtu_blackholes_total{queue=\"1\"} 7\n"));
+	free(buf);
+}
+
 Test(metrics, pinned_map_view_is_down_with_steering_counters)
 {
 	char *text = format("{\"interface\":\"veth0\",\"source\":\"pinned-maps\","
@@ -222,4 +259,96 @@ Test(metrics, listen_addresses)
 					  "1.2.3.4:80x",     "[fd00::1:80"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_eq(metrics_parse_listen(bad[i], &ss, &len), -EINVAL, "%s", bad[i]);
+}
+
+/* --- the socket itself: clients that pipeline, clients that hold slots --- */
+
+static char sock_dir[64], sock_path[128];
+
+static struct control *ctl_open(struct fake_daemon *d)
+{
+	struct control *c = NULL;
+
+	snprintf(sock_dir, sizeof(sock_dir), "/tmp/xdpserve-ctl-XXXXXX");
+	cr_assert_not_null(mkdtemp(sock_dir));
+	snprintf(sock_path, sizeof(sock_path), "%s/t.sock", sock_dir);
+	cr_assert_eq(control__create(sock_path, fake_cmds, 2, d, &c), 0);
+	return c;
+}
+
+static void ctl_close(struct control *c)
+{
+	control__destroy(c);
+	rmdir(sock_dir);
+}
+
+/* A connected client; the control accepts it. */
+static int ctl_client(struct control *c)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock_path);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	control_process(c);
+	return fd;
+}
+
+/* Whatever the client has to read within 100 ms, NUL-terminated. */
+static size_t ctl_read(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got + 1 < len && poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1, 100) > 0 &&
+	       (n = recv(fd, buf + got, len - 1 - got, 0)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	return got;
+}
+
+Test(control_socket, pipelined_requests_are_answered_a_few_per_turn)
+{
+	static const char req[] = "{\"cmd\":\"status\"}\n";
+	struct fake_daemon d = {0};
+	struct control *c = ctl_open(&d);
+	int fd = ctl_client(c), turns = 1, lines = 0;
+	static char buf[64 * 1024];
+	char many[100 * (sizeof(req) - 1)];
+
+	for (int i = 0; i < 100; i++)
+		memcpy(many + i * (sizeof(req) - 1), req, sizeof(req) - 1);
+	cr_assert_eq(send(fd, many, sizeof(many), 0), (ssize_t)sizeof(many));
+	cr_assert(control_process(c), "requests are left for the next turn");
+	cr_assert(d.calls > 0 && d.calls <= 8, "one turn answered %d requests", d.calls);
+	while (control_process(c) && turns < 1000)
+		turns++;
+	cr_assert_eq(d.calls, 100);
+	ctl_read(fd, buf, sizeof(buf));
+	for (char *p = buf; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_assert_eq(lines, 100, "every request answered once, in %d turns", turns);
+	close(fd);
+	ctl_close(c);
+}
+
+Test(control_socket, a_newcomer_is_served_when_quiet_clients_hold_every_slot)
+{
+	struct fake_daemon d = {0};
+	struct control *c = ctl_open(&d);
+	int quiet[16], fd;
+	char buf[512];
+
+	for (int i = 0; i < 16; i++)
+		quiet[i] = ctl_client(c);
+	fd = ctl_client(c);
+	cr_assert_eq(send(fd, "{\"cmd\":\"status\"}\n", 17, 0), 17);
+	control_process(c);
+	ctl_read(fd, buf, sizeof(buf));
+	cr_assert(strstr(buf, "\"pid\":42"), "the newcomer got: %s", buf);
+	cr_assert_eq(ctl_read(quiet[0], buf, sizeof(buf)), 0, "the quietest was closed");
+	for (int i = 0; i < 16; i++)
+		close(quiet[i]);
+	close(fd);
+	ctl_close(c);
 }
