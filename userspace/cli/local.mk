@@ -7,3 +7,5 @@ xdpservectl_SOURCES = \
 	%reldir%/addr.c \
 	%reldir%/stats.c
 xdpservectl_LDADD = $(XDPSERVE_LIBS)
+xdpservectl_CPPFLAGS = $(XDPSERVE_CPPFLAGS)
+xdpservectl_CFLAGS = $(XDPSERVE_CFLAGS)

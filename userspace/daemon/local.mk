@@ -9,5 +9,7 @@ libxdpserve_a_SOURCES += \
 	%reldir%/worker.h
 xdpserved_SOURCES = %reldir%/main.c
 xdpserved_LDADD = $(XDPSERVE_LIBS)
+xdpserved_CPPFLAGS = $(XDPSERVE_CPPFLAGS)
+xdpserved_CFLAGS = $(XDPSERVE_CFLAGS)
 
 UNIT_TESTS += tests/unit/daemon/test_conf
