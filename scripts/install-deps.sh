@@ -6,7 +6,7 @@
 set -eu
 
 build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
-	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libcriterion-dev
+	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libinih-dev libcriterion-dev
 	linux-libc-dev"
 test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
 	python3 slowhttptest gzip diffutils fuse3 python3-fusepy libclang-rt-14-dev"

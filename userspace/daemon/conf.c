@@ -1,88 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * conf.c — command-line options of xdpserved. Called once by main()
- * before anything is set up; every error names the option and what to do.
+ * conf.c — build a configuration from the option table (conf_table.c):
+ * defaults, then the INI file of --config (libinih), then the flags, which
+ * win. Called by main() at start and by the daemon on SIGHUP with the same
+ * argv; every problem is reported as "FILE:LINE: what — what to do" or
+ * "--flag: what — what to do", all of them, not just the first.
  */
-#include "daemon/conf.h"
+#include "daemon/conf_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stddef.h>
+#include <ini.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_CACHE_BYTES (256ull << 20)
-#define DEFAULT_MAX_CONNS   4096
-#define DEFAULT_DRAIN_MS    5000
-/* Why these: docs/configuration.md, "Slow and idle clients". */
-#define DEFAULT_HEADER_TIMEOUT_S     20
-#define DEFAULT_KEEPALIVE_TIMEOUT_S  15
-#define DEFAULT_SEND_TIMEOUT_S	     20
-#define DEFAULT_MIN_SEND_RATE	     256
-#define DEFAULT_PERSIST_TIMEOUT_S    60
-#define DEFAULT_MAX_CONNS_PER_SOURCE 256
-#define DEFAULT_NEG_TTL_MS	     1000
-#define DEFAULT_CHUNK_BYTES	     (2u << 20)
-#define DEFAULT_MAX_LOADS	     64
-
-static void conf_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: xdpserved --iface IF --addr ADDR:PORT [--addr ...] --root DIR [options]\n"
-		"\n"
-		"Serve the files under DIR over HTTP/1.1 to the given addresses on IF,\n"
-		"with a user-space TCP/IP stack behind AF_XDP; all other traffic on IF\n"
-		"stays with the kernel.\n"
-		"\n"
-		"  -i, --iface IF          network interface to attach to\n"
-		"  -a, --addr ENDPOINT     served endpoint, repeatable: 198.18.0.1:80,\n"
-		"                          198.18.0.0/24:80, [fd00::1]:80, [fd00::/64]:8080\n"
-		"  -r, --root DIR          document root\n"
-		"  -q, --queues N          workers for RX queues 0..N-1 (default: every queue)\n"
-		"  -c, --cache-size SIZE   content cache, split over the workers (default 256M)\n"
-		"      --cache-chunk-size SIZE  files larger than this are cached and sent\n"
-		"                          in chunks of it (default 2M; at most 1/8 of a\n"
-		"                          worker's cache)\n"
-		"      --max-loads N       chunk loads under way per worker (default %u)\n"
-		"      --max-conns N       connections per worker (default %u)\n"
-		"      --max-conns-per-source N  connections per worker from one IPv4\n"
-		"                          address or IPv6 /64; 0: no cap (default %u)\n"
-		"      --drain-ms MS       on SIGTERM, time connections get to finish (default "
-		"%u)\n"
-		"      --header-timeout S  a request head must arrive within S seconds of its\n"
-		"                          first byte (default %u)\n"
-		"      --keepalive-timeout S  close a connection idle between requests (default\n"
-		"                          %u)\n"
-		"      --send-timeout S    while an answer is being sent, every S seconds ...\n"
-		"      --min-send-rate B   ... the client must take B bytes/s (defaults %u, %u)\n"
-		"      --persist-timeout S longest the client's window may stay shut (default %u)\n"
-		"      --negative-ttl-ms MS  how long a missing path is answered 404 without\n"
-		"                          looking at the disk again (default %u)\n"
-		"      --mode MODE         XDP attach mode: auto, native or skb (default auto)\n"
-		"      --bind-mode MODE    auto, copy or zerocopy AF_XDP binding (default auto)\n"
-		"      --tx-path PATH      cached payload in TX frames: sg (by reference,\n"
-		"                          multi-buffer), copy (copied once), or auto: by\n"
-		"                          reference with zero-copy, copied in copy mode\n"
-		"      --index NAMES       index file names for a directory, tried in order;\n"
-		"                          repeatable or comma-separated (default index.html)\n"
-		"      --serve-dotfiles    serve names starting with '.' (.git/, .env ...);\n"
-		"                          by default they are 404, except /.well-known/\n"
-		"      --precompressed CODINGS\n"
-		"                          serve FILE.br, FILE.zst or FILE.gz beside FILE to\n"
-		"                          clients that accept them: on (br,zst,gz), off, or\n"
-		"                          a comma-separated list of br, zst, gz (default on)\n"
-		"      --bpf-obj PATH      steering program object (default %s)\n"
-		"  -l, --log-level LEVEL   err, warn, info or debug (default info)\n"
-		"  -h, --help              this text\n"
-		"  -V, --version           the version\n"
-		"\n"
-		"SIGTERM/SIGINT drain and detach; SIGUSR1 logs every worker's counters.\n",
-		DEFAULT_MAX_LOADS, DEFAULT_MAX_CONNS, DEFAULT_MAX_CONNS_PER_SOURCE,
-		DEFAULT_DRAIN_MS, DEFAULT_HEADER_TIMEOUT_S, DEFAULT_KEEPALIVE_TIMEOUT_S,
-		DEFAULT_SEND_TIMEOUT_S, DEFAULT_MIN_SEND_RATE, DEFAULT_PERSIST_TIMEOUT_S,
-		DEFAULT_NEG_TTL_MS, XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
-}
+#define CONF_LINE_MAX 1024 /* longest file line (a path of about 1000 bytes) */
 
 int conf_parse_size(const char *text, uint64_t *out)
 {
@@ -121,311 +56,423 @@ int conf_parse_size(const char *text, uint64_t *out)
 	return 0;
 }
 
-static int parse_u32(const char *opt, const char *text, uint32_t min, uint32_t max, uint32_t *out)
+static void conf_vreport(struct conf_report *r, const char *fmt, va_list ap)
 {
-	char *end;
-	unsigned long v;
+	char text[1536];
 
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno || end == text || *end || v < min || v > max) {
-		fprintf(stderr, "xdpserved: %s wants a number from %u to %u, not \"%s\"\n", opt,
-			min, max, text);
-		return -EINVAL;
-	}
-	*out = (uint32_t)v;
-	return 0;
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (r && r->line)
+		r->line(r->arg, text);
+	else
+		fprintf(stderr, "%s\n", text);
+	if (r)
+		r->problems++;
 }
 
+static void conf_report(struct conf_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void conf_report(struct conf_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_vreport(r, fmt, ap);
+	va_end(ap);
+}
+
+static void conf_vproblem_at(struct conf_report *r, const struct xdpserve_config *cfg,
+			     int32_t origin, const char *flag, const char *fmt, va_list ap)
+{
+	char text[1280], where[PATH_MAX + 64];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (origin > 0)
+		snprintf(where, sizeof(where), "%s:%d", cfg->config_path, origin);
+	else
+		snprintf(where, sizeof(where), "--%s%s", flag, origin ? "" : " (default)");
+	conf_report(r, "%s: %s", where, text);
+}
+
+void conf_problem_at(struct conf_report *r, const struct xdpserve_config *cfg, int32_t origin,
+		     const char *flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_vproblem_at(r, cfg, origin, flag, fmt, ap);
+	va_end(ap);
+}
+
+void conf_problem(struct conf_report *r, const struct xdpserve_config *cfg, const char *name,
+		  const char *fmt, ...)
+{
+	const struct conf_option *o = conf_option_find(name);
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_vproblem_at(r, cfg, o ? cfg->origin[conf_option_index(o)] : CONF_FROM_FLAG, name, fmt,
+			 ap);
+	va_end(ap);
+}
+
+/* Every table default through its own parser: one text, one meaning. */
 static void conf_defaults(struct xdpserve_config *cfg)
 {
 	const char *obj = getenv("XDPSERVE_BPF_OBJ");
+	char why[256];
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->cache_bytes = DEFAULT_CACHE_BYTES;
-	cfg->cache_chunk_bytes = DEFAULT_CHUNK_BYTES;
-	cfg->max_loads = DEFAULT_MAX_LOADS;
-	cfg->max_conns = DEFAULT_MAX_CONNS;
-	cfg->max_conns_per_source = DEFAULT_MAX_CONNS_PER_SOURCE;
-	cfg->drain_ms = DEFAULT_DRAIN_MS;
-	cfg->header_timeout_s = DEFAULT_HEADER_TIMEOUT_S;
-	cfg->keepalive_timeout_s = DEFAULT_KEEPALIVE_TIMEOUT_S;
-	cfg->send_timeout_s = DEFAULT_SEND_TIMEOUT_S;
-	cfg->min_send_rate = DEFAULT_MIN_SEND_RATE;
-	cfg->persist_timeout_s = DEFAULT_PERSIST_TIMEOUT_S;
-	cfg->neg_ttl_ms = DEFAULT_NEG_TTL_MS;
-	cfg->xdp_mode = STEER_MODE_AUTO;
-	cfg->bind_mode = XSK_BIND_AUTO;
-	cfg->log_level = LOG_LEVEL_INFO;
 	http_resolve_config_default(&cfg->files);
-	snprintf(cfg->bpf_obj, sizeof(cfg->bpf_obj), "%s",
-		 obj && *obj ? obj : XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
+	for (unsigned int i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+
+		if (o->def && o->parse(o, cfg, o->def, NULL, true, why, sizeof(why)))
+			abort(); /* a table bug: test_conf catches it */
+	}
+	cfg->files.index_is_default = true;
+	if (obj && *obj && strlen(obj) < sizeof(cfg->bpf_obj))
+		strcpy(cfg->bpf_obj, obj);
 }
 
-enum {
-	OPT_MAX_CONNS = 256,
-	OPT_DRAIN_MS,
-	OPT_XDP_MODE,
-	OPT_BIND_MODE,
-	OPT_TX_PATH,
-	OPT_BPF_OBJ,
-	OPT_HEADER_TIMEOUT,
-	OPT_KEEPALIVE_TIMEOUT,
-	OPT_SEND_TIMEOUT,
-	OPT_MIN_SEND_RATE,
-	OPT_PERSIST_TIMEOUT,
-	OPT_MAX_CONNS_PER_SOURCE,
-	OPT_INDEX,
-	OPT_SERVE_DOTFILES,
-	OPT_PRECOMPRESSED,
-	OPT_NEG_TTL_MS,
-	OPT_CHUNK_SIZE,
-	OPT_MAX_LOADS,
+/* One source's values (the file, or the flags): what it has seen so far. */
+struct conf_source {
+	struct xdpserve_config *cfg;
+	struct conf_report *r;
+	int32_t line; /* the file line being read; CONF_FROM_FLAG for flags */
+	bool seen[CONF_OPTIONS_MAX];
+	bool failed;
 };
 
-/* Numeric options: the flag, its field, its range. */
-#define U32_OPTION(id, name, field, min, max)                                                      \
-	{                                                                                          \
-		id, name, offsetof(struct xdpserve_config, field), min, max                        \
-	}
-static const struct conf_u32_option {
-	int id;
-	const char *name;
-	size_t off;
-	uint32_t min, max;
-} conf_u32_options[] = {
-	U32_OPTION('q', "--queues", queues, 1, XDPSERVE_MAX_QUEUES),
-	U32_OPTION(OPT_MAX_CONNS, "--max-conns", max_conns, 1, 1u << 20),
-	U32_OPTION(OPT_MAX_CONNS_PER_SOURCE, "--max-conns-per-source", max_conns_per_source, 0,
-		   1u << 20),
-	U32_OPTION(OPT_DRAIN_MS, "--drain-ms", drain_ms, 0, 600000),
-	U32_OPTION(OPT_MAX_LOADS, "--max-loads", max_loads, 1, 65536),
-	U32_OPTION(OPT_NEG_TTL_MS, "--negative-ttl-ms", neg_ttl_ms, 1, 3600000),
-	U32_OPTION(OPT_HEADER_TIMEOUT, "--header-timeout", header_timeout_s, 1, 3600),
-	U32_OPTION(OPT_KEEPALIVE_TIMEOUT, "--keepalive-timeout", keepalive_timeout_s, 1, 3600),
-	U32_OPTION(OPT_SEND_TIMEOUT, "--send-timeout", send_timeout_s, 1, 3600),
-	U32_OPTION(OPT_MIN_SEND_RATE, "--min-send-rate", min_send_rate, 0, 1u << 30),
-	U32_OPTION(OPT_PERSIST_TIMEOUT, "--persist-timeout", persist_timeout_s, 1, 3600),
-};
-
-/* 1 if c is none of the table's options, else 0 or -EINVAL. */
-static int conf_parse_u32_option(struct xdpserve_config *cfg, int c, const char *text)
+static void conf_apply(struct conf_source *s, const struct conf_option *o, const char *section,
+		       const char *value)
 {
-	for (size_t i = 0; i < sizeof(conf_u32_options) / sizeof(conf_u32_options[0]); i++) {
-		const struct conf_u32_option *o = &conf_u32_options[i];
+	unsigned int i = conf_option_index(o);
+	char why[512];
 
-		if (o->id == c)
-			return parse_u32(o->name, text, o->min, o->max,
-					 (uint32_t *)((char *)cfg + o->off));
+	if (!value)
+		value = "yes"; /* a flag without a value */
+	if (s->line > 0 && s->seen[i] && !(o->flags & CONF_REPEAT)) {
+		conf_problem_at(s->r, s->cfg, s->line, o->name,
+				"%s is given twice (first at line %d) — keep one", o->name,
+				s->cfg->origin[i]);
+		s->failed = true;
+		return;
 	}
+	if (o->parse(o, s->cfg, value, section, !s->seen[i], why, sizeof(why))) {
+		conf_problem_at(s->r, s->cfg, s->line, o->name, "%s \"%s\" %s", o->name, value,
+				why);
+		s->failed = true;
+	}
+	if (!s->seen[i] || s->line > 0)
+		s->cfg->origin[i] = s->line;
+	s->seen[i] = true;
+}
+
+static int conf_ini_handler(void *arg, const char *section, const char *name, const char *value)
+{
+	struct conf_source *s = arg;
+	const struct conf_option *o = conf_option_find(name);
+
+	if (!o || (o->flags & CONF_FLAG_ONLY)) {
+		conf_problem_at(s->r, s->cfg, s->line, name,
+				"%s \"%s\" — see xdpserve.conf(5) for the keys",
+				o ? "flag only, not a key:" : "unknown key", name);
+		s->failed = true;
+		return 1;
+	}
+	if (*section && !(o->flags & CONF_SECTION)) {
+		conf_problem_at(s->r, s->cfg, s->line, name,
+				"%s cannot be set per address in [%s] — move it above the first "
+				"section",
+				name, section);
+		s->failed = true;
+		return 1;
+	}
+	conf_apply(s, o, section, value);
 	return 1;
 }
 
-static int copy_string(const char *opt, char *dst, size_t size, const char *src)
+/* The file, a line at a time, so that every handler call knows its line. */
+struct conf_reader {
+	FILE *f;
+	struct conf_source *s;
+};
+
+static char *conf_ini_read(char *str, int num, void *stream)
 {
-	if (strlen(src) >= size) {
-		fprintf(stderr, "xdpserved: %s value is too long\n", opt);
+	struct conf_reader *rd = stream;
+	char line[CONF_LINE_MAX + 2];
+	size_t n;
+
+	if (!fgets(line, sizeof(line), rd->f))
+		return NULL;
+	rd->s->line++;
+	n = strlen(line);
+	if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
+		int c;
+
+		while ((c = fgetc(rd->f)) != EOF && c != '\n')
+			;
+		conf_problem_at(rd->s->r, rd->s->cfg, rd->s->line, "config",
+				"line longer than %d bytes — shorten it", CONF_LINE_MAX);
+		rd->s->failed = true;
+		line[0] = '\0';
+	} else if (n && memchr(line, '\0', n - 1 + (line[n - 1] != '\n'))) {
+		line[0] = '\0';
+	}
+	if (line[0] && (int)strlen(line) >= num) {
+		conf_problem_at(rd->s->r, rd->s->cfg, rd->s->line, "config",
+				"line longer than %d bytes — shorten it", num - 2);
+		rd->s->failed = true;
+		line[0] = '\0';
+	}
+	snprintf(str, (size_t)num, "%s", line);
+	return str;
+}
+
+static int conf_read_file(struct xdpserve_config *cfg, struct conf_report *r)
+{
+	struct conf_source s = {.cfg = cfg, .r = r};
+	struct conf_reader rd = {.s = &s};
+	int bad;
+
+	rd.f = fopen(cfg->config_path, "re");
+	if (!rd.f) {
+		conf_problem_at(r, cfg, CONF_FROM_FLAG, "config",
+				"cannot read %s: %s — give an existing file", cfg->config_path,
+				strerror(errno));
 		return -EINVAL;
 	}
-	strcpy(dst, src);
-	return 0;
+	bad = ini_parse_stream(conf_ini_read, &rd, conf_ini_handler, &s);
+	fclose(rd.f);
+	if (bad > 0) {
+		conf_problem_at(r, cfg, bad, "config",
+				"not \"key = value\", a [section] or a comment — fix the line");
+		s.failed = true;
+	}
+	return s.failed ? -EINVAL : 0;
 }
 
-static int parse_bind_mode(const char *text, enum xsk_bind_mode *out)
+/* getopt_long's table and short options, from the option table. */
+static void conf_getopt_table(struct option *longs, char *shorts)
 {
-	if (!strcmp(text, "auto"))
-		*out = XSK_BIND_AUTO;
-	else if (!strcmp(text, "copy"))
-		*out = XSK_BIND_COPY;
-	else if (!strcmp(text, "zerocopy"))
-		*out = XSK_BIND_ZEROCOPY;
-	else
-		return -EINVAL;
-	return 0;
+	unsigned int n = 0;
+
+	*shorts++ = ':'; /* a missing value answers ':' */
+	for (unsigned int i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+
+		longs[i] = (struct option){
+			o->name, o->flags & CONF_NO_ARG ? optional_argument : required_argument,
+			NULL, (int)(256 + i)};
+		if (o->short_opt) {
+			shorts[n++] = o->short_opt;
+			if (!(o->flags & CONF_NO_ARG))
+				shorts[n++] = ':';
+		}
+	}
+	longs[conf_noptions] = (struct option){0};
+	shorts[n] = '\0';
 }
 
-static int parse_tx_path(const char *text, enum xsk_tx_path *out)
+static const struct conf_option *conf_option_of(int c)
 {
-	if (!strcmp(text, "auto"))
-		*out = XSK_TX_AUTO;
-	else if (!strcmp(text, "sg"))
-		*out = XSK_TX_SG;
-	else if (!strcmp(text, "copy"))
-		*out = XSK_TX_COPY;
-	else
-		return -EINVAL;
-	return 0;
+	if (c >= 256 && c < 256 + (int)conf_noptions)
+		return &conf_options[c - 256];
+	for (unsigned int i = 0; i < conf_noptions; i++)
+		if (conf_options[i].short_opt && conf_options[i].short_opt == c)
+			return &conf_options[i];
+	return NULL;
 }
 
-static int parse_index(const char *text, struct http_resolve_config *files)
+struct conf_flag {
+	const struct conf_option *o;
+	const char *value;
+};
+
+/* Read argv into flags[] (in order); 0, 1 for --help/--version, -EINVAL. */
+static int conf_scan_flags(int argc, char **argv, struct conf_flag *flags, int *nflags,
+			   struct conf_report *r)
 {
-	int err = http_resolve_config_add_index(files, text);
+	struct option longs[CONF_OPTIONS_MAX + 1];
+	char shorts[2 * CONF_OPTIONS_MAX + 2];
+	int c;
 
-	if (err == -E2BIG)
-		fprintf(stderr, "xdpserved: at most %d --index names\n", HTTP_INDEX_NAMES_MAX);
-	else if (err)
-		fprintf(stderr,
-			"xdpserved: --index \"%s\": each name must be a file name of 1 to %d "
-			"bytes, without '/', and not \".\" or \"..\"\n",
-			text, HTTP_INDEX_NAME_MAX);
-	return err;
-}
-
-int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"iface", required_argument, NULL, 'i'},
-		{"addr", required_argument, NULL, 'a'},
-		{"root", required_argument, NULL, 'r'},
-		{"queues", required_argument, NULL, 'q'},
-		{"cache-size", required_argument, NULL, 'c'},
-		{"cache-chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
-		{"max-loads", required_argument, NULL, OPT_MAX_LOADS},
-		{"max-conns", required_argument, NULL, OPT_MAX_CONNS},
-		{"drain-ms", required_argument, NULL, OPT_DRAIN_MS},
-		{"mode", required_argument, NULL, OPT_XDP_MODE},
-		{"bind-mode", required_argument, NULL, OPT_BIND_MODE},
-		{"tx-path", required_argument, NULL, OPT_TX_PATH},
-		{"bpf-obj", required_argument, NULL, OPT_BPF_OBJ},
-		{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
-		{"keepalive-timeout", required_argument, NULL, OPT_KEEPALIVE_TIMEOUT},
-		{"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
-		{"min-send-rate", required_argument, NULL, OPT_MIN_SEND_RATE},
-		{"persist-timeout", required_argument, NULL, OPT_PERSIST_TIMEOUT},
-		{"max-conns-per-source", required_argument, NULL, OPT_MAX_CONNS_PER_SOURCE},
-		{"index", required_argument, NULL, OPT_INDEX},
-		{"serve-dotfiles", no_argument, NULL, OPT_SERVE_DOTFILES},
-		{"precompressed", required_argument, NULL, OPT_PRECOMPRESSED},
-		{"negative-ttl-ms", required_argument, NULL, OPT_NEG_TTL_MS},
-		{"log-level", required_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
-	};
-	int c, err;
-
-	conf_defaults(cfg);
+	conf_getopt_table(longs, shorts);
+	*nflags = 0;
 	/*
 	 * 0, not 1: glibc then forgets where it was inside the previous argv
 	 * (a cluster like "-hV" left half read), which a second parse would
 	 * otherwise read after its owner freed it.
 	 */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "i:a:r:q:c:l:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (copy_string("--iface", cfg->ifname, sizeof(cfg->ifname), optarg))
-				return -EINVAL;
-			break;
-		case 'a':
-			if (cfg->nendpoints == CONFIG_MAX_ENDPOINTS) {
-				fprintf(stderr, "xdpserved: at most %d --addr\n",
-					CONFIG_MAX_ENDPOINTS);
-				return -EINVAL;
-			}
-			if (steer_endpoint_parse(optarg, &cfg->endpoints[cfg->nendpoints])) {
-				fprintf(stderr,
-					"xdpserved: --addr \"%s\" is not an endpoint; write "
-					"198.18.0.1:80, 198.18.0.0/24:80 or [fd00::1]:80\n",
-					optarg);
-				return -EINVAL;
-			}
-			cfg->nendpoints++;
-			break;
-		case 'r':
-			if (copy_string("--root", cfg->root, sizeof(cfg->root), optarg))
-				return -EINVAL;
-			break;
-		case 'c':
-			if (conf_parse_size(optarg, &cfg->cache_bytes) ||
-			    cfg->cache_bytes < (1u << 20)) {
-				fprintf(stderr,
-					"xdpserved: --cache-size wants a size of at least 1M "
-					"(e.g. 512M, 2G), not \"%s\"\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case OPT_CHUNK_SIZE:
-			if (conf_parse_size(optarg, &cfg->cache_chunk_bytes) ||
-			    cfg->cache_chunk_bytes < (64u << 10) ||
-			    cfg->cache_chunk_bytes > (256u << 20)) {
-				fprintf(stderr,
-					"xdpserved: --cache-chunk-size wants a size from "
-					"64K to 256M (e.g. 2M), not \"%s\"\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case OPT_XDP_MODE:
-			if (steer_mode_parse(optarg, &cfg->xdp_mode)) {
-				fprintf(stderr, "xdpserved: --mode is auto, native or skb\n");
-				return -EINVAL;
-			}
-			break;
-		case OPT_BIND_MODE:
-			if (parse_bind_mode(optarg, &cfg->bind_mode)) {
-				fprintf(stderr,
-					"xdpserved: --bind-mode is auto, copy or zerocopy\n");
-				return -EINVAL;
-			}
-			break;
-		case OPT_TX_PATH:
-			if (parse_tx_path(optarg, &cfg->tx_path)) {
-				fprintf(stderr, "xdpserved: --tx-path is auto, sg or copy\n");
-				return -EINVAL;
-			}
-			break;
-		case OPT_BPF_OBJ:
-			if (copy_string("--bpf-obj", cfg->bpf_obj, sizeof(cfg->bpf_obj), optarg))
-				return -EINVAL;
-			break;
-		case OPT_INDEX:
-			if (parse_index(optarg, &cfg->files))
-				return -EINVAL;
-			break;
-		case OPT_SERVE_DOTFILES:
-			cfg->files.serve_dotfiles = true;
-			break;
-		case OPT_PRECOMPRESSED:
-			if (http_codings_parse(optarg, &cfg->files.codings)) {
-				fprintf(stderr, "xdpserved: --precompressed is on, off, or a "
-						"comma-separated list of br, zst and gz\n");
-				return -EINVAL;
-			}
-			break;
-		case 'l':
-			if (log_level_parse(optarg, &cfg->log_level)) {
-				fprintf(stderr,
-					"xdpserved: --log-level is err, warn, info or debug\n");
-				return -EINVAL;
-			}
-			break;
-		case 'h':
-			conf_usage(stdout);
-			return 1;
-		case 'V':
-			printf("xdpserved %s\n", PACKAGE_VERSION);
-			return 1;
-		default:
-			err = conf_parse_u32_option(cfg, c, optarg);
-			if (err == 0)
-				break;
-			if (err < 0)
-				return err;
-			conf_usage(stderr);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct conf_option *o = conf_option_of(c);
+
+		if (c == '?' || c == ':' || !o) {
+			conf_report(r, "%s: %s — see --help",
+				    optind > 0 && optind <= argc ? argv[optind - 1] : "?",
+				    c == ':' ? "wants a value" : "unknown option");
 			return -EINVAL;
 		}
+		if (o->short_opt == 'h') {
+			conf_usage(stdout);
+			return 1;
+		}
+		if (o->short_opt == 'V') {
+			printf("xdpserved %s\n", PACKAGE_VERSION);
+			return 1;
+		}
+		flags[(*nflags)++] = (struct conf_flag){o, optarg};
 	}
 	if (optind < argc) {
-		fprintf(stderr, "xdpserved: unexpected argument \"%s\"; see --help\n",
-			argv[optind]);
-		return -EINVAL;
-	}
-	if (!cfg->ifname[0] || !cfg->root[0] || !cfg->nendpoints) {
-		fprintf(stderr, "xdpserved: --iface, --root and at least one --addr are needed; "
-				"see --help\n");
+		conf_report(r, "%s: unexpected argument — see --help", argv[optind]);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static void conf_required(struct xdpserve_config *cfg, struct conf_report *r)
+{
+	bool every_root = true;
+
+	if (!cfg->ifname[0])
+		conf_problem_at(r, cfg, CONF_FROM_FLAG, "iface",
+				"no interface — give --iface IF or iface = IF");
+	if (!cfg->nendpoints)
+		conf_problem_at(r, cfg, CONF_FROM_FLAG, "addr",
+				"nothing to serve — give --addr ADDR:PORT or addr = ADDR:PORT");
+	for (uint32_t i = 0; i < cfg->nendpoints && !cfg->root[0]; i++) {
+		const struct xdpserve_endpoint_key *e = &cfg->endpoints[i];
+		bool exact = e->prefixlen ==
+			     XDPSERVE_ENDPOINT_FIXED_BITS + (e->family == 4 ? 32u : 128u);
+
+		every_root &= exact && conf_root_for(cfg, e->family, e->addr, ntohs(e->port));
+	}
+	if (!cfg->root[0] && (!every_root || !cfg->nendpoints))
+		conf_problem_at(r, cfg, CONF_FROM_FLAG, "root",
+				"no document root for every served address — give --root DIR or "
+				"root = DIR");
+}
+
+int conf_load(struct xdpserve_config *cfg, int argc, char **argv, struct conf_report *r)
+{
+	struct conf_flag *flags = calloc((size_t)argc + 1, sizeof(*flags));
+	struct conf_source s = {.cfg = cfg, .r = r, .line = CONF_FROM_FLAG};
+	unsigned int before = r ? r->problems : 0;
+	int nflags, err;
+
+	if (!flags)
+		return -ENOMEM;
+	conf_defaults(cfg);
+	err = conf_scan_flags(argc, argv, flags, &nflags, r);
+	if (err)
+		goto out;
+	for (int i = 0; i < nflags; i++)
+		if (!strcmp(flags[i].o->name, "config"))
+			conf_apply(&s, flags[i].o, NULL, flags[i].value);
+	if (s.failed) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (cfg->config_path[0] && conf_read_file(cfg, r))
+		err = -EINVAL;
+	for (int i = 0; i < nflags; i++)
+		if (strcmp(flags[i].o->name, "config"))
+			conf_apply(&s, flags[i].o, NULL, flags[i].value);
+	if (s.failed)
+		err = -EINVAL;
+	if (!err)
+		conf_required(cfg, r);
+	if (r && r->problems != before)
+		err = -EINVAL;
+out:
+	free(flags);
+	return err;
+}
+
+int conf_parse_args(struct xdpserve_config *cfg, int argc, char **argv)
+{
+	struct conf_report r = {0};
+	int err = conf_load(cfg, argc, argv, &r);
+
+	return err < 0 ? -EINVAL : err;
+}
+
+const char *conf_root_for(const struct xdpserve_config *cfg, uint8_t family, const uint8_t *addr,
+			  uint16_t port)
+{
+	size_t n = family == 4 ? 4 : 16;
+
+	for (uint32_t i = 0; i < cfg->nroots; i++) {
+		const struct conf_root *r = &cfg->roots[i];
+
+		if (r->family == family && r->port == port && !memcmp(r->addr, addr, n))
+			return r->dir;
+	}
+	return cfg->root[0] ? cfg->root : NULL;
+}
+
+static bool conf_same(const struct conf_option *o, const struct xdpserve_config *a,
+		      const struct xdpserve_config *b)
+{
+	const char *pa = (const char *)a + o->off, *pb = (const char *)b + o->off;
+
+	if (!strcmp(o->type, "endpoint"))
+		return a->nendpoints == b->nendpoints &&
+		       !memcmp(a->endpoints, b->endpoints, a->nendpoints * sizeof(a->endpoints[0]));
+	if (!strcmp(o->type, "names")) {
+		if (a->files.nindex != b->files.nindex)
+			return false;
+		for (uint32_t i = 0; i < a->files.nindex; i++)
+			if (strcmp(a->files.index_names[i], b->files.index_names[i]))
+				return false;
+		return true;
+	}
+	if (!strcmp(o->type, "root")) {
+		if (strcmp(a->root, b->root) || a->nroots != b->nroots)
+			return false;
+		for (uint32_t i = 0; i < a->nroots; i++)
+			if (strcmp(a->roots[i].dir, b->roots[i].dir) ||
+			    !conf_root_for(b, a->roots[i].family, a->roots[i].addr,
+					   a->roots[i].port) ||
+			    strcmp(conf_root_for(b, a->roots[i].family, a->roots[i].addr,
+						 a->roots[i].port),
+				   a->roots[i].dir))
+				return false;
+		return true;
+	}
+	if (!strcmp(o->type, "string"))
+		return !strcmp(pa, pb);
+	return !memcmp(pa, pb, o->size);
+}
+
+unsigned int conf_diff(const struct xdpserve_config *old, const struct xdpserve_config *cfg,
+		       void (*fn)(void *arg, const char *name, bool reloadable), void *arg)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+
+		if (o->flags & CONF_FLAG_ONLY || conf_same(o, old, cfg))
+			continue;
+		n++;
+		if (fn)
+			fn(arg, o->name, o->flags & CONF_RELOAD);
+	}
+	return n;
+}
+
+void conf_keep_restart_only(struct xdpserve_config *cfg, const struct xdpserve_config *old)
+{
+	for (unsigned int i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+
+		if (o->flags & (CONF_FLAG_ONLY | CONF_RELOAD))
+			continue;
+		memcpy((char *)cfg + o->off, (const char *)old + o->off, o->size);
+		cfg->origin[i] = old->origin[i];
+	}
 }

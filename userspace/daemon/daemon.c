@@ -3,7 +3,7 @@
  * daemon.c — set-up and tear-down around the workers, and the main
  * thread's signal loop. Called by main() with the parsed configuration.
  *
- *	check root, interface, queues, MTU
+ *	conf_check (roots, interface, MTU, queues, memlock, BPF object)
  *	-> steer__attach (XDP program, served endpoints)
  *	-> umem__create (one partition per queue)
  *	-> worker__create per queue -> steer_xsk_set -> worker_start
@@ -16,14 +16,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -40,12 +37,10 @@
 #include "xsk/frame.h"
 #include "xsk/umem.h"
 
-/* Frames per partition for the fill ring and for TX headers (ring sizes). */
-#define DAEMON_FILL_FRAMES 4096
-#define DAEMON_TX_FRAMES   4096
-
 struct daemon {
-	const struct xdpserve_config *cfg;
+	const struct xdpserve_config *cfg; /* the one in force (malloc'd: ours) */
+	int argc;			   /* the command line, read again on SIGHUP */
+	char **argv;
 	int root_fd;
 	int lock_fd;
 	uint32_t nqueues;
@@ -56,80 +51,6 @@ struct daemon {
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
 };
-
-static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	if (ioctl(fd, req, ifr) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* RX queues of the interface: ethtool channels, else 1. */
-static uint32_t iface_rx_queues(const char *ifname)
-{
-	struct ethtool_channels ch = {.cmd = ETHTOOL_GCHANNELS};
-	struct ifreq ifr = {.ifr_data = (void *)&ch};
-	uint32_t n;
-
-	if (iface_ioctl(ifname, SIOCETHTOOL, &ifr))
-		return 1;
-	n = ch.combined_count + ch.rx_count;
-	return n ? n : 1;
-}
-
-static int daemon_check_iface(struct daemon *d)
-{
-	const struct xdpserve_config *cfg = d->cfg;
-	struct ifreq ifr = {0};
-	uint32_t have;
-	cpu_set_t allowed;
-	long cpus = sched_getaffinity(0, sizeof(allowed), &allowed) ? sysconf(_SC_NPROCESSORS_ONLN)
-								    : CPU_COUNT(&allowed);
-
-	if (!if_nametoindex(cfg->ifname)) {
-		pr_err("no such interface %s (see: ip link show)", cfg->ifname);
-		return -ENODEV;
-	}
-	if (iface_ioctl(cfg->ifname, SIOCGIFMTU, &ifr)) {
-		pr_err("cannot read the MTU of %s: %s", cfg->ifname, strerror(errno));
-		return -errno;
-	}
-	d->mtu = (uint32_t)ifr.ifr_mtu;
-	if (d->mtu + 18 > FRAME_SIZE - 256) {
-		pr_err("MTU %u of %s does not fit a %u-byte UMEM frame; set an MTU of at most %u "
-		       "(ip link set dev %s mtu %u)",
-		       d->mtu, cfg->ifname, FRAME_SIZE, FRAME_SIZE - 256 - 18, cfg->ifname,
-		       FRAME_SIZE - 256 - 18);
-		return -EINVAL;
-	}
-	have = iface_rx_queues(cfg->ifname);
-	d->nqueues = cfg->queues ? cfg->queues : have;
-	if (d->nqueues > XDPSERVE_MAX_QUEUES)
-		d->nqueues = XDPSERVE_MAX_QUEUES;
-	if (d->nqueues > have) {
-		pr_err("%s has %u RX queue%s but --queues asks for %u", cfg->ifname, have,
-		       have == 1 ? "" : "s", d->nqueues);
-		return -EINVAL;
-	}
-	if (d->nqueues < have)
-		pr_warn("%s has %u RX queues but only %u workers: served traffic arriving on "
-			"queues %u-%u goes to the kernel; run with --queues %u or reduce the "
-			"queues (ethtool -L %s combined %u)",
-			cfg->ifname, have, d->nqueues, d->nqueues, have - 1, have, cfg->ifname,
-			d->nqueues);
-	if (cpus > 0 && d->nqueues > (uint32_t)cpus)
-		pr_warn("%u workers but only %ld CPUs to run on: workers will share CPUs; "
-			"use --queues %ld",
-			d->nqueues, cpus, cpus);
-	return 0;
-}
 
 /*
  * One daemon per interface: a second one would take over the first one's
@@ -163,14 +84,24 @@ static int daemon_lock_iface(struct daemon *d)
 	return 0;
 }
 
+/* conf_check()'s problems, at start and on reload, go to the log. */
+static void daemon_report_line(void *arg, const char *text)
+{
+	pr_err("%s%s", (const char *)arg, text);
+}
+
 static int daemon_setup(struct daemon *d)
 {
 	const struct xdpserve_config *cfg = d->cfg;
+	struct conf_report report = {.line = daemon_report_line, .arg = ""};
 	struct umem_config ucfg = {0};
-	uint64_t mem_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t cache_frames;
+	struct conf_facts facts;
 	int err;
 
+	if (conf_check(cfg, &report, &facts))
+		return -EINVAL;
+	d->nqueues = facts.nqueues;
+	d->mtu = facts.mtu;
 	d->root_fd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (d->root_fd < 0) {
 		err = -errno;
@@ -178,20 +109,9 @@ static int daemon_setup(struct daemon *d)
 		       strerror(errno));
 		return err;
 	}
-	err = daemon_check_iface(d);
-	if (err)
-		return err;
 	err = daemon_lock_iface(d);
 	if (err)
 		return err;
-	/* The cache is pinned memory: refuse what the machine cannot hold before attaching. */
-	if (cfg->cache_bytes > mem_bytes / 2) {
-		pr_err("--cache-size %llu MiB is more than half of this machine's memory "
-		       "(%llu MiB), and the cache is pinned: give a smaller size",
-		       (unsigned long long)(cfg->cache_bytes >> 20),
-		       (unsigned long long)(mem_bytes >> 20));
-		return -EINVAL;
-	}
 
 	err = steer__attach(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer);
 	if (err == -EEXIST) {
@@ -204,12 +124,10 @@ static int daemon_setup(struct daemon *d)
 		return err;
 	pr_info("steering program on %s in %s mode", cfg->ifname, steer_mode_name(d->steer));
 
-	cache_frames = cfg->cache_bytes / d->nqueues / FRAME_SIZE;
 	ucfg.partitions = d->nqueues;
-	ucfg.fill_frames = DAEMON_FILL_FRAMES;
-	ucfg.tx_frames = DAEMON_TX_FRAMES;
-	ucfg.frames_per_partition =
-		(uint32_t)(DAEMON_FILL_FRAMES + DAEMON_TX_FRAMES + cache_frames);
+	ucfg.fill_frames = facts.fill_frames;
+	ucfg.tx_frames = facts.tx_frames;
+	ucfg.frames_per_partition = facts.frames_per_partition;
 	err = umem__create(&ucfg, &d->umem);
 	if (err)
 		return err;
@@ -398,9 +316,10 @@ static int daemon_worker_cpu(uint32_t i)
 	return -1;
 }
 
-int daemon_run(const struct xdpserve_config *cfg)
+int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 {
-	struct daemon d = {.cfg = cfg, .root_fd = -1, .lock_fd = -1};
+	struct daemon d = {
+		.cfg = cfg, .argc = argc, .argv = argv, .root_fd = -1, .lock_fd = -1};
 	struct daemon_watchdog wd;
 	int status = EXIT_SUCCESS;
 	sigset_t set;
@@ -436,5 +355,6 @@ int daemon_run(const struct xdpserve_config *cfg)
 out:
 	daemon_teardown(&d, &status);
 	pr_info("stopped");
+	free((void *)d.cfg);
 	return status;
 }

@@ -8,7 +8,11 @@
 
 struct xdpserve_config;
 
-/* Run the daemon with a parsed configuration. Returns the process exit status. */
-int daemon_run(const struct xdpserve_config *cfg);
+/*
+ * Run the daemon with a parsed configuration (malloc'd: the daemon owns it
+ * and frees it). argv is kept for SIGHUP, which reads the configuration
+ * again from it. Returns the process exit status.
+ */
+int daemon_run(struct xdpserve_config *cfg, int argc, char **argv);
 
 #endif /* XDPSERVE_DAEMON_H */

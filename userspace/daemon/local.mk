@@ -3,6 +3,9 @@ sbin_PROGRAMS += xdpserved
 libxdpserve_a_SOURCES += \
 	%reldir%/conf.c \
 	%reldir%/conf.h \
+	%reldir%/conf_check.c \
+	%reldir%/conf_int.h \
+	%reldir%/conf_table.c \
 	%reldir%/daemon.c \
 	%reldir%/daemon.h \
 	%reldir%/worker.c \

@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * conf_table.c — every option of xdpserved, once: its flag (= its config
+ * file key), type, default, help text, field of struct xdpserve_config, and
+ * whether a reload applies it. The flags (getopt_long), the file keys,
+ * --help, docs/configuration.md and xdpserve.conf(5) all come from here.
+ *
+ * Called by conf.c (parse), conf_check.c (where a value came from) and the
+ * reference writer (tools/conf-reference, the doc test).
+ */
+#include "daemon/conf_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIELD(f)      offsetof(struct xdpserve_config, f), sizeof(((struct xdpserve_config *)0)->f)
+#define FIELD_MEMBER(f) offsetof(struct xdpserve_config, f), 0
+
+static void *conf_field(const struct conf_option *o, struct xdpserve_config *cfg)
+{
+	return (char *)cfg + o->off;
+}
+
+static int conf_parse_u32(const struct conf_option *o, struct xdpserve_config *cfg,
+			  const char *text, const char *section, bool first, char *why, size_t len)
+{
+	char *end;
+	unsigned long v;
+
+	(void)section, (void)first;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (*text < '0' || *text > '9' || errno || *end || v < o->min || v > o->max) {
+		snprintf(why, len, "wants a whole number from %llu to %llu — give one in that range",
+			 (unsigned long long)o->min, (unsigned long long)o->max);
+		return -EINVAL;
+	}
+	*(uint32_t *)conf_field(o, cfg) = (uint32_t)v;
+	return 0;
+}
+
+static void conf_size_text(uint64_t v, char *buf, size_t len)
+{
+	if (v && !(v & ((1ull << 30) - 1)))
+		snprintf(buf, len, "%lluG", (unsigned long long)(v >> 30));
+	else if (v && !(v & ((1ull << 20) - 1)))
+		snprintf(buf, len, "%lluM", (unsigned long long)(v >> 20));
+	else if (v && !(v & ((1ull << 10) - 1)))
+		snprintf(buf, len, "%lluK", (unsigned long long)(v >> 10));
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static int conf_parse_size_opt(const struct conf_option *o, struct xdpserve_config *cfg,
+			       const char *text, const char *section, bool first, char *why,
+			       size_t len)
+{
+	char lo[24], hi[24];
+	uint64_t v;
+
+	(void)section, (void)first;
+	if (conf_parse_size(text, &v) || v < o->min || v > o->max) {
+		conf_size_text(o->min, lo, sizeof(lo));
+		conf_size_text(o->max, hi, sizeof(hi));
+		snprintf(why, len, "wants a size from %s to %s — write e.g. 512K, 64M or 2G", lo,
+			 hi);
+		return -EINVAL;
+	}
+	*(uint64_t *)conf_field(o, cfg) = v;
+	return 0;
+}
+
+static int conf_parse_bool(const struct conf_option *o, struct xdpserve_config *cfg,
+			   const char *text, const char *section, bool first, char *why, size_t len)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
+										      "off", "0"};
+	bool *field = conf_field(o, cfg);
+
+	(void)section, (void)first;
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcmp(text, yes[i])) {
+			*field = true;
+			return 0;
+		}
+		if (!strcmp(text, no[i])) {
+			*field = false;
+			return 0;
+		}
+	}
+	snprintf(why, len, "is yes or no — write one of those (or true/false, on/off, 1/0)");
+	return -EINVAL;
+}
+
+static int conf_parse_string(const struct conf_option *o, struct xdpserve_config *cfg,
+			     const char *text, const char *section, bool first, char *why,
+			     size_t len)
+{
+	(void)section, (void)first;
+	if (!*text || strlen(text) >= o->size) {
+		snprintf(why, len, "wants 1 to %zu bytes — give a shorter value", o->size - 1);
+		return -EINVAL;
+	}
+	strcpy(conf_field(o, cfg), text);
+	return 0;
+}
+
+static void conf_enum_names(const struct conf_enum_val *v, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (; v->name && at < len; v++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? ", " : "", v->name);
+}
+
+static int conf_parse_enum(const struct conf_option *o, struct xdpserve_config *cfg,
+			   const char *text, const char *section, bool first, char *why, size_t len)
+{
+	char names[96];
+
+	(void)section, (void)first;
+	for (const struct conf_enum_val *v = o->values; v->name; v++) {
+		if (!strcmp(v->name, text)) {
+			*(int *)conf_field(o, cfg) = v->value;
+			return 0;
+		}
+	}
+	conf_enum_names(o->values, names, sizeof(names));
+	snprintf(why, len, "is one of %s — write one of those", names);
+	return -EINVAL;
+}
+
+static int conf_parse_endpoint(const struct conf_option *o, struct xdpserve_config *cfg,
+			       const char *text, const char *section, bool first, char *why,
+			       size_t len)
+{
+	(void)o, (void)section;
+	if (first)
+		cfg->nendpoints = 0;
+	if (cfg->nendpoints == CONFIG_MAX_ENDPOINTS) {
+		snprintf(why, len, "more than %d endpoints — serve a prefix instead (198.18.0.0/24:80)",
+			 CONFIG_MAX_ENDPOINTS);
+		return -EINVAL;
+	}
+	if (steer_endpoint_parse(text, &cfg->endpoints[cfg->nendpoints])) {
+		snprintf(why, len,
+			 "is not an endpoint — write 198.18.0.1:80, 198.18.0.0/24:80, [fd00::1]:80 "
+			 "or [fd00::/64]:8080");
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < cfg->nendpoints; i++) {
+		if (!memcmp(&cfg->endpoints[i], &cfg->endpoints[cfg->nendpoints],
+			    sizeof(cfg->endpoints[i]))) {
+			snprintf(why, len, "is served twice — remove one of them");
+			return -EINVAL;
+		}
+	}
+	cfg->nendpoints++;
+	return 0;
+}
+
+/* "198.18.0.2:80", "198.18.0.2 80", "[fd00::2]:80" or "fd00::2 80": one address and port. */
+static int conf_parse_address(const char *text, struct conf_root *r)
+{
+	struct xdpserve_endpoint_key key;
+	char buf[INET6_ADDRSTRLEN + 16];
+	const char *sp = strchr(text, ' ');
+
+	if (sp) {
+		if (strlen(text) >= sizeof(buf) - 2)
+			return -EINVAL;
+		if (strchr(text, ':') && strchr(text, ':') < sp)
+			snprintf(buf, sizeof(buf), "[%.*s]:%s", (int)(sp - text), text, sp + 1);
+		else
+			snprintf(buf, sizeof(buf), "%.*s:%s", (int)(sp - text), text, sp + 1);
+		text = buf;
+	}
+	if (steer_endpoint_parse(text, &key))
+		return -EINVAL;
+	if (key.prefixlen != XDPSERVE_ENDPOINT_FIXED_BITS + (key.family == 4 ? 32u : 128u))
+		return -EINVAL; /* a prefix: roots are per address */
+	r->family = key.family;
+	memcpy(r->addr, key.addr, sizeof(r->addr));
+	r->port = ntohs(key.port);
+	return 0;
+}
+
+static bool conf_root_same_address(const struct conf_root *a, const struct conf_root *b)
+{
+	return a->family == b->family && a->port == b->port && !memcmp(a->addr, b->addr, 16);
+}
+
+static int conf_add_root(struct xdpserve_config *cfg, const struct conf_root *r, const char *dir,
+			 char *why, size_t len)
+{
+	struct conf_root *slot;
+
+	if (!*dir || strlen(dir) >= sizeof(slot->dir)) {
+		snprintf(why, len, "wants a directory of 1 to %d bytes — give a shorter path",
+			 PATH_MAX - 1);
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < cfg->nroots; i++) {
+		if (conf_root_same_address(&cfg->roots[i], r)) {
+			snprintf(why, len, "gives that address a second root — keep one");
+			return -EINVAL;
+		}
+	}
+	if (cfg->nroots == CONFIG_MAX_ROOTS) {
+		snprintf(why, len, "more than %d per-address roots — merge some trees",
+			 CONFIG_MAX_ROOTS);
+		return -EINVAL;
+	}
+	slot = &cfg->roots[cfg->nroots++];
+	*slot = *r;
+	strcpy(slot->dir, dir);
+	return 0;
+}
+
+/*
+ * root = DIR (every address), root = ADDR:PORT=DIR, or root = DIR inside
+ * a section [ADDR:PORT]. The first root of a source replaces all roots of
+ * the sources before it.
+ */
+static int conf_parse_root(const struct conf_option *o, struct xdpserve_config *cfg,
+			   const char *text, const char *section, bool first, char *why, size_t len)
+{
+	struct conf_root r = {0};
+	const char *eq = strchr(text, '=');
+	char addr[INET6_ADDRSTRLEN + 16];
+
+	(void)o;
+	if (first) {
+		cfg->root[0] = '\0';
+		cfg->nroots = 0;
+	}
+	if (section && *section) {
+		if (conf_parse_address(section, &r)) {
+			snprintf(why, len,
+				 "section [%s] is not one address and port — write "
+				 "[198.18.0.2:80] or [fd00::2 80]",
+				 section);
+			return -EINVAL;
+		}
+		return conf_add_root(cfg, &r, text, why, len);
+	}
+	if (eq && (size_t)(eq - text) < sizeof(addr)) {
+		snprintf(addr, sizeof(addr), "%.*s", (int)(eq - text), text);
+		if (!conf_parse_address(addr, &r))
+			return conf_add_root(cfg, &r, eq + 1, why, len);
+	}
+	if (cfg->root[0] && !first) {
+		snprintf(why, len, "a second root for every address — give one, or ADDR:PORT=DIR");
+		return -EINVAL;
+	}
+	if (!*text || strlen(text) >= sizeof(cfg->root)) {
+		snprintf(why, len, "wants a directory of 1 to %d bytes — give a shorter path",
+			 PATH_MAX - 1);
+		return -EINVAL;
+	}
+	strcpy(cfg->root, text);
+	return 0;
+}
+
+static int conf_parse_index(const struct conf_option *o, struct xdpserve_config *cfg,
+			    const char *text, const char *section, bool first, char *why,
+			    size_t len)
+{
+	int err;
+
+	(void)o, (void)section;
+	if (first)
+		cfg->files.index_is_default = true;
+	err = http_resolve_config_add_index(&cfg->files, text);
+	if (err == -E2BIG)
+		snprintf(why, len, "more than %d index names — keep the ones you use",
+			 HTTP_INDEX_NAMES_MAX);
+	else if (err)
+		snprintf(why, len,
+			 "each name must be a file name of 1 to %d bytes, without '/', and not "
+			 "\".\" or \"..\" — write e.g. index.html,index.htm",
+			 HTTP_INDEX_NAME_MAX);
+	return err ? -EINVAL : 0;
+}
+
+static int conf_parse_codings(const struct conf_option *o, struct xdpserve_config *cfg,
+			      const char *text, const char *section, bool first, char *why,
+			      size_t len)
+{
+	(void)o, (void)section, (void)first;
+	if (http_codings_parse(text, &cfg->files.codings)) {
+		snprintf(why, len, "is on, off, or a comma-separated list of br, zst and gz — "
+				   "write one of those");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct conf_enum_val conf_xdp_modes[] = {
+	{"auto", STEER_MODE_AUTO}, {"native", STEER_MODE_NATIVE}, {"skb", STEER_MODE_SKB}, {0}};
+static const struct conf_enum_val conf_bind_modes[] = {
+	{"auto", XSK_BIND_AUTO}, {"copy", XSK_BIND_COPY}, {"zerocopy", XSK_BIND_ZEROCOPY}, {0}};
+static const struct conf_enum_val conf_tx_paths[] = {
+	{"auto", XSK_TX_AUTO}, {"sg", XSK_TX_SG}, {"copy", XSK_TX_COPY}, {0}};
+static const struct conf_enum_val conf_log_levels[] = {{"err", LOG_LEVEL_ERR},
+						       {"warn", LOG_LEVEL_WARN},
+						       {"info", LOG_LEVEL_INFO},
+						       {"debug", LOG_LEVEL_DEBUG},
+						       {0}};
+
+_Static_assert(sizeof(enum steer_mode) == sizeof(int) && sizeof(enum xsk_bind_mode) == sizeof(int) &&
+		       sizeof(enum xsk_tx_path) == sizeof(int) &&
+		       sizeof(enum log_level) == sizeof(int),
+	       "enum options are stored as int");
+
+#define U32(f, lo, hi)	  .type = "u32", .parse = conf_parse_u32, FIELD(f), .min = (lo), .max = (hi)
+#define SIZE(f, lo, hi)	  .type = "size", .parse = conf_parse_size_opt, FIELD(f), .min = (lo), .max = (hi)
+#define ENUM(f, v)	  .type = "enum", .parse = conf_parse_enum, FIELD(f), .values = (v)
+#define STRING(f)	  .type = "string", .parse = conf_parse_string, FIELD(f)
+#define BOOL(f)		  .type = "bool", .parse = conf_parse_bool, FIELD(f)
+
+/* clang-format off */
+const struct conf_option conf_options[] = {
+	/* Where and what to serve. */
+	{.name = "config", .arg = "FILE", STRING(config_path), .flags = CONF_FLAG_ONLY,
+	 .help = "Read this configuration file first; flags given beside it win over its keys. "
+		 "A reload (SIGHUP) reads it again."},
+	{.name = "check", BOOL(check_only), .flags = CONF_FLAG_ONLY | CONF_NO_ARG,
+	 .help = "Check the configuration and the machine (roots, interface, MTU, queues, "
+		 "memlock, BPF object) without attaching anything; print \"configuration OK\" "
+		 "or one line per problem, and exit 0 or 1."},
+	{.name = "iface", .short_opt = 'i', .arg = "IF", STRING(ifname),
+	 .help = "Network interface to attach to. Required."},
+	{.name = "addr", .short_opt = 'a', .arg = "ENDPOINT", .type = "endpoint",
+	 .parse = conf_parse_endpoint, FIELD_MEMBER(endpoints),
+	 .flags = CONF_REPEAT | CONF_RELOAD,
+	 .help = "A served endpoint: an address or prefix and a port, IPv4 or IPv6 "
+		 "(198.18.0.1:80, 198.18.0.0/24:80, [fd00::1]:80, [fd00::/64]:8080). "
+		 "Repeatable; at least one is required. Traffic to anything else stays with "
+		 "the kernel."},
+	{.name = "root", .short_opt = 'r', .arg = "[ADDR:PORT=]DIR", .type = "root",
+	 .parse = conf_parse_root, FIELD_MEMBER(root),
+	 .flags = CONF_REPEAT | CONF_RELOAD | CONF_SECTION,
+	 .help = "Document root. DIR alone serves every address; ADDR:PORT=DIR (or root = DIR "
+		 "in a section [ADDR:PORT]) serves connections to that one local address and "
+		 "port from DIR. Repeatable for different addresses; a root for every address "
+		 "is required unless each served address has its own."},
+	{.name = "index", .arg = "NAMES", .type = "names", .def = "index.html",
+	 .parse = conf_parse_index, FIELD_MEMBER(files.index_names),
+	 .flags = CONF_REPEAT | CONF_RELOAD,
+	 .help = "Index file names for a directory, tried in order; repeatable or "
+		 "comma-separated."},
+	{.name = "serve-dotfiles", BOOL(files.serve_dotfiles), .def = "no",
+	 .flags = CONF_NO_ARG | CONF_RELOAD,
+	 .help = "Serve names starting with '.' (.git/, .env ...); otherwise they are 404, "
+		 "except /.well-known/."},
+	{.name = "precompressed", .arg = "CODINGS", .type = "codings", .def = "on",
+	 .parse = conf_parse_codings, FIELD(files.codings), .flags = CONF_RELOAD,
+	 .help = "Serve FILE.br, FILE.zst or FILE.gz beside FILE to clients that accept them: "
+		 "on (br,zst,gz), off, or a comma-separated list of br, zst, gz."},
+	/* Workers, memory, the data path. */
+	{.name = "queues", .short_opt = 'q', .arg = "N", U32(queues, 1, XDPSERVE_MAX_QUEUES),
+	 .help = "Workers for RX queues 0..N-1, one thread each. Default: every RX queue of "
+		 "the interface."},
+	{.name = "cache-size", .short_opt = 'c', .arg = "SIZE", .def = "256M",
+	 SIZE(cache_bytes, 1ull << 20, 1ull << 40),
+	 .help = "Content cache, pinned memory split evenly over the workers."},
+	{.name = "cache-chunk-size", .arg = "SIZE", .def = "2M",
+	 SIZE(cache_chunk_bytes, 64ull << 10, 256ull << 20),
+	 .help = "Files larger than this are cached and sent in chunks of it (at most 1/8 of a "
+		 "worker's cache)."},
+	{.name = "max-loads", .arg = "N", .def = "64", U32(max_loads, 1, 65536),
+	 .help = "Chunk loads from disk under way at once, per worker."},
+	{.name = "max-conns", .arg = "N", .def = "4096", U32(max_conns, 1, 1u << 20),
+	 .help = "Connections per worker."},
+	{.name = "max-conns-per-source", .arg = "N", .def = "256",
+	 U32(max_conns_per_source, 0, 1u << 20), .flags = CONF_RELOAD,
+	 .help = "Connections per worker from one IPv4 address or IPv6 /64; 0: no cap."},
+	{.name = "drain-ms", .arg = "MS", .def = "5000", U32(drain_ms, 0, 600000),
+	 .flags = CONF_RELOAD,
+	 .help = "On SIGTERM, how long established connections get to finish."},
+	{.name = "header-timeout", .arg = "S", .def = "20", U32(header_timeout_s, 1, 3600),
+	 .flags = CONF_RELOAD,
+	 .help = "A request head must arrive within S seconds of its first byte."},
+	{.name = "keepalive-timeout", .arg = "S", .def = "15", U32(keepalive_timeout_s, 1, 3600),
+	 .flags = CONF_RELOAD,
+	 .help = "Close a connection idle for S seconds between requests."},
+	{.name = "send-timeout", .arg = "S", .def = "20", U32(send_timeout_s, 1, 3600),
+	 .flags = CONF_RELOAD,
+	 .help = "While an answer is being sent, every S seconds the client must have taken "
+		 "min-send-rate bytes per second."},
+	{.name = "min-send-rate", .arg = "B", .def = "256", U32(min_send_rate, 0, 1u << 30),
+	 .flags = CONF_RELOAD,
+	 .help = "Bytes per second a client must acknowledge while an answer is sent."},
+	{.name = "persist-timeout", .arg = "S", .def = "60", U32(persist_timeout_s, 1, 3600),
+	 .flags = CONF_RELOAD,
+	 .help = "Longest time the client's receive window may stay shut."},
+	{.name = "negative-ttl-ms", .arg = "MS", .def = "1000", U32(neg_ttl_ms, 1, 3600000),
+	 .help = "How long a missing path is answered 404 without looking at the disk again."},
+	{.name = "mode", .arg = "MODE", .def = "auto", ENUM(xdp_mode, conf_xdp_modes),
+	 .help = "XDP attach mode: native (driver), skb (generic), or auto: native, falling "
+		 "back to skb."},
+	{.name = "bind-mode", .arg = "MODE", .def = "auto", ENUM(bind_mode, conf_bind_modes),
+	 .help = "AF_XDP binding: zerocopy, copy, or auto: zero-copy where the driver has it."},
+	{.name = "tx-path", .arg = "PATH", .def = "auto", ENUM(tx_path, conf_tx_paths),
+	 .help = "Cached payload in TX frames: sg (by reference, multi-buffer), copy (copied "
+		 "once), or auto: by reference with zero-copy, copied in copy mode."},
+	{.name = "bpf-obj", .arg = "PATH", .def = XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o",
+	 STRING(bpf_obj),
+	 .help = "The steering program's object file (the environment variable "
+		 "XDPSERVE_BPF_OBJ overrides the default)."},
+	{.name = "log-level", .short_opt = 'l', .arg = "LEVEL", .def = "info",
+	 ENUM(log_level, conf_log_levels), .flags = CONF_RELOAD,
+	 .help = "Messages to log: err, warn, info or debug."},
+	{.name = "help", .short_opt = 'h', .flags = CONF_FLAG_ONLY | CONF_NO_ARG,
+	 .help = "Print this text and exit."},
+	{.name = "version", .short_opt = 'V', .flags = CONF_FLAG_ONLY | CONF_NO_ARG,
+	 .help = "Print the version and exit."},
+};
+/* clang-format on */
+
+const unsigned int conf_noptions = sizeof(conf_options) / sizeof(conf_options[0]);
+_Static_assert(sizeof(conf_options) / sizeof(conf_options[0]) <= CONF_OPTIONS_MAX,
+	       "CONF_OPTIONS_MAX holds the table");
+
+const struct conf_option *conf_option_find(const char *name)
+{
+	for (unsigned int i = 0; i < conf_noptions; i++)
+		if (!strcmp(conf_options[i].name, name))
+			return &conf_options[i];
+	return NULL;
+}
+
+unsigned int conf_option_index(const struct conf_option *o)
+{
+	return (unsigned int)(o - conf_options);
+}
+
+/* Write `text` wrapped at `width`, every line after the first indented by `indent`. */
+static void conf_wrap(FILE *out, const char *text, int col, int indent, int width)
+{
+	while (*text) {
+		int word = (int)strcspn(text, " ");
+
+		if (col > indent && col + 1 + word > width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", word, text);
+		col += word;
+		text += word;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', out);
+}
+
+static const char *conf_reload_text(const struct conf_option *o)
+{
+	return (o->flags & CONF_RELOAD) ? "yes" : "no, needs a restart";
+}
+
+void conf_usage(FILE *out)
+{
+	fprintf(out, "Usage: xdpserved [--config FILE] --iface IF --addr ADDR:PORT [--addr ...] "
+		     "--root DIR [options]\n"
+		     "\n"
+		     "Serve the files under DIR over HTTP/1.1 to the given addresses on IF,\n"
+		     "with a user-space TCP/IP stack behind AF_XDP; all other traffic on IF\n"
+		     "stays with the kernel. Every option is also a key of the config file\n"
+		     "(the name without \"--\"); flags win. See xdpserve.conf(5).\n\n");
+	for (unsigned int i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+		char head[64], help[640];
+		int n;
+
+		if (o->short_opt)
+			n = snprintf(head, sizeof(head), "  -%c, --%s%s%s", o->short_opt, o->name,
+				     o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			n = snprintf(head, sizeof(head), "      --%s%s%s", o->name,
+				     o->arg ? " " : "", o->arg ? o->arg : "");
+		snprintf(help, sizeof(help), "%s%s%s%s", o->help, o->def ? " Default: " : "",
+			 o->def ? o->def : "", o->def ? "." : "");
+		fputs(head, out);
+		if (n >= 28) {
+			fprintf(out, "\n%*s", 28, "");
+			n = 28;
+		} else {
+			fprintf(out, "%*s", 28 - n, "");
+			n = 28;
+		}
+		conf_wrap(out, help, n, 28, 79);
+	}
+	fprintf(out, "\nSIGHUP reloads the configuration; SIGTERM/SIGINT drain and detach;\n"
+		     "SIGUSR1 logs every worker's counters.\n");
+}
+
+static void conf_write_md(FILE *out)
+{
+	for (unsigned int i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+
+		if (o->flags & CONF_FLAG_ONLY && strcmp(o->name, "config") && strcmp(o->name, "check"))
+			continue;
+		fprintf(out, "### `%s`\n\n", o->name);
+		if (o->flags & CONF_FLAG_ONLY)
+			fprintf(out, "Flag only: `--%s%s%s`.", o->name, o->arg ? " " : "",
+				o->arg ? o->arg : "");
+		else
+			fprintf(out, "Flag: `--%s%s%s`%s%c%s. Type: %s%s. Default: %s. Reload: %s.",
+				o->name, o->arg ? " " : "", o->arg ? o->arg : "",
+				o->short_opt ? " (`-" : "", o->short_opt ? o->short_opt : ')',
+				o->short_opt ? "`)" : "", o->type,
+				o->flags & CONF_REPEAT ? ", repeatable" : "",
+				o->def ? o->def : "none", conf_reload_text(o));
+		fprintf(out, "\n\n%s\n\n", o->help);
+	}
+}
+
+/* roff: a leading '.' or '\'' and every '\' and '-' escaped. */
+static void conf_roff(FILE *out, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '\\')
+			fputs("\\e", out);
+		else if (*p == '-')
+			fputs("\\-", out);
+		else if ((*p == '.' || *p == '\'') && p == text)
+			fprintf(out, "\\&%c", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
+static void conf_write_man(FILE *out)
+{
+	for (unsigned int i = 0; i < conf_noptions; i++) {
+		const struct conf_option *o = &conf_options[i];
+
+		if (o->flags & CONF_FLAG_ONLY)
+			continue;
+		fputs(".TP\n.B ", out);
+		conf_roff(out, o->name);
+		fprintf(out, "\n");
+		conf_roff(out, o->help);
+		fputs("\n.br\nFlag: \\fB\\-\\-", out);
+		conf_roff(out, o->name);
+		fputs("\\fR", out);
+		if (o->arg) {
+			fputs(" \\fI", out);
+			conf_roff(out, o->arg);
+			fputs("\\fR", out);
+		}
+		fputs(". Type: ", out);
+		conf_roff(out, o->type);
+		fputs(o->flags & CONF_REPEAT ? ", repeatable" : "", out);
+		fputs(". Default: ", out);
+		conf_roff(out, o->def ? o->def : "none");
+		fputs(". Reload: ", out);
+		conf_roff(out, conf_reload_text(o));
+		fputs(".\n", out);
+	}
+}
+
+int conf_write_reference(FILE *out, const char *format)
+{
+	if (!strcmp(format, "md"))
+		conf_write_md(out);
+	else if (!strcmp(format, "man"))
+		conf_write_man(out);
+	else
+		return -EINVAL;
+	return 0;
+}
