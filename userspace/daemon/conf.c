@@ -147,6 +147,7 @@ static void conf_apply(struct conf_source *s, const struct conf_option *o, const
 		       const char *value)
 {
 	unsigned int i = conf_option_index(o);
+	uint32_t nroots = s->cfg->nroots;
 	char why[512];
 
 	if (!value)
@@ -162,6 +163,8 @@ static void conf_apply(struct conf_source *s, const struct conf_option *o, const
 		conf_problem_at(s->r, s->cfg, s->line, o->name, "%s \"%s\" %s", o->name, value,
 				why);
 		s->failed = true;
+	} else if (s->cfg->nroots > nroots) {
+		s->cfg->roots[nroots].origin = s->line; /* where --check points at it */
 	}
 	if (!s->seen[i] || s->line > 0)
 		s->cfg->origin[i] = s->line;

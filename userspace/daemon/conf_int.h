@@ -41,7 +41,9 @@ struct conf_option {
 	const char *arg;  /* what the value is, for --help: "N", "SIZE", "DIR" ... */
 	const char *type; /* for the reference: "u32", "size", "enum" ... */
 	const char *def;  /* the default, as text the parser takes; NULL: none */
-	const char *help; /* one or more sentences */
+	const char *def_doc; /* the default as the docs say it, when not def */
+	const char *help; /* one or more sentences: --help, the docs, the man page */
+	const char *doc;  /* more for the docs and the man page only; NULL: none */
 	conf_parse_fn parse;
 	size_t off;			    /* field in struct xdpserve_config */
 	size_t size;			    /* its size: strings, and what conf_diff compares */

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FIELD(f)      offsetof(struct xdpserve_config, f), sizeof(((struct xdpserve_config *)0)->f)
+#define FIELD(f)	offsetof(struct xdpserve_config, f), sizeof(((struct xdpserve_config *)0)->f)
 #define FIELD_MEMBER(f) offsetof(struct xdpserve_config, f), 0
 
 static void *conf_field(const struct conf_option *o, struct xdpserve_config *cfg)
@@ -34,7 +34,8 @@ static int conf_parse_u32(const struct conf_option *o, struct xdpserve_config *c
 	errno = 0;
 	v = strtoul(text, &end, 10);
 	if (*text < '0' || *text > '9' || errno || *end || v < o->min || v > o->max) {
-		snprintf(why, len, "wants a whole number from %llu to %llu — give one in that range",
+		snprintf(why, len,
+			 "wants a whole number from %llu to %llu — give one in that range",
 			 (unsigned long long)o->min, (unsigned long long)o->max);
 		return -EINVAL;
 	}
@@ -77,7 +78,7 @@ static int conf_parse_bool(const struct conf_option *o, struct xdpserve_config *
 			   const char *text, const char *section, bool first, char *why, size_t len)
 {
 	static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
-										      "off", "0"};
+										    "off", "0"};
 	bool *field = conf_field(o, cfg);
 
 	(void)section, (void)first;
@@ -142,7 +143,8 @@ static int conf_parse_endpoint(const struct conf_option *o, struct xdpserve_conf
 	if (first)
 		cfg->nendpoints = 0;
 	if (cfg->nendpoints == CONFIG_MAX_ENDPOINTS) {
-		snprintf(why, len, "more than %d endpoints — serve a prefix instead (198.18.0.0/24:80)",
+		snprintf(why, len,
+			 "more than %d endpoints — serve a prefix instead (198.18.0.0/24:80)",
 			 CONFIG_MAX_ENDPOINTS);
 		return -EINVAL;
 	}
@@ -293,8 +295,9 @@ static int conf_parse_codings(const struct conf_option *o, struct xdpserve_confi
 {
 	(void)o, (void)section, (void)first;
 	if (http_codings_parse(text, &cfg->files.codings)) {
-		snprintf(why, len, "is on, off, or a comma-separated list of br, zst and gz — "
-				   "write one of those");
+		snprintf(why, len,
+			 "is on, off, or a comma-separated list of br, zst and gz — "
+			 "write one of those");
 		return -EINVAL;
 	}
 	return 0;
@@ -312,16 +315,18 @@ static const struct conf_enum_val conf_log_levels[] = {{"err", LOG_LEVEL_ERR},
 						       {"debug", LOG_LEVEL_DEBUG},
 						       {0}};
 
-_Static_assert(sizeof(enum steer_mode) == sizeof(int) && sizeof(enum xsk_bind_mode) == sizeof(int) &&
+_Static_assert(sizeof(enum steer_mode) == sizeof(int) &&
+		       sizeof(enum xsk_bind_mode) == sizeof(int) &&
 		       sizeof(enum xsk_tx_path) == sizeof(int) &&
 		       sizeof(enum log_level) == sizeof(int),
 	       "enum options are stored as int");
 
-#define U32(f, lo, hi)	  .type = "u32", .parse = conf_parse_u32, FIELD(f), .min = (lo), .max = (hi)
-#define SIZE(f, lo, hi)	  .type = "size", .parse = conf_parse_size_opt, FIELD(f), .min = (lo), .max = (hi)
-#define ENUM(f, v)	  .type = "enum", .parse = conf_parse_enum, FIELD(f), .values = (v)
-#define STRING(f)	  .type = "string", .parse = conf_parse_string, FIELD(f)
-#define BOOL(f)		  .type = "bool", .parse = conf_parse_bool, FIELD(f)
+#define U32(f, lo, hi) .type = "u32", .parse = conf_parse_u32, FIELD(f), .min = (lo), .max = (hi)
+#define SIZE(f, lo, hi)                                                                            \
+	.type = "size", .parse = conf_parse_size_opt, FIELD(f), .min = (lo), .max = (hi)
+#define ENUM(f, v) .type = "enum", .parse = conf_parse_enum, FIELD(f), .values = (v)
+#define STRING(f)  .type = "string", .parse = conf_parse_string, FIELD(f)
+#define BOOL(f)	   .type = "bool", .parse = conf_parse_bool, FIELD(f)
 
 /* clang-format off */
 const struct conf_option conf_options[] = {
@@ -341,66 +346,105 @@ const struct conf_option conf_options[] = {
 	 .help = "A served endpoint: an address or prefix and a port, IPv4 or IPv6 "
 		 "(198.18.0.1:80, 198.18.0.0/24:80, [fd00::1]:80, [fd00::/64]:8080). "
 		 "Repeatable; at least one is required. Traffic to anything else stays with "
-		 "the kernel."},
+		 "the kernel.",
+	 .doc = "Up to 64. `0.0.0.0/0:80` serves every IPv4 address. A reload adds and removes "
+		"endpoints in the steering map without touching established connections."},
 	{.name = "root", .short_opt = 'r', .arg = "[ADDR:PORT=]DIR", .type = "root",
 	 .parse = conf_parse_root, FIELD_MEMBER(root),
 	 .flags = CONF_REPEAT | CONF_RELOAD | CONF_SECTION,
 	 .help = "Document root. DIR alone serves every address; ADDR:PORT=DIR (or root = DIR "
 		 "in a section [ADDR:PORT]) serves connections to that one local address and "
 		 "port from DIR. Repeatable for different addresses; a root for every address "
-		 "is required unless each served address has its own."},
+		 "is required unless each served address has its own.",
+	 .doc = "Paths never resolve outside a root: `..` and encoded dots are refused by the "
+		"parser, and files are opened with `openat2(RESOLVE_BENEATH)`, so symlinks "
+		"cannot leave it either. Only regular files are opened for reading: a FIFO or "
+		"device node under the root is looked at through an `O_PATH` descriptor and "
+		"answered 403. In the file, a section `[198.18.0.2:80]` (IPv6: `[fd00::2 80]`, "
+		"address and port separated by a space) holds `root = DIR` for connections to "
+		"that address and port; it must be an address, not a prefix, and an `addr` must "
+		"cover it. The first `--root` flag replaces every root of the file. A reload "
+		"with a changed root drops the cached objects of the old one."},
 	{.name = "index", .arg = "NAMES", .type = "names", .def = "index.html",
 	 .parse = conf_parse_index, FIELD_MEMBER(files.index_names),
 	 .flags = CONF_REPEAT | CONF_RELOAD,
 	 .help = "Index file names for a directory, tried in order; repeatable or "
-		 "comma-separated."},
+		 "comma-separated.",
+	 .doc = "Up to 8 names of at most 255 bytes, no `/`. The first `index` of the file, and "
+		"then the first `--index` flag, replace what came before. A directory with none "
+		"of them is 404 (see [Files](#files))."},
 	{.name = "serve-dotfiles", BOOL(files.serve_dotfiles), .def = "no",
 	 .flags = CONF_NO_ARG | CONF_RELOAD,
 	 .help = "Serve names starting with '.' (.git/, .env ...); otherwise they are 404, "
-		 "except /.well-known/."},
+		 "except /.well-known/.",
+	 .doc = "Decided on the decoded, normalised path, so `/%2egit/config` is 404 too. In "
+		"the file: `serve-dotfiles = yes` (or no, true/false, on/off, 1/0)."},
 	{.name = "precompressed", .arg = "CODINGS", .type = "codings", .def = "on",
 	 .parse = conf_parse_codings, FIELD(files.codings), .flags = CONF_RELOAD,
 	 .help = "Serve FILE.br, FILE.zst or FILE.gz beside FILE to clients that accept them: "
-		 "on (br,zst,gz), off, or a comma-separated list of br, zst, gz."},
+		 "on (br,zst,gz), off, or a comma-separated list of br, zst, gz.",
+	 .doc = "See [Files](#files)."},
 	/* Workers, memory, the data path. */
 	{.name = "queues", .short_opt = 'q', .arg = "N", U32(queues, 1, XDPSERVE_MAX_QUEUES),
+	 .def_doc = "every RX queue",
 	 .help = "Workers for RX queues 0..N-1, one thread each. Default: every RX queue of "
-		 "the interface."},
+		 "the interface.",
+	 .doc = "Worker *i* is pinned to CPU *i* mod CPUs. Served traffic on queues without a "
+		"worker passes to the kernel (logged at start)."},
 	{.name = "cache-size", .short_opt = 'c', .arg = "SIZE", .def = "256M",
 	 SIZE(cache_bytes, 1ull << 20, 1ull << 40),
-	 .help = "Content cache, pinned memory split evenly over the workers."},
+	 .help = "Content cache, pinned memory split evenly over the workers.",
+	 .doc = "`K`, `M`, `G` suffixes. Files of any size are served: larger ones stream "
+		"through it in chunks. See [Memory](#memory)."},
 	{.name = "cache-chunk-size", .arg = "SIZE", .def = "2M",
 	 SIZE(cache_chunk_bytes, 64ull << 10, 256ull << 20),
 	 .help = "Files larger than this are cached and sent in chunks of it (at most 1/8 of a "
-		 "worker's cache)."},
+		 "worker's cache).",
+	 .doc = "See docs/architecture.md for why 2 MiB."},
 	{.name = "max-loads", .arg = "N", .def = "64", U32(max_loads, 1, 65536),
-	 .help = "Chunk loads from disk under way at once, per worker."},
+	 .help = "Chunk loads from disk under way at once, per worker.",
+	 .doc = "A miss beyond it waits for a slot (a request waits at most 5 s for a slot or "
+		"for room, then gets 503 with `Retry-After`)."},
 	{.name = "max-conns", .arg = "N", .def = "4096", U32(max_conns, 1, 1u << 20),
-	 .help = "Connections per worker."},
+	 .help = "Connections per worker.",
+	 .doc = "The TCP table and HTTP state, preallocated."},
 	{.name = "max-conns-per-source", .arg = "N", .def = "256",
 	 U32(max_conns_per_source, 0, 1u << 20), .flags = CONF_RELOAD,
-	 .help = "Connections per worker from one IPv4 address or IPv6 /64; 0: no cap."},
+	 .help = "Connections per worker from one IPv4 address or IPv6 /64; 0: no cap.",
+	 .doc = "One host can hold a whole IPv6 /64. Past the cap a SYN is answered with RST "
+		"(the client sees \"connection refused\" at once). See [Slow and idle "
+		"clients](#slow-and-idle-clients)."},
 	{.name = "drain-ms", .arg = "MS", .def = "5000", U32(drain_ms, 0, 600000),
 	 .flags = CONF_RELOAD,
-	 .help = "On SIGTERM, how long established connections get to finish."},
+	 .help = "On SIGTERM, how long established connections get to finish.",
+	 .doc = "After it the steering program is detached and the remaining connections "
+		"closed."},
 	{.name = "header-timeout", .arg = "S", .def = "20", U32(header_timeout_s, 1, 3600),
 	 .flags = CONF_RELOAD,
-	 .help = "A request head must arrive within S seconds of its first byte."},
+	 .help = "A request head must arrive within S seconds of its first byte.",
+	 .doc = "Counted from the head's first byte (from the handshake for a connection's "
+		"first request) and not restarted by later bytes; then RST."},
 	{.name = "keepalive-timeout", .arg = "S", .def = "15", U32(keepalive_timeout_s, 1, 3600),
 	 .flags = CONF_RELOAD,
-	 .help = "Close a connection idle for S seconds between requests."},
+	 .help = "Close a connection idle for S seconds between requests.",
+	 .doc = "Idle means the last answer is all acknowledged; then FIN."},
 	{.name = "send-timeout", .arg = "S", .def = "20", U32(send_timeout_s, 1, 3600),
 	 .flags = CONF_RELOAD,
 	 .help = "While an answer is being sent, every S seconds the client must have taken "
-		 "min-send-rate bytes per second."},
+		 "min-send-rate bytes per second.",
+	 .doc = "Every S seconds the client must have acknowledged at least min-send-rate × S "
+		"bytes (0: at least one byte), else RST."},
 	{.name = "min-send-rate", .arg = "B", .def = "256", U32(min_send_rate, 0, 1u << 30),
 	 .flags = CONF_RELOAD,
 	 .help = "Bytes per second a client must acknowledge while an answer is sent."},
 	{.name = "persist-timeout", .arg = "S", .def = "60", U32(persist_timeout_s, 1, 3600),
 	 .flags = CONF_RELOAD,
-	 .help = "Longest time the client's receive window may stay shut."},
+	 .help = "Longest time the client's receive window may stay shut.",
+	 .doc = "Zero-window probes are answered, nothing is taken; then RST."},
 	{.name = "negative-ttl-ms", .arg = "MS", .def = "1000", U32(neg_ttl_ms, 1, 3600000),
-	 .help = "How long a missing path is answered 404 without looking at the disk again."},
+	 .help = "How long a missing path is answered 404 without looking at the disk again.",
+	 .doc = "A file that appears is served at most this late; each worker remembers up to "
+		"16384 such paths (256 KiB)."},
 	{.name = "mode", .arg = "MODE", .def = "auto", ENUM(xdp_mode, conf_xdp_modes),
 	 .help = "XDP attach mode: native (driver), skb (generic), or auto: native, falling "
 		 "back to skb."},
@@ -408,14 +452,18 @@ const struct conf_option conf_options[] = {
 	 .help = "AF_XDP binding: zerocopy, copy, or auto: zero-copy where the driver has it."},
 	{.name = "tx-path", .arg = "PATH", .def = "auto", ENUM(tx_path, conf_tx_paths),
 	 .help = "Cached payload in TX frames: sg (by reference, multi-buffer), copy (copied "
-		 "once), or auto: by reference with zero-copy, copied in copy mode."},
+		 "once), or auto: by reference with zero-copy, copied in copy mode.",
+	 .doc = "In copy mode the kernel copies every extra descriptor into a newly allocated "
+		"page, which measured about 25% slower than one copy (see docs/performance.md)."},
 	{.name = "bpf-obj", .arg = "PATH", .def = XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o",
+	 .def_doc = "$(libdir)/bpf/xdpserve.bpf.o",
 	 STRING(bpf_obj),
 	 .help = "The steering program's object file (the environment variable "
 		 "XDPSERVE_BPF_OBJ overrides the default)."},
 	{.name = "log-level", .short_opt = 'l', .arg = "LEVEL", .def = "info",
 	 ENUM(log_level, conf_log_levels), .flags = CONF_RELOAD,
-	 .help = "Messages to log: err, warn, info or debug."},
+	 .help = "Messages to log: err, warn, info or debug.",
+	 .doc = "A reload applies a new level at once."},
 	{.name = "help", .short_opt = 'h', .flags = CONF_FLAG_ONLY | CONF_NO_ARG,
 	 .help = "Print this text and exit."},
 	{.name = "version", .short_opt = 'V', .flags = CONF_FLAG_ONLY | CONF_NO_ARG,
@@ -503,40 +551,72 @@ void conf_usage(FILE *out)
 		     "SIGUSR1 logs every worker's counters.\n");
 }
 
+static const char *conf_default_text(const struct conf_option *o)
+{
+	return o->def_doc ? o->def_doc : o->def ? o->def : "none";
+}
+
+/* A key the reference lists: every file key, and the flags about the file. */
+static bool conf_in_reference(const struct conf_option *o)
+{
+	return !(o->flags & CONF_FLAG_ONLY) || !strcmp(o->name, "config") ||
+	       !strcmp(o->name, "check");
+}
+
 static void conf_write_md(FILE *out)
 {
 	for (unsigned int i = 0; i < conf_noptions; i++) {
 		const struct conf_option *o = &conf_options[i];
 
-		if (o->flags & CONF_FLAG_ONLY && strcmp(o->name, "config") && strcmp(o->name, "check"))
+		if (!conf_in_reference(o))
 			continue;
 		fprintf(out, "### `%s`\n\n", o->name);
 		if (o->flags & CONF_FLAG_ONLY)
 			fprintf(out, "Flag only: `--%s%s%s`.", o->name, o->arg ? " " : "",
 				o->arg ? o->arg : "");
+		else if (o->short_opt)
+			fprintf(out, "Flag: `--%s%s%s` (`-%c`).", o->name, o->arg ? " " : "",
+				o->arg ? o->arg : "", o->short_opt);
 		else
-			fprintf(out, "Flag: `--%s%s%s`%s%c%s. Type: %s%s. Default: %s. Reload: %s.",
-				o->name, o->arg ? " " : "", o->arg ? o->arg : "",
-				o->short_opt ? " (`-" : "", o->short_opt ? o->short_opt : ')',
-				o->short_opt ? "`)" : "", o->type,
-				o->flags & CONF_REPEAT ? ", repeatable" : "",
-				o->def ? o->def : "none", conf_reload_text(o));
-		fprintf(out, "\n\n%s\n\n", o->help);
+			fprintf(out, "Flag: `--%s%s%s`.", o->name, o->arg ? " " : "",
+				o->arg ? o->arg : "");
+		if (!(o->flags & CONF_FLAG_ONLY))
+			fprintf(out, " Type: %s%s. Default: %s. Reload: %s.", o->type,
+				o->flags & CONF_REPEAT ? ", repeatable" : "", conf_default_text(o),
+				conf_reload_text(o));
+		fprintf(out, "\n\n%s%s%s\n\n", o->help, o->doc ? " " : "", o->doc ? o->doc : "");
 	}
 }
 
-/* roff: a leading '.' or '\'' and every '\' and '-' escaped. */
+/*
+ * Markdown-ish text to roff: `code` in bold, [text](#anchor) as text,
+ * *word* as is; '\' and '-' escaped, a leading '.' or '\'' protected.
+ */
 static void conf_roff(FILE *out, const char *text)
 {
+	bool bold = false;
+
 	for (const char *p = text; *p; p++) {
-		if (*p == '\\')
+		if (*p == '`') {
+			fputs(bold ? "\\fR" : "\\fB", out);
+			bold = !bold;
+		} else if (*p == '[' && strstr(p, "](#")) {
+			continue;
+		} else if (*p == ']' && !strncmp(p, "](#", 3)) {
+			p = strchr(p, ')');
+			if (!p)
+				return;
+		} else if (*p == '*') {
+			continue;
+		} else if (*p == '\\') {
 			fputs("\\e", out);
-		else if (*p == '-')
+		} else if (*p == '-') {
 			fputs("\\-", out);
-		else if ((*p == '.' || *p == '\'') && p == text)
+		} else if ((*p == '.' || *p == '\'') && p == text) {
 			fprintf(out, "\\&%c", *p);
-		else
+		} else {
 			fputc(*p, out);
+		}
 	}
 }
 
@@ -549,8 +629,12 @@ static void conf_write_man(FILE *out)
 			continue;
 		fputs(".TP\n.B ", out);
 		conf_roff(out, o->name);
-		fprintf(out, "\n");
+		fputs("\n", out);
 		conf_roff(out, o->help);
+		if (o->doc) {
+			fputs(" ", out);
+			conf_roff(out, o->doc);
+		}
 		fputs("\n.br\nFlag: \\fB\\-\\-", out);
 		conf_roff(out, o->name);
 		fputs("\\fR", out);
@@ -563,7 +647,7 @@ static void conf_write_man(FILE *out)
 		conf_roff(out, o->type);
 		fputs(o->flags & CONF_REPEAT ? ", repeatable" : "", out);
 		fputs(". Default: ", out);
-		conf_roff(out, o->def ? o->def : "none");
+		conf_roff(out, conf_default_text(o));
 		fputs(". Reload: ", out);
 		conf_roff(out, conf_reload_text(o));
 		fputs(".\n", out);
