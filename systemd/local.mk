@@ -16,3 +16,6 @@ systemd/xdpserve@.service: $(srcdir)/systemd/xdpserve@.service.in Makefile
 	@$(MKDIR_P) systemd
 	$(AM_V_GEN)$(SED) -e 's|[@]sbindir[@]|$(sbindir)|g' -e 's|[@]sysconfdir[@]|$(sysconfdir)|g' \
 		$(srcdir)/systemd/xdpserve@.service.in >$@.tmp && mv $@.tmp $@
+
+# The Debian packaging travels in the tarball (dpkg-buildpackage -us -uc -b).
+EXTRA_DIST += debian

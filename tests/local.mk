@@ -59,3 +59,8 @@ dist_check_SCRIPTS += tests/e2e/flood.sh
 if E2E_TESTS
 TESTS += tests/e2e/flood.sh
 endif
+
+# The package and its unit under a real systemd in a container: run once by
+# scripts/test.sh (its own stage, not in each build pass), or by hand.
+dist_check_SCRIPTS += tests/e2e/systemd.sh
+EXTRA_DIST += tests/helpers/nspawn.sh
