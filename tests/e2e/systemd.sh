@@ -162,13 +162,15 @@ restarted() {
 
 # SIGKILL the daemon: the unit fails and Restart=on-failure starts it again.
 kill_restart() {
-	local old n0 n1
+	local old n0 n1 t0
 	old=$(main_pid)
 	n0=$(ns_run systemctl show -p NRestarts --value "$UNIT")
+	t0=$(date +%s%N)
 	ns_run systemctl kill -s KILL "$UNIT" || return 1
 	tb_wait 30 restarted "$old" || { unit_status; return 1; }
 	n1=$(ns_run systemctl show -p NRestarts --value "$UNIT")
-	echo "MainPID $old -> $(main_pid), NRestarts $n0 -> $n1"
+	echo "MainPID $old -> $(main_pid), NRestarts $n0 -> $n1," \
+		"active again after $((($(date +%s%N) - t0) / 1000000)) ms" | tee "$TB_DIR/restart.txt"
 	[ "$n1" -gt "$n0" ] && wait_serving
 }
 
@@ -222,6 +224,7 @@ tap_check "systemctl stop detaches: no XDP program left on $TB_SRV_IF" stop_unit
 tap_check "started again, it serves" start_unit
 tap_check "... and serves again" wait_serving
 tap_check "systemctl kill -s KILL: Restart=on-failure brings it back" kill_restart
+[ -f "$TB_DIR/restart.txt" ] && tap_diag "$(cat "$TB_DIR/restart.txt")"
 tap_check "systemctl stop after the restart detaches" stop_unit
 tap_diag "systemd-analyze security: $(security_score)"
 tap_diag "total: $((SECONDS - t0)) s"
