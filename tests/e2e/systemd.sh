@@ -17,9 +17,11 @@ set -u
 
 tb_init
 tb_require_root
-tb_require_cmd systemd-nspawn debootstrap nsenter dpkg-buildpackage curl wrk pgrep
+tb_require_cmd systemd-nspawn systemd-escape debootstrap nsenter dpkg-buildpackage curl wrk pgrep
 
-UNIT=xdpserve@$TB_SRV_IF
+# The instance is the escaped interface name (a "-" is "\x2d"), as the
+# device unit it binds to has it.
+UNIT=xdpserve@$(systemd-escape "$TB_SRV_IF")
 WWW=/srv/www
 
 # The package, from a copy of the tree (dpkg-buildpackage writes next to it).
