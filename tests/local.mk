@@ -22,10 +22,10 @@ tests_helpers_flood_SOURCES = tests/helpers/flood.c
 tests_helpers_flood_LDADD =
 EXTRA_DIST += tests/helpers/http_many.py
 
-dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh
+dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh tests/e2e/config_reload.sh
 EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
 if E2E_TESTS
-TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh
+TESTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh tests/e2e/config_reload.sh
 endif
 
 # Limits that keep one client from hurting the others (half-closed heads,

@@ -31,12 +31,12 @@ tap_check "missing document root" \
 	--iface "$TB_SRV_IF" "${base[@]}" --root "$ROOT/nope"
 tap_check "a bad endpoint" \
 	expect_fail 'is not an endpoint' --iface "$TB_SRV_IF" --addr 198.18.0.1 --root "$ROOT"
-tap_check "missing required options" expect_fail 'are needed' --iface "$TB_SRV_IF"
+tap_check "missing required options" expect_fail 'nothing to serve' --iface "$TB_SRV_IF"
 tap_check "a cache bigger than the machine's memory" \
-	expect_fail "--cache-size .* is more than half of this machine's memory" \
+	expect_fail "--cache-size: .* is more than half of this machine's memory" \
 	--iface "$TB_SRV_IF" "${base[@]}" --root "$ROOT" --cache-size 100000G
 tap_check "more queues than the interface has" \
-	expect_fail 'RX queue.* but --queues asks for 4' \
+	expect_fail 'RX queue.* but queues asks for 4' \
 	--iface "$TB_SRV_IF" "${base[@]}" --root "$ROOT" --queues 4
 # Loopback has no native XDP (and a 64 KiB MTU, which a frame cannot hold).
 tb_srv ip link set dev lo mtu 1500

@@ -171,6 +171,18 @@ def conf():
     ]
     for i, a in enumerate(argvs):
         yield "argv-%02d" % i, b"\0".join(x.encode() for x in a)
+    # "INI\n" then a config file (fuzz_conf.c reads it through --config).
+    files = [
+        b"iface = veth0\naddr = 198.18.0.1:80\nroot = /srv\n",
+        b"# c\niface=eth0\naddr = [fd00::1]:80\naddr = 198.18.0.0/24:80 ; x\nroot = /w\n"
+        b"index = a.html, b.htm\nqueues = 2\ncache-size = 64M\nserve-dotfiles = yes\n"
+        b"[198.18.0.7:80]\nroot = /b\n[fd00::1 80]\nroot = /c\n",
+        b"iface = e\naddr = 198.18.0.2:80\nroot = 198.18.0.2:80=/x\nlog-level = debug\n"
+        b"mode = skb\nbind-mode = copy\ntx-path = sg\nprecompressed = br,gz\n",
+        b"iface = e\nqueues = 0\nqueues = 1\nbogus\n[x]\nroot = /\n  continued\n",
+    ]
+    for i, f in enumerate(files):
+        yield "ini-%02d" % i, b"INI\n" + f
 
 
 def main():

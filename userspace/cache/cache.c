@@ -90,6 +90,8 @@ static bool cache_key_equal(const struct cache_obj *o, uint64_t hash, enum cache
 {
 	if (o->hash != hash || o->kind != kind || strcmp(o->path, path))
 		return false;
+	if (kind == CACHE_FILE) /* idx is the root then: see cache_lookup_in */
+		return o->root == idx && o->roots_gen == o->cache->roots_gen;
 	return kind == CACHE_FILE || (o->idx == idx && file_meta_same(&o->v, v));
 }
 
@@ -350,7 +352,7 @@ int cache__create(const struct cache_config *cfg, int root_fd, struct frame_pool
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->root_fd = -1;
+	c->root_fds[0] = -1;
 	c->pool = pool;
 	c->io = io;
 	c->area = frame_pool_area(pool);
@@ -373,8 +375,9 @@ int cache__create(const struct cache_config *cfg, int root_fd, struct frame_pool
 			cfg->neg_ttl_ns ? cfg->neg_ttl_ns : CACHE_NEG_TTL_DEFAULT_NS, &c->neg);
 	if (err)
 		goto out;
-	c->root_fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
-	if (c->root_fd < 0) {
+	c->root_fds[0] = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+	c->nroots = 1;
+	if (c->root_fds[0] < 0) {
 		err = -errno;
 		pr_err("cannot duplicate the document root fd: %s", strerror(-err));
 		goto out;
@@ -545,23 +548,59 @@ void cache__destroy(struct cache *c)
 		pr_warn("cache: %u objects still referenced, loading or in flight at shutdown; "
 			"left allocated",
 			left);
-	close(c->root_fd);
+	for (uint32_t i = 0; i < c->nroots; i++)
+		close(c->root_fds[i]);
 	negcache__destroy(c->neg);
 	free(c->buckets);
 	free(c);
 }
 
+int cache_set_roots(struct cache *c, const int *fds, uint32_t n)
+{
+	int dup[CACHE_ROOTS_MAX];
+	int err = 0;
+	uint32_t i;
+
+	if (!n || n > CACHE_ROOTS_MAX)
+		return -EINVAL;
+	for (i = 0; i < n && !err; i++) {
+		dup[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+		if (dup[i] < 0)
+			err = -errno;
+	}
+	if (err) {
+		for (uint32_t j = 0; j + 1 < i; j++)
+			close(dup[j]);
+		return err;
+	}
+	for (i = 0; i < c->nroots; i++)
+		close(c->root_fds[i]);
+	memcpy(c->root_fds, dup, n * sizeof(dup[0]));
+	c->nroots = n;
+	c->roots_gen++;
+	cache_flush(c);
+	return 0;
+}
+
 int cache_lookup(struct cache *c, const char *path, uint64_t now_ns, struct cache_waiter *w,
 		 struct cache_obj **out)
+{
+	return cache_lookup_in(c, 0, path, now_ns, w, out);
+}
+
+int cache_lookup_in(struct cache *c, uint32_t root, const char *path, uint64_t now_ns,
+		    struct cache_waiter *w, struct cache_obj **out)
 {
 	struct cache_obj *o;
 	uint64_t hash;
 
 	*out = NULL;
-	if (strlen(path) > CACHE_PATH_MAX)
+	if (strlen(path) > CACHE_PATH_MAX || root >= c->nroots)
 		return -ENOENT;
-	hash = cache_hash(c, path, CACHE_FILE, NULL, 0);
-	o = cache_index_find(c, hash, CACHE_FILE, path, NULL, 0);
+	/* The root and its generation are part of a file's key, so of its hash. */
+	hash = cache_hash(c, path, CACHE_FILE, NULL, 0) ^
+	       (((uint64_t)c->roots_gen << 8 | root) * 0x9e3779b97f4a7c15ull);
+	o = cache_index_find(c, hash, CACHE_FILE, path, NULL, root);
 	if (o && o->state == CACHE_OBJ_LOADING) {
 		if (w) {
 			list_del(&w->node); /* a waiter queued twice moves, never corrupts */
@@ -588,7 +627,7 @@ int cache_lookup(struct cache *c, const char *path, uint64_t now_ns, struct cach
 		return cache_wait(c, w, now_ns);
 	c->st.file_opens++;
 	cache_waited(w);
-	return cache_file_open(c, path, hash, now_ns, w);
+	return cache_file_open(c, root, path, hash, now_ns, w);
 }
 
 /* Start a chunk load (room made first, or wait for it); w joins the load. */

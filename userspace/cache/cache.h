@@ -58,7 +58,8 @@ struct cache_obj;
 struct frame_pool;
 struct io_reader;
 
-#define CACHE_PATH_MAX 4095 /* longer paths are not found (-ENOENT) */
+#define CACHE_PATH_MAX	4095 /* longer paths are not found (-ENOENT) */
+#define CACHE_ROOTS_MAX 17   /* document roots of one cache (cache_set_roots) */
 
 /*
  * Chunk size: 2 MiB by default. Big enough that a chunk is two 1 MiB
@@ -151,6 +152,22 @@ void cache__destroy(struct cache *c);
  */
 int cache_lookup(struct cache *c, const char *path, uint64_t now_ns, struct cache_waiter *w,
 		 struct cache_obj **out);
+
+/*
+ * cache_lookup() in document root `root` of those cache_set_roots() gave
+ * (0 is the one cache__create got). A root it does not have: -ENOENT.
+ */
+int cache_lookup_in(struct cache *c, uint32_t root, const char *path, uint64_t now_ns,
+		    struct cache_waiter *w, struct cache_obj **out);
+
+/*
+ * Serve from these document roots from now on (fds duplicated: the caller
+ * keeps its own; fds[0] is root 0). Every file object of the roots before
+ * leaves the index (a response under way keeps the one it holds), so no
+ * object of an old root is found again. 0, -EINVAL (n is 0 or too many),
+ * or -errno of the duplication (nothing changed then).
+ */
+int cache_set_roots(struct cache *c, const int *fds, uint32_t n);
 
 /* Take another reference / drop one (from cache_lookup() or cache_obj_get()). */
 void cache_obj_get(struct cache_obj *o);

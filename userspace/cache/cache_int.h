@@ -43,6 +43,8 @@ struct cache_obj {
 	enum cache_kind kind;
 	enum cache_obj_state state;
 	const char *path;   /* the key, relative to the document root */
+	uint32_t root;	    /* file: which of the cache's roots (part of the key) */
+	uint32_t roots_gen; /* file: the roots it was opened under (part of the key) */
 	struct file_meta v; /* the version: a chunk of another one never matches */
 	uint32_t idx;	    /* chunk index (chunks) */
 	uint64_t hash;
@@ -73,7 +75,9 @@ struct cache {
 	struct frame_pool *pool;
 	struct io_reader *io;
 	uint8_t *area;
-	int root_fd;
+	int root_fds[CACHE_ROOTS_MAX]; /* document roots; a file's key names one */
+	uint32_t nroots;
+	uint32_t roots_gen; /* cache_set_roots() calls: a file of older roots never matches */
 	uint64_t revalidate_ns;
 	uint64_t wait_ns;
 	uint64_t chunk_bytes;
@@ -118,8 +122,8 @@ extern const struct blob_ops cache_blob_ops;
  * and the open-and-check chain starts on io_uring. -EINPROGRESS, or
  * -ENOMEM.
  */
-int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
-		    struct cache_waiter *w);
+int cache_file_open(struct cache *c, uint32_t root, const char *path, uint64_t hash,
+		    uint64_t now_ns, struct cache_waiter *w);
 /* Start loading chunk idx of f: 0 with *out LOADING and in the index, or -errno. */
 int cache_chunk_load(struct cache *c, struct cache_obj *f, uint32_t idx, uint64_t hash,
 		     struct cache_obj **out);

@@ -101,8 +101,8 @@ static struct cache_obj *cache_obj_new(struct cache *c, enum cache_kind kind, co
 	return o;
 }
 
-int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t now_ns,
-		    struct cache_waiter *w)
+int cache_file_open(struct cache *c, uint32_t root, const char *path, uint64_t hash,
+		    uint64_t now_ns, struct cache_waiter *w)
 {
 	size_t plen = strlen(path),
 	       off_user = (sizeof(struct cache_obj) + plen + 1 + 7) & ~(size_t)7;
@@ -111,6 +111,8 @@ int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t n
 	if (!o)
 		return -ENOMEM;
 	o->user = (char *)o + off_user;
+	o->root = root;
+	o->roots_gen = c->roots_gen;
 	o->checked_ns = now_ns;
 	o->blob =
 		(struct blob){.frame_shift = FRAME_SHIFT, .umem = c->area, .ops = &cache_blob_ops};
@@ -121,7 +123,7 @@ int cache_file_open(struct cache *c, const char *path, uint64_t hash, uint64_t n
 		list_add_tail(&o->waiters, &w->node);
 	}
 	o->open.done = cache_file_opened;
-	file_open_start(&o->open, c->io, c->root_fd, o->path, true);
+	file_open_start(&o->open, c->io, c->root_fds[o->root], o->path, true);
 	io_reader_submit(c->io); /* the miss waits for it: do not leave it for the next loop */
 	return -EINPROGRESS;
 }
@@ -153,7 +155,7 @@ void cache_revalidate_start(struct cache *c, struct cache_obj *o, uint64_t now_n
 	o->revalidating = true;
 	blob_get(&o->blob); /* nobody frees it under the chain */
 	o->open.done = cache_revalidated;
-	file_open_start(&o->open, c->io, c->root_fd, o->path, false);
+	file_open_start(&o->open, c->io, c->root_fds[o->root], o->path, false);
 	io_reader_submit(c->io);
 }
 

@@ -359,11 +359,12 @@ static void conf_required(struct xdpserve_config *cfg, struct conf_report *r)
 				"root = DIR");
 }
 
-int conf_load(struct xdpserve_config *cfg, int argc, char **argv, struct conf_report *r)
+int conf_load(struct xdpserve_config *cfg, int argc, char **argv, struct conf_report *report)
 {
+	struct conf_report to_stderr = {0}, *r = report ? report : &to_stderr;
 	struct conf_flag *flags = calloc((size_t)argc + 1, sizeof(*flags));
 	struct conf_source s = {.cfg = cfg, .r = r, .line = CONF_FROM_FLAG};
-	unsigned int before = r ? r->problems : 0;
+	unsigned int before = r->problems;
 	int nflags, err;
 
 	if (!flags)
@@ -388,7 +389,7 @@ int conf_load(struct xdpserve_config *cfg, int argc, char **argv, struct conf_re
 		err = -EINVAL;
 	if (!err)
 		conf_required(cfg, r);
-	if (r && r->problems != before)
+	if (r->problems != before)
 		err = -EINVAL;
 out:
 	free(flags);

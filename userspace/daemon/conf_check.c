@@ -212,7 +212,7 @@ static void conf_check_memory(const struct xdpserve_config *cfg, struct conf_rep
 	    conf_have_cap(CAP_SYS_RESOURCE))
 		return;
 	conf_problem(r, cfg, "cache-size",
-		     "RLIMIT_MEMLOCK (%llu KiB) is below the UMEM of %llu MiB — run with "
+		     "RLIMIT_MEMLOCK too low (%llu KiB) for a UMEM of %llu MiB — run with "
 		     "LimitMEMLOCK=infinity or ulimit -l unlimited, or a smaller cache-size",
 		     (unsigned long long)(rl.rlim_max / 1024),
 		     (unsigned long long)(f->umem_bytes >> 20));

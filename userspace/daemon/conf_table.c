@@ -392,7 +392,7 @@ const struct conf_option conf_options[] = {
 	 .doc = "Worker *i* is pinned to CPU *i* mod CPUs. Served traffic on queues without a "
 		"worker passes to the kernel (logged at start)."},
 	{.name = "cache-size", .short_opt = 'c', .arg = "SIZE", .def = "256M",
-	 SIZE(cache_bytes, 1ull << 20, 1ull << 40),
+	 SIZE(cache_bytes, 1ull << 20, 1ull << 50),
 	 .help = "Content cache, pinned memory split evenly over the workers.",
 	 .doc = "`K`, `M`, `G` suffixes. Files of any size are served: larger ones stream "
 		"through it in chunks. See [Memory](#memory)."},

@@ -7,7 +7,10 @@
  *	-> steer__attach (XDP program, served endpoints)
  *	-> umem__create (one partition per queue)
  *	-> worker__create per queue -> steer_xsk_set -> worker_start
- *	-> sd_notify READY=1 -> signals: SIGUSR1 dump, SIGTERM/SIGINT stop
+ *	-> sd_notify READY=1 -> signals: SIGUSR1 dump, SIGHUP reload, SIGTERM/SIGINT stop
+ *	reload: conf_load (same argv) -> conf_check -> endpoints in the steering
+ *	  map -> worker_reconfigure (a new struct worker_conf) -> the old one
+ *	  freed once every worker took the new one
  *	-> drain -> detach (the kernel gets the port back) -> stop -> destroy
  */
 #include "daemon/daemon.h"
@@ -41,7 +44,7 @@ struct daemon {
 	const struct xdpserve_config *cfg; /* the one in force (malloc'd: ours) */
 	int argc;			   /* the command line, read again on SIGHUP */
 	char **argv;
-	int root_fd;
+	struct worker_conf *conf; /* what the workers run with (conf->cfg == cfg) */
 	int lock_fd;
 	uint32_t nqueues;
 	uint32_t mtu;
@@ -84,6 +87,62 @@ static int daemon_lock_iface(struct daemon *d)
 	return 0;
 }
 
+/* Close the roots of wc and free it (not its configuration). */
+static void daemon_conf_close(struct worker_conf *wc)
+{
+	if (!wc)
+		return;
+	for (uint32_t i = 0; i < wc->nroot_fds; i++)
+		if (wc->root_fds[i] >= 0)
+			close(wc->root_fds[i]);
+	free(wc);
+}
+
+static int daemon_open_root(const char *dir, int *fd)
+{
+	int err;
+
+	*fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	err = -errno;
+	pr_err("document root %s: %s; give an existing directory", dir, strerror(-err));
+	return err;
+}
+
+/*
+ * What the workers get for cfg: its roots opened (root 0 is the root of
+ * every address, or, when there is none, the first per-address one, which
+ * no connection then reaches through root 0). `old`: the running one, to
+ * tell whether the roots changed. 0 or -errno (logged).
+ */
+static int daemon_conf_open(const struct xdpserve_config *cfg, const struct worker_conf *old,
+			    struct worker_conf **out)
+{
+	struct worker_conf *wc = calloc(1, sizeof(*wc));
+	int err = -ENOMEM;
+
+	if (!wc)
+		goto out;
+	wc->cfg = cfg;
+	for (uint32_t i = 0; i <= CONFIG_MAX_ROOTS; i++)
+		wc->root_fds[i] = -1;
+	wc->nroot_fds = 1 + cfg->nroots;
+	err = daemon_open_root(cfg->root[0] ? cfg->root : cfg->roots[0].dir, &wc->root_fds[0]);
+	for (uint32_t i = 0; !err && i < cfg->nroots; i++)
+		err = daemon_open_root(cfg->roots[i].dir, &wc->root_fds[1 + i]);
+	if (err)
+		goto out;
+	wc->roots_changed =
+		!old || strcmp(old->cfg->root, cfg->root) || old->cfg->nroots != cfg->nroots ||
+		memcmp(old->cfg->roots, cfg->roots, cfg->nroots * sizeof(cfg->roots[0]));
+	*out = wc;
+	return 0;
+out:
+	daemon_conf_close(wc);
+	return err;
+}
+
 /* conf_check()'s problems, at start and on reload, go to the log. */
 static void daemon_report_line(void *arg, const char *text)
 {
@@ -102,13 +161,9 @@ static int daemon_setup(struct daemon *d)
 		return -EINVAL;
 	d->nqueues = facts.nqueues;
 	d->mtu = facts.mtu;
-	d->root_fd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (d->root_fd < 0) {
-		err = -errno;
-		pr_err("document root %s: %s; give an existing directory with --root", cfg->root,
-		       strerror(errno));
+	err = daemon_conf_open(cfg, NULL, &d->conf);
+	if (err)
 		return err;
-	}
 	err = daemon_lock_iface(d);
 	if (err)
 		return err;
@@ -138,7 +193,7 @@ static int daemon_setup(struct daemon *d)
 		return err;
 	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
-		err = worker__create(cfg, d->umem, i, d->root_fd, d->etag_key, &d->workers[i]);
+		err = worker__create(d->conf, d->umem, i, d->etag_key, &d->workers[i]);
 		if (err)
 			return err;
 		err = steer_xsk_set(d->steer, i, worker_xsk_fd(d->workers[i]));
@@ -153,7 +208,7 @@ static int daemon_setup(struct daemon *d)
 		err = steer_endpoint_add(d->steer, &cfg->endpoints[i]);
 		if (err)
 			return err;
-		pr_info("serving %s from %s", text, cfg->root);
+		pr_info("serving %s", text);
 	}
 	return 0;
 }
@@ -183,8 +238,7 @@ static void daemon_teardown(struct daemon *d, int *status)
 				steer_endpoint_del(d->steer, &d->cfg->endpoints[i]);
 		steer__close(d->steer);
 	}
-	if (d->root_fd >= 0)
-		close(d->root_fd);
+	daemon_conf_close(d->conf);
 	if (d->lock_fd >= 0)
 		close(d->lock_fd);
 }
@@ -273,6 +327,124 @@ static void daemon_drain(struct daemon *d, struct daemon_watchdog *wd)
 	}
 }
 
+/* Add the endpoints of `to` that `from` lacks (add) or delete those it lacks (!add). */
+static int daemon_endpoints_move(struct daemon *d, const struct xdpserve_config *from,
+				 const struct xdpserve_config *to, bool add)
+{
+	int ret = 0;
+
+	for (uint32_t i = 0; i < to->nendpoints; i++) {
+		char text[STEER_ENDPOINT_STRLEN];
+		bool kept = false;
+		int err;
+
+		for (uint32_t j = 0; j < from->nendpoints && !kept; j++)
+			kept = !memcmp(&to->endpoints[i], &from->endpoints[j],
+				       sizeof(to->endpoints[i]));
+		if (kept)
+			continue;
+		steer_endpoint_format(&to->endpoints[i], text, sizeof(text));
+		err = add ? steer_endpoint_add(d->steer, &to->endpoints[i])
+			  : steer_endpoint_del(d->steer, &to->endpoints[i]);
+		if (err && !ret)
+			ret = err;
+		if (err)
+			pr_err("reload: cannot %s endpoint %s: %s", add ? "add" : "remove", text,
+			       strerror(-err));
+		else
+			pr_info("reload: %s %s", add ? "serving" : "no longer serving", text);
+	}
+	return ret;
+}
+
+static void daemon_reload_note(void *arg, const char *name, bool reloadable)
+{
+	(void)arg;
+	if (reloadable)
+		pr_info("reload: %s changed", name);
+	else
+		pr_warn("reload: %s changed, which needs a restart; keeping the running value",
+			name);
+}
+
+/*
+ * Read, check and open the new configuration; NULL when it has a problem
+ * (every one logged as --check prints it). Keys that need a restart keep
+ * their running values.
+ */
+static struct worker_conf *daemon_reload_prepare(struct daemon *d)
+{
+	struct conf_report report = {.line = daemon_report_line, .arg = "reload: "};
+	struct xdpserve_config *cfg = malloc(sizeof(*cfg));
+	struct worker_conf *wc = NULL;
+
+	if (!cfg || conf_load(cfg, d->argc, d->argv, &report))
+		goto out;
+	if (!conf_diff(d->cfg, cfg, daemon_reload_note, NULL))
+		pr_info("reload: nothing changed");
+	conf_keep_restart_only(cfg, d->cfg);
+	if (conf_check(cfg, &report, NULL) || daemon_conf_open(cfg, d->conf, &wc))
+		goto out;
+	return wc;
+out:
+	pr_err("reload: the new configuration is refused; still running with the old one");
+	free(cfg);
+	return NULL;
+}
+
+/* Every worker takes wc; wait (bounded) until none uses the one before. */
+static bool daemon_reconfigure_workers(struct daemon *d, struct worker_conf *wc,
+				       struct daemon_watchdog *wd)
+{
+	uint64_t until = mono_ms() + DAEMON_STUCK_MS;
+	bool all;
+
+	for (uint32_t i = 0; i < d->nqueues; i++)
+		worker_reconfigure(d->workers[i], wc);
+	do {
+		all = true;
+		for (uint32_t i = 0; i < d->nqueues; i++)
+			all &= worker_conf_in_use(d->workers[i], wc);
+		if (all)
+			break;
+		daemon_watchdog_feed(d, wd);
+		usleep(1000);
+	} while (mono_ms() < until);
+	return all;
+}
+
+/* SIGHUP: the new configuration whole, or the old one kept. */
+static void daemon_reload(struct daemon *d, struct daemon_watchdog *wd)
+{
+	struct worker_conf *wc, *old = d->conf;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
+		   (unsigned long long)ts.tv_sec * 1000000ull +
+			   (unsigned long long)ts.tv_nsec / 1000);
+	pr_info("SIGHUP: reloading the configuration");
+	wc = daemon_reload_prepare(d);
+	if (wc) {
+		log_set_level(wc->cfg->log_level);
+		daemon_endpoints_move(d, d->cfg, wc->cfg, true);
+		daemon_endpoints_move(d, wc->cfg, d->cfg, false);
+		d->conf = wc;
+		d->cfg = wc->cfg;
+		if (daemon_reconfigure_workers(d, wc, wd)) {
+			free((void *)old->cfg);
+			daemon_conf_close(old);
+		} else {
+			pr_warn("reload: a worker did not take the new configuration within %u ms; "
+				"the old one stays allocated",
+				DAEMON_STUCK_MS);
+		}
+		pr_info("reload: done");
+	}
+	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", d->cfg->ifname, d->nqueues,
+		   d->nqueues == 1 ? "" : "s");
+}
+
 /* The main thread's loop: signals and the systemd watchdog. */
 static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_watchdog *wd)
 {
@@ -290,8 +462,7 @@ static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_wat
 			for (uint32_t i = 0; i < d->nqueues; i++)
 				worker_request(d->workers[i], WORKER_CMD_DUMP);
 		if (sig == SIGHUP)
-			pr_warn("SIGHUP: reloading is not implemented yet; restart xdpserved to "
-				"apply a new configuration");
+			daemon_reload(d, wd);
 		daemon_watchdog_feed(d, wd);
 	}
 }
@@ -318,8 +489,7 @@ static int daemon_worker_cpu(uint32_t i)
 
 int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 {
-	struct daemon d = {
-		.cfg = cfg, .argc = argc, .argv = argv, .root_fd = -1, .lock_fd = -1};
+	struct daemon d = {.cfg = cfg, .argc = argc, .argv = argv, .lock_fd = -1};
 	struct daemon_watchdog wd;
 	int status = EXIT_SUCCESS;
 	sigset_t set;
@@ -355,6 +525,6 @@ int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 out:
 	daemon_teardown(&d, &status);
 	pr_info("stopped");
-	free((void *)d.cfg);
+	free((void *)d.cfg); /* the first one, or the last reload's */
 	return status;
 }

@@ -10,9 +10,10 @@
  *	-> tcp_stack__poll (timers, segments out through the queue's nic)
  *	-> xsk_queue_tx_flush (submit + kick)
  *
- * Called by daemon.c (create/start/request/join/destroy). Everything the
- * loop touches belongs to this worker alone; the only shared words are the
- * command, drained and heartbeat atomics.
+ * Called by daemon.c (create/start/request/reconfigure/join/destroy).
+ * Everything the loop touches belongs to this worker alone; the only
+ * shared words are the command, drained, heartbeat and configuration
+ * atomics. A new configuration is taken whole at the top of the loop.
  */
 #include "daemon/worker.h"
 
@@ -44,7 +45,10 @@
 #define WORKER_MAX_SLEEP_MS 1000 /* poll at least once a second: heartbeat, Date */
 
 struct worker {
-	const struct xdpserve_config *cfg;
+	const struct xdpserve_config *cfg;	  /* conf->cfg */
+	const struct worker_conf *conf;		  /* the one the loop runs with */
+	_Atomic(const struct worker_conf *) next; /* the daemon's latest */
+	_Atomic(const struct worker_conf *) seen; /* the loop took it */
 	uint32_t index;
 	struct umem *umem;
 	struct xsk_queue *q;
@@ -193,6 +197,66 @@ static void worker_handle_cmd(struct worker *w, uint32_t cmd)
 	}
 }
 
+/* The http server's table of addresses with a root of their own, from cfg. */
+static void worker_apply_roots(struct worker *w, const struct xdpserve_config *cfg)
+{
+	struct http_root_addr addrs[HTTP_ROOTS_MAX];
+	uint32_t n = cfg->nroots < HTTP_ROOTS_MAX ? cfg->nroots : HTTP_ROOTS_MAX;
+
+	for (uint32_t i = 0; i < n; i++) {
+		addrs[i].family = cfg->roots[i].family;
+		memcpy(addrs[i].addr, cfg->roots[i].addr, sizeof(addrs[i].addr));
+		addrs[i].port = cfg->roots[i].port;
+	}
+	http_server_set_roots(w->http, addrs, n);
+}
+
+static void worker_tcp_limits(const struct xdpserve_config *cfg, struct tcp_config *tc)
+{
+	tc->max_conns_per_source = cfg->max_conns_per_source;
+	tc->header_timeout_ns = (uint64_t)cfg->header_timeout_s * 1000000000ull;
+	tc->keepalive_timeout_ns = (uint64_t)cfg->keepalive_timeout_s * 1000000000ull;
+	tc->send_timeout_ns = (uint64_t)cfg->send_timeout_s * 1000000000ull;
+	tc->min_send_rate = cfg->min_send_rate;
+	tc->persist_timeout_ns = (uint64_t)cfg->persist_timeout_s * 1000000000ull;
+}
+
+/* Take the daemon's newest configuration, whole (the loop's first step). */
+static void worker_take_conf(struct worker *w)
+{
+	const struct worker_conf *wc = atomic_load_explicit(&w->next, memory_order_acquire);
+	struct tcp_config tc;
+	int err;
+
+	if (wc == w->conf)
+		return;
+	if (wc->roots_changed) {
+		err = cache_set_roots(w->cache, wc->root_fds, wc->nroot_fds);
+		if (err)
+			pr_warn("queue %u: reload: keeping the old document roots: %s", w->index,
+				strerror(-err));
+	}
+	worker_apply_roots(w, wc->cfg);
+	http_server_set_files(w->http, &wc->cfg->files);
+	tcp_config_default(&tc);
+	worker_tcp_limits(wc->cfg, &tc);
+	tcp_stack__set_limits(w->stack, &tc);
+	w->conf = wc;
+	w->cfg = wc->cfg;
+	atomic_store_explicit(&w->seen, wc, memory_order_release);
+}
+
+void worker_reconfigure(struct worker *w, const struct worker_conf *wc)
+{
+	atomic_store_explicit(&w->next, wc, memory_order_release);
+	worker_request(w, 0); /* wake it */
+}
+
+bool worker_conf_in_use(const struct worker *w, const struct worker_conf *wc)
+{
+	return atomic_load_explicit(&w->seen, memory_order_acquire) == wc;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -210,6 +274,7 @@ static void *worker_main(void *arg)
 		int timeout;
 
 		atomic_fetch_add_explicit(&w->heartbeat, 1, memory_order_relaxed);
+		worker_take_conf(w);
 		http_server_set_time(w->http,
 				     (time_t)(clock_ns(CLOCK_REALTIME_COARSE) / 1000000000ull));
 
@@ -324,17 +389,13 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 	tcp_config_default(tc);
 	tc->max_conns = w->cfg->max_conns;
 	tc->max_time_wait = w->cfg->max_conns;
-	tc->max_conns_per_source = w->cfg->max_conns_per_source;
-	tc->header_timeout_ns = (uint64_t)w->cfg->header_timeout_s * 1000000000ull;
-	tc->keepalive_timeout_ns = (uint64_t)w->cfg->keepalive_timeout_s * 1000000000ull;
-	tc->send_timeout_ns = (uint64_t)w->cfg->send_timeout_s * 1000000000ull;
-	tc->min_send_rate = w->cfg->min_send_rate;
-	tc->persist_timeout_ns = (uint64_t)w->cfg->persist_timeout_s * 1000000000ull;
+	worker_tcp_limits(w->cfg, tc);
 }
 
-int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_t index,
-		   int root_fd, const uint8_t *etag_key, struct worker **out)
+int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,
+		   const uint8_t *etag_key, struct worker **out)
 {
+	const struct xdpserve_config *cfg = wc->cfg;
 	struct xsk_queue_opts qopts = {
 		.partition = index,
 		.bind_mode = cfg->bind_mode,
@@ -350,6 +411,9 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	if (!w)
 		return -ENOMEM;
 	w->cfg = cfg;
+	w->conf = wc;
+	atomic_init(&w->next, wc);
+	atomic_init(&w->seen, wc);
 	w->index = index;
 	w->umem = umem;
 	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -373,7 +437,9 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 	ccfg.max_loads = cfg->max_loads;
 	ccfg.user_bytes = (uint32_t)http_server_obj_user_bytes();
 	ccfg.neg_ttl_ns = (uint64_t)cfg->neg_ttl_ms * 1000000;
-	err = cache__create(&ccfg, root_fd, umem_pool(umem, index), w->io, &w->cache);
+	err = cache__create(&ccfg, wc->root_fds[0], umem_pool(umem, index), w->io, &w->cache);
+	if (!err && wc->nroot_fds > 1)
+		err = cache_set_roots(w->cache, wc->root_fds, wc->nroot_fds);
 	if (err) {
 		pr_err("queue %u: content cache setup failed: %s", index, strerror(-err));
 		goto err_free;
@@ -391,6 +457,7 @@ int worker__create(const struct xdpserve_config *cfg, struct umem *umem, uint32_
 		       hcfg.max_conns, strerror(-err));
 		goto err_free;
 	}
+	worker_apply_roots(w, cfg);
 
 	if (getrandom(tc.syncookie_key, sizeof(tc.syncookie_key), 0) !=
 	    (ssize_t)sizeof(tc.syncookie_key)) {

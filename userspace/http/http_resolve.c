@@ -69,6 +69,14 @@ int http_resolve_config_add_index(struct http_resolve_config *cfg, const char *t
 	}
 }
 
+int http_resolver_set_config(struct http_resolver *r, const struct http_resolve_config *cfg)
+{
+	if (!cfg->nindex || cfg->nindex > HTTP_INDEX_NAMES_MAX)
+		return -EINVAL;
+	r->cfg = *cfg; /* a waiting request's index_at past the new names finds none: 404 */
+	return 0;
+}
+
 int http_resolver__create(const struct http_resolve_config *cfg, const struct http_resolve_ops *ops,
 			  size_t max_target, struct http_resolver **out)
 {

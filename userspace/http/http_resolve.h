@@ -100,6 +100,8 @@ struct http_resolved {
 int http_resolver__create(const struct http_resolve_config *cfg, const struct http_resolve_ops *ops,
 			  size_t max_target, struct http_resolver **out);
 void http_resolver__destroy(struct http_resolver *r);
+/* Resolve with new options from now on (a reload); 0, or -EINVAL (no index name). */
+int http_resolver_set_config(struct http_resolver *r, const struct http_resolve_config *cfg);
 
 /*
  * Resolve `req` (GET or HEAD) at `st`. Returns 0 with *res filled, or

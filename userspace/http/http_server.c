@@ -43,13 +43,44 @@ void http_server_config_default(struct http_server_config *cfg, uint32_t max_con
 	http_resolve_config_default(&cfg->files);
 }
 
+/* Root 1 + i for the i-th address with a root of its own, else 0: at most 16 compares. */
+static uint32_t http_root_of(const struct http_server *h, const struct http_root_addr *a)
+{
+	for (uint32_t i = 0; i < h->nroots; i++) {
+		const struct http_root_addr *r = &h->roots[i];
+
+		if (r->port == a->port && r->family == a->family &&
+		    !memcmp(r->addr, a->addr, a->family == 4 ? 4 : 16))
+			return i + 1;
+	}
+	return 0;
+}
+
+void http_server_set_roots(struct http_server *h, const struct http_root_addr *addrs, uint32_t n)
+{
+	h->nroots = n < HTTP_ROOTS_MAX ? n : HTTP_ROOTS_MAX;
+	memcpy(h->roots, addrs, h->nroots * sizeof(*addrs));
+	h->root_gen++;
+}
+
+void http_server_set_files(struct http_server *h, const struct http_resolve_config *files)
+{
+	if (!http_resolver_set_config(h->resolver, files))
+		h->cfg.files = *files;
+}
+
 /* The resolver's seam to the cache: ctx is the connection, whose waiter a miss queues. */
 static int http_cache_lookup(void *ctx, const char *path, bool wait, struct cache_obj **out)
 {
 	struct http_conn *hc = ctx;
+	struct http_server *h = hc->srv;
 
-	return cache_lookup(hc->srv->cache, path, tcp_stack__now(tcp_conn_stack(hc->tcp)),
-			    wait ? &hc->waiter : NULL, out);
+	if (hc->root_gen != h->root_gen) {
+		hc->root = http_root_of(h, &hc->local);
+		hc->root_gen = h->root_gen;
+	}
+	return cache_lookup_in(h->cache, hc->root, path, tcp_stack__now(tcp_conn_stack(hc->tcp)),
+			       wait ? &hc->waiter : NULL, out);
 }
 
 static void http_cache_put(void *ctx, struct cache_obj *obj)
@@ -401,6 +432,18 @@ static void http_conn_loaded(struct cache_waiter *w, int err)
 	http_conn_process(hc);
 }
 
+/* Which root: looked up at the connection's first lookup, and again after a reload. */
+static void http_conn_local(struct http_conn *hc, struct tcp_conn *c)
+{
+	struct tcp_conn_info info;
+
+	tcp_conn_get_info(c, &info);
+	hc->local.family = info.family;
+	memcpy(hc->local.addr, info.local_addr, sizeof(hc->local.addr));
+	hc->local.port = info.local_port;
+	hc->root_gen = hc->srv->root_gen - 1; /* none yet */
+}
+
 static void *http_accepted(void *app, struct tcp_conn *c)
 {
 	struct http_server *h = app;
@@ -414,6 +457,7 @@ static void *http_accepted(void *app, struct tcp_conn *c)
 	memset(hc, 0, sizeof(*hc));
 	hc->srv = h;
 	hc->tcp = c;
+	http_conn_local(hc, c);
 	cache_waiter_init(&hc->waiter, http_conn_loaded);
 	/* The first request head is due within the head timeout of the handshake. */
 	tcp_conn_set_deadline(c, TCP_DEADLINE_HEADER);

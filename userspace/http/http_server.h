@@ -71,6 +71,23 @@ void http_server_set_time(struct http_server *h, time_t now);
 /* Draining: every answer says "Connection: close" and the connection closes after it. */
 void http_server_set_draining(struct http_server *h, bool draining);
 
+/* A local address and port with a document root of its own. */
+#define HTTP_ROOTS_MAX 16
+struct http_root_addr {
+	uint8_t family;	  /* 4 or 6 */
+	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
+	uint16_t port;	  /* host order */
+};
+
+/*
+ * Connections to addrs[i] look their files up in the cache's root i + 1,
+ * all others in root 0 (cache_lookup_in). Copied; n <= HTTP_ROOTS_MAX.
+ * Takes effect at each connection's next lookup.
+ */
+void http_server_set_roots(struct http_server *h, const struct http_root_addr *addrs, uint32_t n);
+/* New index names and file options (a reload), from the next request on. */
+void http_server_set_files(struct http_server *h, const struct http_resolve_config *files);
+
 const struct http_stats *http_server_stats(const struct http_server *h);
 
 #endif /* XDPSERVE_HTTP_SERVER_H */

@@ -68,6 +68,9 @@ struct http_conn {
 	struct http_conn *next_free;
 	/* Where the head request's resolution stands (index name, variant). */
 	struct http_resolve_state resolve;
+	struct http_root_addr local; /* the address the client connected to */
+	uint32_t root;		     /* the cache root for it ... */
+	uint32_t root_gen;	     /* ... as of this http_server_set_roots() */
 };
 
 struct http_server {
@@ -82,6 +85,9 @@ struct http_server {
 	uint64_t boundary_key; /* random: multipart boundaries reveal nothing */
 	uint64_t boundaries;
 	struct http_resolver *resolver;
+	struct http_root_addr roots[HTTP_ROOTS_MAX]; /* addresses with their own root */
+	uint32_t nroots;
+	uint32_t root_gen; /* http_server_set_roots() calls, from 1 */
 	char answer[HTTP_ANSWER_MAX];
 };
 

@@ -171,6 +171,13 @@ uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns);
 
 /* Stop (false) or resume (true) accepting new connections; SYNs get no answer while stopped. */
 void tcp_stack__set_accepting(struct tcp_stack *s, bool accepting);
+/*
+ * A reload's client limits: max_conns_per_source and the header,
+ * keep-alive, send and persist timeouts and min_send_rate of cfg (the rest
+ * is ignored). Deadlines set before keep theirs; new ones use the new
+ * values (after a shortening, no earlier than the old ones still armed).
+ */
+void tcp_stack__set_limits(struct tcp_stack *s, const struct tcp_config *cfg);
 
 const struct tcp_stats *tcp_stack__stats(const struct tcp_stack *s);
 

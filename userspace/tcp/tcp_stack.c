@@ -287,6 +287,23 @@ void tcp_stack__set_accepting(struct tcp_stack *s, bool accepting)
 	s->accepting = accepting;
 }
 
+void tcp_stack__set_limits(struct tcp_stack *s, const struct tcp_config *cfg)
+{
+	s->cfg.max_conns_per_source = cfg->max_conns_per_source;
+	s->cfg.header_timeout_ns = cfg->header_timeout_ns;
+	s->cfg.keepalive_timeout_ns = cfg->keepalive_timeout_ns;
+	s->cfg.send_timeout_ns = cfg->send_timeout_ns;
+	s->cfg.min_send_rate = cfg->min_send_rate;
+	s->cfg.persist_timeout_ns = cfg->persist_timeout_ns;
+	/*
+	 * The FIFOs stay ordered while durations only grow; a shorter one
+	 * lets a new timer wait behind older ones, at most the old duration.
+	 */
+	s->header_fifo.duration_ns = cfg->header_timeout_ns;
+	s->keepalive_fifo.duration_ns = cfg->keepalive_timeout_ns;
+	s->rate_fifo.duration_ns = cfg->send_timeout_ns;
+}
+
 const struct tcp_stats *tcp_stack__stats(const struct tcp_stack *s)
 {
 	return &s->stats;

@@ -1118,3 +1118,58 @@ Test(cache, two_thousand_missing_paths_fit_the_negative_cache, .init = setup, .f
 		      (unsigned long long)st.neg_hits);
 	cache__destroy(c);
 }
+
+/* open_file() in root `r` of those cache_set_roots() gave. */
+static int open_file_in(struct cache *c, uint32_t r, const char *path, struct cache_obj **f)
+{
+	struct waiter x = {0};
+	int ret;
+
+	cache_waiter_init(&x.w, on_done);
+	ret = cache_lookup_in(c, r, path, NOW, &x.w, f);
+	if (ret != -EINPROGRESS)
+		return ret;
+	wait_for(c, &x);
+	if (x.err)
+		return x.err;
+	return cache_lookup_in(c, r, path, NOW, NULL, f);
+}
+
+Test(cache, roots_are_part_of_the_key_and_new_roots_drop_old_files, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(16, 0);
+	struct cache_obj *f, *g;
+	char sub[300];
+	int sub_fd, fds[2];
+
+	snprintf(sub, sizeof(sub), "%s/sub", root);
+	sub_fd = open(sub, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cr_assert_geq(sub_fd, 0);
+	fds[0] = root_fd;
+	fds[1] = sub_fd;
+	cr_assert_eq(cache_set_roots(c, fds, 2), 0);
+	cr_assert_eq(open_file_in(c, 1, "inner.txt", &f), 0, "root 1 is sub/");
+	cr_assert_eq(cache_obj_size(f), 10);
+	cr_assert_eq(open_file_in(c, 0, "inner.txt", &g), -ENOENT, "not in root 0");
+	cr_assert_eq(open_file_in(c, 2, "inner.txt", &g), -ENOENT, "no root 2");
+	cr_assert_eq(open_file(c, "small.txt", NOW, &g), 0, "cache_lookup is root 0");
+	cache_obj_put(g);
+
+	/* Swapped: nothing of the old roots is found again; a held object stays valid. */
+	fds[0] = sub_fd;
+	fds[1] = root_fd;
+	cr_assert_eq(cache_set_roots(c, fds, 2), 0);
+	cr_assert_eq(open_file_in(c, 0, "inner.txt", &g), 0);
+	cr_assert_neq(g, f, "a new object, not the one of the old roots");
+	cache_obj_put(g);
+	cr_assert_eq(open_file_in(c, 1, "small.txt", &g), 0);
+	cache_obj_put(g);
+	cr_assert_eq(open_file_in(c, 1, "inner.txt", &g), -ENOENT);
+	cr_assert_eq(cache_obj_size(f), 10);
+	cache_obj_put(f);
+	cr_assert_eq(cache_set_roots(c, fds, 0), -EINVAL);
+	cr_assert_eq(cache_set_roots(c, fds, CACHE_ROOTS_MAX + 1), -EINVAL);
+	close(sub_fd);
+	cache__destroy(c);
+	cr_assert_eq(frame_pool_available(pool, FRAME_CLASS_CACHE), NFRAMES);
+}
