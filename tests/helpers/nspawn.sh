@@ -29,7 +29,7 @@ NS_MACHINE=
 NS_BOOT_PID=
 
 ns_root_cached() {
-	local hash dir tmp
+	local hash dir tmp old
 	hash=$(printf '%s %s %s\n' "$NS_SUITE" "$NS_MIRROR" "$NS_INCLUDE" | sha256sum | cut -c1-12)
 	dir=$NS_CACHE/$NS_SUITE-$hash
 	mkdir -p "$NS_CACHE" || return 1
@@ -50,7 +50,11 @@ ns_root_cached() {
 			systemd-networkd-wait-online.service systemd-timesyncd.service \
 			apt-daily.timer apt-daily-upgrade.timer 2>/dev/null
 		rm -f "$tmp/etc/machine-id" && : >"$tmp/etc/machine-id"
-		mv "$tmp" "$dir"
+		mv "$tmp" "$dir" || exit 1
+		# Roots for other package lists are stale now (a few hundred MB each).
+		for old in "$NS_CACHE/$NS_SUITE"-*; do
+			[ "$old" = "$dir" ] || rm -rf "$old"
+		done
 	) 9>"$NS_CACHE/.lock" || return 1
 	echo "$dir"
 }
