@@ -150,6 +150,23 @@ bad_config_refused() {
 	no_xdp_left
 }
 
+watchdog_stamp() {
+	ns_run systemctl show -p WatchdogTimestampMonotonic --value "$UNIT"
+}
+
+watchdog__moved() {
+	local now
+	now=$(watchdog_stamp)
+	[ -n "$now" ] && [ "$now" != 0 ] && [ "$now" != "$WD0" ]
+}
+
+# systemd saw a WATCHDOG=1 after the one it had at start (one every
+# WatchdogSec/2 = 5 s).
+watchdog_fed() {
+	echo "WatchdogUSec $(ns_run systemctl show -p WatchdogUSec --value "$UNIT"), stamp $WD0"
+	tb_wait 15 watchdog__moved && echo "then $(watchdog_stamp)"
+}
+
 no_xdp_left() {
 	! ip -n "$TB_NS_SRV" link show dev "$TB_SRV_IF" | grep -q 'prog/xdp'
 }
@@ -223,11 +240,13 @@ fi
 tap_ok "the container boots with systemd ($((SECONDS - t0)) s so far)"
 
 tap_check "systemctl start $UNIT (Type=notify, --check first)" start_unit
+WD0=$(watchdog_stamp)
 tap_check "the client fetches a file through it" wait_serving
 tap_check "the index name is the configured one" body_is / "index one"
 tap_check "systemctl reload under load: no failed request" reload_under_load
 [ -f "$TB_DIR/wrk.txt" ] && tap_diag "wrk during the reload: $(cat "$TB_DIR/wrk.txt")"
 tap_check "the reload applies a new index name" reload_applied
+tap_check "the daemon feeds the systemd watchdog" watchdog_fed
 tap_check "systemctl stop detaches: no XDP program left on $TB_SRV_IF" stop_unit
 tap_check "a broken config fails the start at ExecStartPre, FILE:LINE in the journal" \
 	bad_config_refused
