@@ -3,14 +3,14 @@
 # exit codes and messages, a daemon started from --config alone serving a
 # per-address root, then SIGHUP with a changed file (roots, index names,
 # log level, an endpoint added and one removed) while a keep-alive
-# connection stays up and gets the new answer, and a broken file on reload
-# refused with the old configuration kept.
+# connection stays up and gets the new answer and wrk sees no error, and a
+# broken file on reload refused with the old configuration kept.
 . "$(dirname "$0")/../helpers/testbed.sh"
 . "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
-tb_require_cmd ip ethtool curl
+tb_require_cmd ip ethtool curl wrk
 tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ" /usr/bin/python3
 tb_setup
 tb_srv ip addr add 198.18.0.3/24 dev "$TB_SRV_IF" || tap_bail "cannot add 198.18.0.3"
@@ -67,8 +67,8 @@ EOC
 write_conf_before
 check_ok() {
 	local out
-	out=$(tb_srv "$XD" --check --config "$CONF") && [ "$out" = "configuration OK" ] ||
-		{ echo "$out"; return 1; }
+	out=$(tb_srv "$XD" --check --config "$CONF") || { echo "$out"; return 1; }
+	[ "$out" = "configuration OK" ]
 }
 tap_check "--check: a good file is 'configuration OK', exit 0" check_ok
 
@@ -176,6 +176,10 @@ reload() { # LOG-PATTERN (one the log does not have yet): SIGHUP, wait for it
 	kill -HUP "$DAEMON"
 	tb_wait 10 grep -Eq "$1" "$LOG"
 }
+# Load across the reload: index.html is in both roots, so every answer is a 200.
+tb_bg_cli wrk timeout 60 wrk -t1 -c8 -d6s --timeout 30s "http://$TB_SRV_IP4/index.html"
+WRK=$TB_LAST_PID
+sleep 1
 write_conf_after warn
 tap_check "SIGHUP with a changed file" reload 'reload: (root|index) changed'
 sleep 0.5 # the workers take it at the top of their next loop (they are woken)
@@ -193,6 +197,13 @@ keepalive_survived() {
 }
 tap_check "the established keep-alive connection survived and got the new answer" \
 	keepalive_survived
+wrk_clean() {
+	wait "$WRK"
+	cat "$TB_DIR/wrk.log"
+	grep -q 'requests in' "$TB_DIR/wrk.log" && ! grep -q 'Non-2xx' "$TB_DIR/wrk.log" &&
+		! grep -Eq 'Socket errors:.*(connect|read|write) [1-9]' "$TB_DIR/wrk.log"
+}
+tap_check "wrk across the reload: no non-2xx, no broken connection" wrk_clean
 tap_check "log level warn: the reload's info lines are gone" \
 	bash -c "! grep -q 'reload: done' '$LOG'"
 

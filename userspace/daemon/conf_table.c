@@ -328,6 +328,14 @@ _Static_assert(sizeof(enum steer_mode) == sizeof(int) &&
 #define STRING(f)  .type = "string", .parse = conf_parse_string, FIELD(f)
 #define BOOL(f)	   .type = "bool", .parse = conf_parse_bool, FIELD(f)
 
+/*
+ * Adding an option is one entry: a field in struct xdpserve_config, then
+ * e.g. {.name = "user", .arg = "NAME", .def = "xdpserve", STRING(user),
+ * .help = "..."} (add .flags = CONF_RELOAD if a reload may change it, and
+ * an enum_val table for ENUM()), a case in test_conf_file.c's key_cases,
+ * and `make update-conf-docs`. The flag, the file key, --help, the docs and
+ * the man page follow.
+ */
 /* clang-format off */
 const struct conf_option conf_options[] = {
 	/* Where and what to serve. */
