@@ -7,7 +7,9 @@ set -eu
 
 build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
 	libbpf-dev libxdp-dev xdp-tools liburing-dev libsystemd-dev libinih-dev libcriterion-dev
-	linux-libc-dev"
+	linux-libc-dev libjson-c-dev libmicrohttpd-dev bash-completion"
+# Least privilege: per-thread capability sets (userspace/daemon/privilege.c).
+build_pkgs="$build_pkgs libcap-ng-dev"
 test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
 	python3 slowhttptest gzip diffutils fuse3 python3-fusepy libclang-rt-14-dev"
 # The cache tests: fast random files (openssl).
@@ -15,6 +17,8 @@ test_pkgs="$test_pkgs openssl"
 # The package and its unit under systemd in a container (tests/e2e/systemd.sh).
 test_pkgs="$test_pkgs debhelper dh-autoreconf help2man dpkg-dev fakeroot debootstrap
 	systemd-container util-linux"
+# xdpservectl's tests parse Prometheus text with the real parser.
+test_pkgs="$test_pkgs python3-prometheus-client"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in

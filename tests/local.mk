@@ -64,3 +64,18 @@ endif
 # scripts/test.sh (its own stage, not in each build pass), or by hand.
 dist_check_SCRIPTS += tests/e2e/systemd.sh
 EXTRA_DIST += tests/helpers/nspawn.sh
+# Least privilege (worker threads without capabilities, files read as the
+# configured user), warm standby and restart after a crash, the access log.
+dist_check_SCRIPTS += tests/e2e/privilege.sh tests/e2e/standby.sh tests/e2e/access_log.sh
+EXTRA_DIST += logrotate/xdpserve
+if E2E_TESTS
+TESTS += tests/e2e/privilege.sh tests/e2e/standby.sh tests/e2e/access_log.sh
+endif
+
+# xdpservectl against a running daemon: every subcommand, --json parsed,
+# Prometheus text parsed (prom_check.py, python3-prometheus-client).
+dist_check_SCRIPTS += tests/e2e/ctl.sh
+EXTRA_DIST += tests/helpers/prom_check.py
+if E2E_TESTS
+TESTS += tests/e2e/ctl.sh
+endif

@@ -148,7 +148,7 @@ stats_json_complete() {
 		pass_malformed pass_fragment pass_ipv6_exthdr; do
 		echo "$json" | grep -q "\"$k\":{\"packets\":[0-9]*,\"bytes\":[0-9]*}" || return 1
 	done
-	echo "$json" | grep -q "^{\"interface\":\"$TB_SRV_IF\",\"mode\":\"native\"" &&
+	echo "$json" | grep -q "^{\"interface\":\"$TB_SRV_IF\",\"xdp_mode\":\"native\"" &&
 		[ "$(stat redirected)" -ge 2 ]
 }
 

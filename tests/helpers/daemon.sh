@@ -3,8 +3,9 @@
 # after testbed.sh). They use $DAEMON (its pid) and $LOG (its log file).
 #
 #   xd_start NAME FLAGS...  xdpserved in the server namespace serving $ROOT at
-#                       $TB_SRV_IP4:80 (FLAGS add to that); sets DAEMON and
-#                       LOG ($TB_DIR/NAME.log); true once it is ready
+#                       $TB_SRV_IP4:80 (FLAGS add to that), its control socket
+#                       $TB_DIR/NAME.sock; sets DAEMON and LOG
+#                       ($TB_DIR/NAME.log); true once it is ready
 #   xd_dump             SIGUSR1, a moment for the counters to reach the log,
 #                       and the TCP line printed (diagnostics on failure)
 #   xd_counter NAME     the last dump's value of a tcp counter: "conns active",
@@ -17,7 +18,8 @@ xd_start() {
 	local name=$1
 	shift
 	tb_bg_srv "$name" "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --root "$ROOT" --bpf-obj "$TB_BPF_OBJ" "$@"
+		--addr "$TB_SRV_IP4:80" --root "$ROOT" --bpf-obj "$TB_BPF_OBJ" \
+		--control-socket "$TB_DIR/$name.sock" "$@"
 	DAEMON=$TB_LAST_PID
 	LOG=$TB_DIR/$name.log
 	tb_wait_log "$LOG" 'ready:' 15

@@ -119,6 +119,9 @@ tb_init() {
 	TB_ID=$(printf '%04x%04x' $(($$ & 0xffff)) $((RANDOM & 0xffff)))
 	TB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/xdpserve-tb.$TB_ID.XXXXXX") ||
 		tap_bail "cannot create a temp dir"
+	# The daemon's workers read files as an unprivileged user (--user):
+	# document roots under TB_DIR must be reachable for it.
+	chmod 755 "$TB_DIR"
 	trap tb_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM

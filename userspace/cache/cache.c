@@ -732,6 +732,21 @@ uint32_t cache_flush(struct cache *c)
 	return dropped;
 }
 
+void cache_for_each_file(const struct cache *c, void (*fn)(const struct cache_obj *f, void *arg),
+			 void *arg)
+{
+	for (uint32_t b = 0; b < c->nbuckets; b++) {
+		const struct list_node *pos;
+
+		list_for_each (pos, &c->buckets[b]) {
+			const struct cache_obj *o = list_entry(pos, struct cache_obj, hnode);
+
+			if (o->kind == CACHE_FILE && o->state == CACHE_OBJ_READY)
+				fn(o, arg);
+		}
+	}
+}
+
 void cache_stats(const struct cache *c, struct cache_stats *out)
 {
 	const struct list_node *pos;

@@ -231,6 +231,10 @@ bool cache_needs_poll(const struct cache *c);
  */
 uint32_t cache_flush(struct cache *c);
 
+/* Call fn for every ready file object in the index (xdpservectl cache list). */
+void cache_for_each_file(const struct cache *c, void (*fn)(const struct cache_obj *f, void *arg),
+			 void *arg);
+
 void cache_stats(const struct cache *c, struct cache_stats *out);
 
 #endif /* XDPSERVE_CACHE_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * addr.c — `xdpservectl addr add|del|list IFACE [ENDPOINT]`: the served
- * endpoints in the steering program's LPM trie, read and written directly
- * (works whether or not the daemon runs). Dispatched from main.c.
+ * addr.c — `xdpservectl endpoint add|del|list IFACE [ENDPOINT]` (the old
+ * name `addr` stays as an alias): the served endpoints in the steering
+ * program's LPM trie, read and written directly (works whether or not the
+ * daemon runs; a running daemon serves from the same map at once).
+ * Dispatched from main.c.
  */
 #include "config.h"
 
@@ -54,7 +56,7 @@ static int cli_addr_list(struct steer *s, bool json)
 	return CLI_EXIT_OK;
 }
 
-static int cli_addr(const struct cli_cmd *cmd, int argc, char **argv)
+static int cli_addr(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
 {
 	struct xdpserve_endpoint_key key;
 	const char *verb, *ifname;
@@ -97,9 +99,16 @@ static int cli_addr(const struct cli_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
+const struct cli_cmd cli_cmd_endpoint = {
+	.name = "endpoint",
+	.args = "add|del IFACE ENDPOINT | list IFACE [--json]",
+	.summary = "serve, stop serving or list the endpoints steered to AF_XDP on IFACE",
+	.run = cli_addr,
+};
+
 const struct cli_cmd cli_cmd_addr = {
 	.name = "addr",
 	.args = "add|del IFACE ENDPOINT | list IFACE [--json]",
-	.summary = "serve, stop serving or list the endpoints steered to AF_XDP on IFACE",
+	.summary = "the same as endpoint (the older name)",
 	.run = cli_addr,
 };

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * main.c — xdpservectl: global options and the dispatch of argv[1] to a
- * subcommand (cli.h). The subcommands drive the steering program through
- * userspace/steer; later ones will also talk to the daemon.
+ * subcommand (cli.h). The subcommands ask the daemon over its control
+ * socket (client.c) or drive the steering program through userspace/steer.
  */
 #include "config.h"
 
 #include <getopt.h>
+#include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,8 @@
 #include "steer/steer.h"
 
 static const struct cli_cmd *const cli_cmds[] = {
-	&cli_cmd_attach,
-	&cli_cmd_detach,
-	&cli_cmd_addr,
-	&cli_cmd_stats,
+	&cli_cmd_status, &cli_cmd_stats,  &cli_cmd_conns,  &cli_cmd_cache,  &cli_cmd_endpoint,
+	&cli_cmd_addr,	 &cli_cmd_attach, &cli_cmd_detach, &cli_cmd_reload, &cli_cmd_doctor,
 };
 
 #define CLI_NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
@@ -80,15 +79,24 @@ void cli_json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+void cli_json_print(FILE *out, struct json_object *o)
+{
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+}
+
 static void cli_help(FILE *out)
 {
-	fprintf(out, "usage: xdpservectl [-v|-q] COMMAND [ARGS]\n"
+	fprintf(out, "usage: xdpservectl [OPTIONS] COMMAND [ARGS]\n"
 		     "\n"
-		     "Control the xdpserve steering program on a network interface.\n"
+		     "Inspect and control xdpserved and its XDP steering program, in the\n"
+		     "manner of ip and ss. Commands ask the daemon over its control socket;\n"
+		     "status and stats read the steering program's pinned maps when no\n"
+		     "daemon answers, and endpoint, attach and detach always work on the maps.\n"
+		     "IFACE may be left out when one daemon runs.\n"
 		     "\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < CLI_NCMDS; i++) {
-		char left[80];
+		char left[160];
 
 		snprintf(left, sizeof(left), "%s %s", cli_cmds[i]->name, cli_cmds[i]->args);
 		fprintf(out, "  %s\n      %s\n", left, cli_cmds[i]->summary);
@@ -98,12 +106,16 @@ static void cli_help(FILE *out)
 		"Options:\n"
 		"  -v, --verbose  also print debug messages (libbpf and libxdp included)\n"
 		"  -q, --quiet    print errors and warnings only\n"
+		"  -R, --runtime-dir DIR  where daemons put their control sockets, IFACE.sock\n"
+		"                 (default $XDPSERVE_RUNTIME_DIR, else " CLI_RUNTIME_DIR ")\n"
+		"  -S, --control-socket PATH  talk to the daemon on this socket\n"
 		"  -h, --help     this text (COMMAND --help: that command's usage)\n"
 		"  -V, --version  print the version\n"
 		"\n"
 		"ENDPOINT is ADDR[/PREFIX]:PORT, IPv6 in brackets: 198.18.0.1:80,\n"
 		"198.18.0.0/24:80, 0.0.0.0/0:80, [fd00::1]:8080, [fd00::/64]:80.\n"
-		"The BPF object is $XDPSERVE_BPF_OBJ if set, else %s.\n",
+		"The BPF object is $XDPSERVE_BPF_OBJ if set, else %s.\n"
+		"Exit status: 0 done, 1 failed (the reason is printed), 2 wrong arguments.\n",
 		XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o");
 }
 
@@ -114,14 +126,25 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"runtime-dir", required_argument, NULL, 'R'},
+		{"control-socket", required_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	enum log_level level = LOG_LEVEL_INFO;
+	struct cli_env env = {.runtime_dir = getenv("XDPSERVE_RUNTIME_DIR")};
 	int c;
 
+	if (!env.runtime_dir || !*env.runtime_dir)
+		env.runtime_dir = CLI_RUNTIME_DIR;
 	/* '+': stop at the first non-option, which is the subcommand. */
-	while ((c = getopt_long(argc, argv, "+vqhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+vqhVR:S:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'R':
+			env.runtime_dir = optarg;
+			break;
+		case 'S':
+			env.control_socket = optarg;
+			break;
 		case 'v':
 			level = LOG_LEVEL_DEBUG;
 			break;
@@ -153,7 +176,7 @@ int main(int argc, char **argv)
 
 			/* 0, not 1: glibc then forgets the "+" of the loop above. */
 			optind = 0;
-			return cli_cmds[i]->run(cli_cmds[i], sub_argc, sub_argv);
+			return cli_cmds[i]->run(cli_cmds[i], &env, sub_argc, sub_argv);
 		}
 	}
 	fprintf(stderr, "xdpservectl: unknown command '%s'; see xdpservectl --help\n",

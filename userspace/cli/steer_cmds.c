@@ -15,7 +15,7 @@
 
 #define CLI_DEFAULT_OBJ XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o"
 
-static int cli_attach(const struct cli_cmd *cmd, int argc, char **argv)
+static int cli_attach(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"obj", required_argument, NULL, 'o'},
@@ -57,7 +57,7 @@ static int cli_attach(const struct cli_cmd *cmd, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
-static int cli_detach(const struct cli_cmd *cmd, int argc, char **argv)
+static int cli_detach(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
 {
 	struct steer *s = NULL;
 	int err;

@@ -73,10 +73,17 @@ struct xdpserve_config {
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */
 	enum log_level log_level;
+	char user[64];			  /* --user: the workers read files as this user */
+	char access_log[PATH_MAX];	  /* --access-log: a path, "journal", or "" (off) */
+	int access_log_format;		  /* --access-log-format: enum access_log_format */
 	struct http_resolve_config files; /* --index, --serve-dotfiles, --precompressed */
 	bool check_only;		  /* --check: validate, print, exit */
 	int32_t origin[CONF_OPTIONS_MAX]; /* per table entry: default, flag or file line */
+	char control_socket[108];	  /* "": CONF_RUNTIME_DIR/IFACE.sock; "off": none */
+	char metrics_listen[64];	  /* ADDR:PORT of /metrics; "": none */
 };
+
+#define CONF_RUNTIME_DIR "/run/xdpserve"
 
 /*
  * Where problems go: one line each, "FILE:LINE: what — what to do" or
@@ -86,6 +93,7 @@ struct conf_report {
 	void (*line)(void *arg, const char *text);
 	void *arg;
 	unsigned int problems;
+	bool running; /* a reload: skip what only creating the UMEM needs (memlock) */
 };
 
 /*

@@ -207,7 +207,8 @@ static void conf_check_memory(const struct xdpserve_config *cfg, struct conf_rep
 			     "the cache is pinned — give a smaller cache-size",
 			     (unsigned long long)(cfg->cache_bytes >> 20),
 			     (unsigned long long)(mem >> 20));
-	if (getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_max == RLIM_INFINITY ||
+	/* A running daemon pinned its UMEM at start and dropped CAP_IPC_LOCK since. */
+	if (r->running || getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_max == RLIM_INFINITY ||
 	    rl.rlim_max >= f->umem_bytes || conf_have_cap(CAP_IPC_LOCK) ||
 	    conf_have_cap(CAP_SYS_RESOURCE))
 		return;

@@ -9,6 +9,8 @@
  * reference writer (tools/conf-reference, the doc test).
  */
 #include "daemon/conf_int.h"
+#include "daemon/metrics.h"
+#include "daemon/access_log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -303,6 +305,33 @@ static int conf_parse_codings(const struct conf_option *o, struct xdpserve_confi
 	return 0;
 }
 
+/* ADDR:PORT for /metrics, checked by the listener's own parser. */
+static int conf_parse_metrics_listen(const struct conf_option *o, struct xdpserve_config *cfg,
+				     const char *text, const char *section, bool first, char *why,
+				     size_t len)
+{
+	struct sockaddr_storage ss;
+	unsigned int sslen;
+
+	if (metrics_parse_listen(text, &ss, &sslen)) {
+		snprintf(why, len, "wants ADDR:PORT — write e.g. 127.0.0.1:9464 or [::1]:9464");
+		return -EINVAL;
+	}
+	return conf_parse_string(o, cfg, text, section, first, why, len);
+}
+
+/* The access log's target: a path or "journal"; "off" (stored as "") for none. */
+static int conf_parse_access_log(const struct conf_option *o, struct xdpserve_config *cfg,
+				 const char *text, const char *section, bool first, char *why,
+				 size_t len)
+{
+	if (!strcmp(text, "off")) {
+		cfg->access_log[0] = '\0';
+		return 0;
+	}
+	return conf_parse_string(o, cfg, text, section, first, why, len);
+}
+
 static const struct conf_enum_val conf_xdp_modes[] = {
 	{"auto", STEER_MODE_AUTO}, {"native", STEER_MODE_NATIVE}, {"skb", STEER_MODE_SKB}, {0}};
 static const struct conf_enum_val conf_bind_modes[] = {
@@ -314,6 +343,8 @@ static const struct conf_enum_val conf_log_levels[] = {{"err", LOG_LEVEL_ERR},
 						       {"info", LOG_LEVEL_INFO},
 						       {"debug", LOG_LEVEL_DEBUG},
 						       {0}};
+static const struct conf_enum_val conf_access_formats[] = {
+	{"combined", ACCESS_LOG_COMBINED}, {"json", ACCESS_LOG_JSON}, {0}};
 
 _Static_assert(sizeof(enum steer_mode) == sizeof(int) &&
 		       sizeof(enum xsk_bind_mode) == sizeof(int) &&
@@ -468,6 +499,35 @@ const struct conf_option conf_options[] = {
 	 STRING(bpf_obj),
 	 .help = "The steering program's object file (the environment variable "
 		 "XDPSERVE_BPF_OBJ overrides the default)."},
+	{.name = "user", .arg = "NAME", .def = "xdpserve", STRING(user),
+	 .help = "Worker threads read files as this user, with no capabilities.",
+	 .doc = "When the user does not exist, nobody (with a notice); root is allowed but "
+		"warned about. Files the user cannot read are 403 (docs/operations.md, "
+		"\"Privileges\"). A change needs a restart."},
+	{.name = "access-log", .arg = "TARGET", .def = "off", .type = "string",
+	 .parse = conf_parse_access_log, FIELD(access_log),
+	 .help = "One line per answer: a file path, journal, or off.",
+	 .doc = "Records never make a worker wait: when the logger falls behind they are counted "
+		"as dropped. SIGUSR2 reopens the file (logrotate). A change needs a restart."},
+	{.name = "access-log-format", .arg = "FORMAT", .def = "combined",
+	 ENUM(access_log_format, conf_access_formats),
+	 .help = "combined (the combined log format) or json (one object a line).",
+	 .doc = "json fields: time, remote_addr, remote_port, method, target, protocol, status, "
+		"bytes (body bytes), duration_us (complete request head to answer queued), "
+		"referer, user_agent. The target (255 bytes), referer and user agent (127) are "
+		"truncated, control bytes escaped. journal lines carry "
+		"SYSLOG_IDENTIFIER=xdpserve-access."},
+	{.name = "control-socket", .arg = "PATH", STRING(control_socket),
+	 .def_doc = "/run/xdpserve/IFACE.sock",
+	 .help = "The control socket xdpservectl talks to, or off for none.",
+	 .doc = "Mode 0660, group xdpserve when that group exists. A daemon in another network "
+		"namespace than PID 1's uses /run/xdpserve/NETNS-IFACE.sock. A change needs a "
+		"restart."},
+	{.name = "metrics-listen", .arg = "ADDR:PORT", .type = "string",
+	 .parse = conf_parse_metrics_listen, FIELD(metrics_listen),
+	 .help = "Serve Prometheus metrics at http://ADDR:PORT/metrics (default: off).",
+	 .doc = "An ordinary kernel socket served by the main thread; the metric names are in "
+		"docs/operations.md, \"Metrics\". A change needs a restart."},
 	{.name = "log-level", .short_opt = 'l', .arg = "LEVEL", .def = "info",
 	 ENUM(log_level, conf_log_levels), .flags = CONF_RELOAD,
 	 .help = "Messages to log: err, warn, info or debug.",

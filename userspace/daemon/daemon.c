@@ -7,7 +7,10 @@
  *	-> steer__attach (XDP program, served endpoints)
  *	-> umem__create (one partition per queue)
  *	-> worker__create per queue -> steer_xsk_set -> worker_start
- *	-> sd_notify READY=1 -> signals: SIGUSR1 dump, SIGHUP reload, SIGTERM/SIGINT stop
+ *	-> control socket, metrics endpoint (control.c, metrics_http.c)
+ *	-> sd_notify READY=1 -> main loop: signals (SIGUSR1 dump, SIGHUP reload,
+ *	   SIGUSR2 access log reopen, SIGTERM/SIGINT stop) through a signalfd,
+ *	   control requests, metrics scrapes
  *	reload: conf_load (same argv) -> conf_check -> endpoints in the steering
  *	  map -> worker_reconfigure (a new struct worker_conf) -> the old one
  *	  freed once every worker took the new one
@@ -17,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <sched.h>
 #include <net/if.h>
@@ -26,6 +30,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -33,7 +38,11 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "daemon/access_log.h"
 #include "daemon/conf.h"
+#include "daemon/control.h"
+#include "daemon/metrics.h"
+#include "daemon/privilege.h"
 #include "daemon/worker.h"
 #include "http/http_cond.h"
 #include "steer/steer.h"
@@ -49,22 +58,134 @@ struct daemon {
 	uint32_t nqueues;
 	uint32_t mtu;
 	struct steer *steer;
-	bool attached_here; /* we attached the program, so we detach it */
+	bool attached_here;    /* we attached the program (or our predecessor did): we detach it */
+	uint32_t prev_prog_id; /* the program the lock's previous holder attached */
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
+	struct access_log *access;	     /* NULL: off */
+	struct privilege_user user;	     /* the workers read files as this user */
+	struct control_daemon ctl;	     /* what the control socket and /metrics look at */
+	struct control *control;
+	struct metrics_http *metrics;
+	int signal_fd;
+	uint64_t reloads, reloads_refused; /* for xdpservectl status */
 };
 
 /*
  * One daemon per interface: a second one would take over the first one's
  * XSKMAP slots. The lock is per network namespace (interfaces in different
- * namespaces may share a name) and goes with the process.
+ * namespaces may share a name) and goes with the process. The file says
+ * "PID PROG_ID": who holds it, and the program that holder attached (0 when
+ * it adopted one attached by hand), so a successor knows whose it is.
  */
+#define DAEMON_LOCK_WAIT_MS 10000
+
+struct daemon_lock_record {
+	long pid;
+	uint32_t prog_id;
+};
+
+static void daemon_lock_read(int fd, struct daemon_lock_record *rec)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	rec->pid = 0;
+	rec->prog_id = 0;
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%ld %u", &rec->pid, &rec->prog_id) < 1)
+		rec->pid = 0;
+}
+
+/* Record what this daemon holds; best effort (only a successor reads it). */
+static void daemon_lock_write(struct daemon *d, uint32_t prog_id)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof(buf), "%ld %u\n", (long)getpid(), prog_id);
+
+	if (ftruncate(d->lock_fd, 0) || pwrite(d->lock_fd, buf, (size_t)n, 0) != n)
+		pr_debug("cannot write the lock record: %s", strerror(errno));
+}
+
+enum daemon_holder {
+	DAEMON_HOLDER_UNKNOWN, /* gone, or not an xdpserved of this PID namespace */
+	DAEMON_HOLDER_EXITING,
+	DAEMON_HOLDER_RUNNING,
+};
+
+/* Whether the lock's holder is an xdpserved still running or one on its way out. */
+static enum daemon_holder daemon_holder_state(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags = 0;
+	unsigned long long sigpnd = 0, shdpnd = 0;
+	char state = '?';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = pid > 0 ? fopen(path, "re") : NULL;
+	if (!f)
+		return DAEMON_HOLDER_UNKNOWN;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!p || !strstr(buf, "(xdpserved)") || !(p = strrchr(buf, ')')) ||
+	    sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return DAEMON_HOLDER_UNKNOWN;
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(buf, sizeof(buf), f)) {
+		sscanf(buf, "SigPnd: %llx", &sigpnd);
+		sscanf(buf, "ShdPnd: %llx", &shdpnd);
+	}
+	if (f)
+		fclose(f);
+	/* Zombie or dead, PF_EXITING, or SIGKILL pending. */
+	if (state == 'Z' || state == 'X' || (flags & 0x4) || ((sigpnd | shdpnd) & (1ull << 8)))
+		return DAEMON_HOLDER_EXITING;
+	return DAEMON_HOLDER_RUNNING;
+}
+
+/*
+ * A daemon killed with SIGKILL holds the lock while the kernel tears its
+ * UMEM down (about 1.5 s), so a successor started at once (Restart=) waits
+ * for it, bounded, instead of failing. A holder seen running (not exiting)
+ * for DAEMON_LOCK_RUNNING_MS is a live daemon: no point waiting for it.
+ */
+#define DAEMON_LOCK_RUNNING_MS 1000
+
+static int daemon_lock_wait(struct daemon *d, const char *path)
+{
+	struct daemon_lock_record holder;
+	int running_ms = 0;
+
+	daemon_lock_read(d->lock_fd, &holder);
+	pr_info("waiting up to %d s for the xdpserved that holds %s (PID %ld) to exit",
+		DAEMON_LOCK_WAIT_MS / 1000, path, holder.pid);
+	for (int ms = 0; ms < DAEMON_LOCK_WAIT_MS; ms += 20) {
+		usleep(20000);
+		if (!flock(d->lock_fd, LOCK_EX | LOCK_NB))
+			return 0;
+		if (daemon_holder_state(holder.pid) != DAEMON_HOLDER_RUNNING)
+			running_ms = 0;
+		else if ((running_ms += 20) >= DAEMON_LOCK_RUNNING_MS)
+			break;
+	}
+	pr_err("another xdpserved already serves %s (PID %ld holds %s%s); stop it first",
+	       d->cfg->ifname, holder.pid, path,
+	       running_ms >= DAEMON_LOCK_RUNNING_MS ? " and is running" : " after 10 s");
+	return -EBUSY;
+}
+
 static int daemon_lock_iface(struct daemon *d)
 {
 	const char *dir = "/run/xdpserve";
+	struct daemon_lock_record prev;
 	char path[PATH_MAX];
 	struct stat ns;
+	int err;
 
 	if (stat("/proc/self/ns/net", &ns))
 		ns.st_ino = 0;
@@ -80,10 +201,45 @@ static int daemon_lock_iface(struct daemon *d)
 		return -errno;
 	}
 	if (flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
-		pr_err("another xdpserved already serves %s (it holds %s); stop it first",
-		       d->cfg->ifname, path);
-		return -EBUSY;
+		err = errno == EWOULDBLOCK ? daemon_lock_wait(d, path) : -errno;
+		if (err)
+			return err;
 	}
+	daemon_lock_read(d->lock_fd, &prev);
+	d->prev_prog_id = prev.prog_id;
+	daemon_lock_write(d, 0);
+	return 0;
+}
+
+/*
+ * Attach, or adopt the program left attached. One an earlier daemon
+ * attached (its id in the lock record) becomes ours, to detach on stop;
+ * one attached by hand stays when we stop. Either way only our endpoints
+ * stay served.
+ */
+static int daemon_steer(struct daemon *d)
+{
+	const struct xdpserve_config *cfg = d->cfg;
+	bool adopted;
+	int err;
+
+	err = steer__attach_or_adopt(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer, &adopted);
+	if (err)
+		return err;
+	d->attached_here = !adopted || steer_prog_id(d->steer) == d->prev_prog_id;
+	if (adopted && d->attached_here)
+		pr_info("the program was attached by the previous xdpserved; this one detaches it "
+			"on stop");
+	else if (adopted)
+		pr_info("the program was attached by hand (ip link, xdpservectl attach); it stays "
+			"attached when this daemon stops (xdpservectl detach %s removes it)",
+			cfg->ifname);
+	if (adopted) {
+		err = steer_endpoint_keep_only(d->steer, cfg->endpoints, cfg->nendpoints);
+		if (err < 0)
+			return err;
+	}
+	daemon_lock_write(d, d->attached_here ? steer_prog_id(d->steer) : 0);
 	return 0;
 }
 
@@ -157,6 +313,9 @@ static int daemon_setup(struct daemon *d)
 	struct conf_facts facts;
 	int err;
 
+	err = privilege_user_resolve(cfg->user, &d->user);
+	if (err)
+		return err;
 	if (conf_check(cfg, &report, &facts))
 		return -EINVAL;
 	d->nqueues = facts.nqueues;
@@ -168,13 +327,7 @@ static int daemon_setup(struct daemon *d)
 	if (err)
 		return err;
 
-	err = steer__attach(cfg->ifname, cfg->bpf_obj, cfg->xdp_mode, &d->steer);
-	if (err == -EEXIST) {
-		pr_info("the steering program is already attached to %s; using it", cfg->ifname);
-		err = steer__open(cfg->ifname, &d->steer);
-	} else if (!err) {
-		d->attached_here = true;
-	}
+	err = daemon_steer(d);
 	if (err)
 		return err;
 	pr_info("steering program on %s in %s mode", cfg->ifname, steer_mode_name(d->steer));
@@ -192,8 +345,16 @@ static int daemon_setup(struct daemon *d)
 		pr_err("no random bytes for the ETag key: %s", strerror(errno));
 		return err;
 	}
+	if (cfg->access_log[0]) {
+		err = access_log__create(cfg->access_log, cfg->access_log_format, d->nqueues,
+					 &d->access);
+		if (err)
+			return err;
+	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
-		err = worker__create(d->conf, d->umem, i, d->etag_key, &d->workers[i]);
+		err = worker__create(d->conf, d->umem, i, d->etag_key,
+				     d->access ? access_log_ring(d->access, i) : NULL,
+				     &d->workers[i]);
 		if (err)
 			return err;
 		err = steer_xsk_set(d->steer, i, worker_xsk_fd(d->workers[i]));
@@ -228,6 +389,7 @@ static void daemon_teardown(struct daemon *d, int *status)
 			*status = EXIT_FAILURE;
 		d->workers[i] = NULL;
 	}
+	access_log__destroy(d->access);
 	if (d->umem && umem__destroy(d->umem))
 		*status = EXIT_FAILURE;
 	if (d->steer) {
@@ -241,6 +403,8 @@ static void daemon_teardown(struct daemon *d, int *status)
 	daemon_conf_close(d->conf);
 	if (d->lock_fd >= 0)
 		close(d->lock_fd);
+	if (d->signal_fd >= 0)
+		close(d->signal_fd);
 }
 
 static uint64_t mono_ms(void)
@@ -324,6 +488,7 @@ static void daemon_drain(struct daemon *d, struct daemon_watchdog *wd)
 		d->attached_here = false;
 		steer__close(d->steer);
 		d->steer = NULL;
+		daemon_lock_write(d, 0);
 	}
 }
 
@@ -374,7 +539,8 @@ static void daemon_reload_note(void *arg, const char *name, bool reloadable)
  */
 static struct worker_conf *daemon_reload_prepare(struct daemon *d)
 {
-	struct conf_report report = {.line = daemon_report_line, .arg = "reload: "};
+	struct conf_report report = {
+		.line = daemon_report_line, .arg = "reload: ", .running = true};
 	struct xdpserve_config *cfg = malloc(sizeof(*cfg));
 	struct worker_conf *wc = NULL;
 
@@ -440,24 +606,52 @@ static void daemon_reload(struct daemon *d, struct daemon_watchdog *wd)
 				DAEMON_STUCK_MS);
 		}
 		pr_info("reload: done");
+		d->reloads++;
+	} else {
+		d->reloads_refused++;
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", d->cfg->ifname, d->nqueues,
 		   d->nqueues == 1 ? "" : "s");
 }
 
-/* The main thread's loop: signals and the systemd watchdog. */
+/*
+ * Wait up to 250 ms for a signal, serving control requests and metrics
+ * scrapes meanwhile. Returns the signal number, or 0 when none came.
+ */
+static int daemon_next_signal(struct daemon *d)
+{
+	struct pollfd pfd[3] = {
+		{.fd = d->signal_fd, .events = POLLIN},
+		{.fd = control_fd(d->control), .events = POLLIN},
+		{.fd = metrics_http_fd(d->metrics), .events = POLLIN},
+	};
+	struct signalfd_siginfo si;
+
+	if (poll(pfd, 3, 250) < 0 && errno != EINTR)
+		pr_warn("main loop: poll: %s", strerror(errno));
+	if (pfd[1].revents)
+		control_process(d->control);
+	metrics_http_process(d->metrics); /* also runs its timeouts */
+	if ((pfd[0].revents & POLLIN) && read(d->signal_fd, &si, sizeof(si)) == sizeof(si))
+		return (int)si.ssi_signo;
+	return 0;
+}
+
+/* The main thread's loop: signals, the control socket, metrics, the systemd watchdog. */
 static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_watchdog *wd)
 {
-	struct timespec tick = {.tv_nsec = 250 * 1000000};
-
 	for (;;) {
-		int sig = sigtimedwait(set, NULL, &tick);
+		int sig = daemon_next_signal(d);
 
 		if (sig == SIGTERM || sig == SIGINT) {
-			pr_info("%s: draining connections, then detaching from %s", strsignal(sig),
+			pr_info("%s: draining connections, then %s %s", strsignal(sig),
+				d->attached_here ? "detaching from"
+						 : "leaving the program attached to",
 				d->cfg->ifname);
 			return;
 		}
+		if (sig == SIGUSR2 && d->access)
+			access_log_reopen(d->access);
 		if (sig == SIGUSR1)
 			for (uint32_t i = 0; i < d->nqueues; i++)
 				worker_request(d->workers[i], WORKER_CMD_DUMP);
@@ -465,6 +659,62 @@ static void daemon_wait(struct daemon *d, const sigset_t *set, struct daemon_wat
 			daemon_reload(d, wd);
 		daemon_watchdog_feed(d, wd);
 	}
+}
+
+static int daemon_metrics_stats(void *ctx, struct json_object *reply)
+{
+	return control_daemon_stats(ctx, reply);
+}
+
+/*
+ * The control socket, and /metrics when asked for. Without the socket the
+ * daemon still serves (xdpservectl then reads the pinned maps); a metrics
+ * address that cannot be had is an error, since someone asked for it.
+ */
+static int daemon_control_open(struct daemon *d, const sigset_t *set)
+{
+	const struct xdpserve_config *cfg = d->cfg;
+	char path[sizeof(cfg->control_socket) + IF_NAMESIZE + 32];
+	struct timespec now;
+	int err;
+
+	d->signal_fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->signal_fd < 0) {
+		err = -errno;
+		pr_err("signalfd: %s", strerror(-err));
+		return err;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	d->ctl.start_realtime_s = (uint64_t)now.tv_sec;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d->ctl.start_mono_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	d->ctl.cfg = &d->cfg;
+	d->ctl.steer = d->steer;
+	d->ctl.workers = d->workers;
+	d->ctl.nqueues = d->nqueues;
+	d->ctl.pid = (int)getpid();
+	d->ctl.reloads = &d->reloads;
+	d->ctl.reloads_refused = &d->reloads_refused;
+	if (cfg->control_socket[0])
+		snprintf(path, sizeof(path), "%s", cfg->control_socket);
+	else
+		control_default_path(CONF_RUNTIME_DIR, cfg->ifname, path, sizeof(path));
+	if (strcmp(path, "off") &&
+	    control__create(path, control_daemon_cmds, control_daemon_ncmds, &d->ctl, &d->control))
+		pr_warn("serving without a control socket: xdpservectl will read the pinned "
+			"maps only");
+	if (!cfg->metrics_listen[0])
+		return 0;
+	err = metrics_http__create(cfg->metrics_listen, daemon_metrics_stats, &d->ctl, &d->metrics);
+	return err;
+}
+
+static void daemon_control_close(struct daemon *d)
+{
+	metrics_http__destroy(d->metrics);
+	d->metrics = NULL;
+	control__destroy(d->control);
+	d->control = NULL;
 }
 
 /* The i-th CPU this process may run on (cpuset, taskset, CPUAffinity=), round robin. */
@@ -489,7 +739,7 @@ static int daemon_worker_cpu(uint32_t i)
 
 int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 {
-	struct daemon d = {.cfg = cfg, .argc = argc, .argv = argv, .lock_fd = -1};
+	struct daemon d = {.cfg = cfg, .argc = argc, .argv = argv, .lock_fd = -1, .signal_fd = -1};
 	struct daemon_watchdog wd;
 	int status = EXIT_SUCCESS;
 	sigset_t set;
@@ -500,17 +750,29 @@ int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	if (daemon_setup(&d)) {
+	/* The sockets come before the workers run (and before privileges go). */
+	if (daemon_setup(&d) || daemon_control_open(&d, &set)) {
 		status = EXIT_FAILURE;
 		goto out;
 	}
 	for (uint32_t i = 0; i < d.nqueues; i++) {
-		if (worker_start(d.workers[i], daemon_worker_cpu(i))) {
+		if (worker_start(d.workers[i], daemon_worker_cpu(i), &d.user)) {
 			status = EXIT_FAILURE;
 			goto out;
 		}
+	}
+	if (d.access && access_log_start(d.access)) {
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	pr_info("workers read files as %s (uid %u, gid %u) with no capabilities", d.user.name,
+		(unsigned int)d.user.uid, (unsigned int)d.user.gid);
+	if (privilege_drop_main()) {
+		status = EXIT_FAILURE;
+		goto out;
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s with %u queue%s", cfg->ifname, d.nqueues,
 		   d.nqueues == 1 ? "" : "s");
@@ -519,10 +781,12 @@ int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 	daemon_watchdog_init(&wd);
 	daemon_wait(&d, &set, &wd);
 	sd_notify(0, "STOPPING=1");
+	daemon_control_close(&d);
 	daemon_drain(&d, &wd);
 	for (uint32_t i = 0; i < d.nqueues; i++)
 		worker_request(d.workers[i], WORKER_CMD_DUMP);
 out:
+	daemon_control_close(&d);
 	daemon_teardown(&d, &status);
 	pr_info("stopped");
 	free((void *)d.cfg); /* the first one, or the last reload's */

@@ -10,10 +10,13 @@
  *	-> tcp_stack__poll (timers, segments out through the queue's nic)
  *	-> xsk_queue_tx_flush (submit + kick)
  *
- * Called by daemon.c (create/start/request/reconfigure/join/destroy).
- * Everything the loop touches belongs to this worker alone; the only
- * shared words are the command, drained, heartbeat and configuration
- * atomics. A new configuration is taken whole at the top of the loop.
+ * Called by daemon.c (create/start/request/reconfigure/join/destroy) and,
+ * through worker_call(), by the control socket and the metrics endpoint in
+ * the main thread. Everything the loop touches belongs to this worker
+ * alone; the only shared words are the command, drained and heartbeat
+ * atomics, the configuration pointer and the call generations (worker.h
+ * says how a call's slot changes hands). A new configuration is taken
+ * whole at the top of the loop.
  */
 #include "daemon/worker.h"
 
@@ -33,7 +36,9 @@
 
 #include "cache/cache.h"
 #include "common/log.h"
+#include "daemon/access_log.h"
 #include "daemon/conf.h"
+#include "daemon/privilege.h"
 #include "http/http_server.h"
 #include "io/io_reader.h"
 #include "tcp/tcp.h"
@@ -56,10 +61,17 @@ struct worker {
 	struct cache *cache;
 	struct http_server *http;
 	struct tcp_stack *stack;
+	struct access_log_ring *access; /* NULL: access log off */
 	int wake_fd;
 	pthread_t thread;
 	bool started;
+	const struct privilege_user *user;
+	_Atomic int entered; /* 0 while the thread sets itself up, 1 serving, -errno failed */
 	bool draining;
+	int cpu;
+	struct worker_call *call;   /* allocated by the main thread at its first call */
+	_Atomic uint64_t call_req;  /* written by the main thread */
+	_Atomic uint64_t call_done; /* written by the worker: the last call answered */
 	_Atomic uint32_t cmd;
 	_Atomic bool drained;
 	_Atomic uint64_t heartbeat;
@@ -92,6 +104,14 @@ uint64_t worker_heartbeat(const struct worker *w)
 {
 	return atomic_load(&w->heartbeat);
 }
+
+/*
+ * SIGUSR1 asked for the counters: they are printed whatever the log level.
+ * Inside the two dump functions pr_info() is unconditional (restored after
+ * worker_dump()).
+ */
+#undef pr_info
+#define pr_info(...) log_print(LOG_LEVEL_INFO, __VA_ARGS__)
 
 /* Every disk call the worker's io_uring made, and the 404s that needed none. */
 static void worker_dump_disk(struct worker *w, const struct cache_stats *c)
@@ -162,6 +182,10 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)c.stale, (unsigned long long)c.waits,
 		(unsigned long long)c.wait_timeouts, c.waiting, c.loading, c.zombies);
 	worker_dump_disk(w, &c);
+	if (w->access)
+		pr_info("queue %u access log: records %llu, dropped %llu (ring full)", w->index,
+			(unsigned long long)atomic_load(&w->access->pushed),
+			(unsigned long long)atomic_load(&w->access->dropped));
 	if (!xsk_queue_stats(w->q, &x))
 		pr_info("queue %u xsk (%s%s): rx %llu, tx %llu frames %llu descs, tx outstanding "
 			"%u, no-frame %llu, ring-full %llu, kernel rx-dropped %llu "
@@ -175,6 +199,9 @@ static void worker_dump(struct worker *w)
 			(unsigned long long)x.k_tx_invalid_descs);
 }
 
+#undef pr_info
+#define pr_info(...) __pr(LOG_LEVEL_INFO, __VA_ARGS__)
+
 /* Milliseconds until `deadline`, for poll(), capped. */
 static int worker_timeout_ms(uint64_t now, uint64_t deadline)
 {
@@ -186,15 +213,29 @@ static int worker_timeout_ms(uint64_t now, uint64_t deadline)
 	return ms > WORKER_MAX_SLEEP_MS ? WORKER_MAX_SLEEP_MS : (int)ms;
 }
 
+static void worker_call_answer(struct worker *w);
+
 static void worker_handle_cmd(struct worker *w, uint32_t cmd)
 {
 	if (cmd & WORKER_CMD_DUMP)
 		worker_dump(w);
+	if (cmd & WORKER_CMD_CALL)
+		worker_call_answer(w);
 	if ((cmd & WORKER_CMD_DRAIN) && !w->draining) {
 		w->draining = true;
 		tcp_stack__set_accepting(w->stack, false);
 		http_server_set_draining(w->http, true);
 	}
+}
+
+/* The thread's first act: a name tests and ps can find, then no privileges. */
+static int worker_enter(struct worker *w)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "xdpserve-q%u", w->index);
+	pthread_setname_np(pthread_self(), name);
+	return privilege_drop_worker(w->user);
 }
 
 /* The http server's table of addresses with a root of their own, from cfg. */
@@ -266,7 +307,11 @@ static void *worker_main(void *arg)
 		{.fd = io_reader_fd(w->io), .events = POLLIN},
 		{.fd = w->wake_fd, .events = POLLIN},
 	};
+	int err = worker_enter(w);
 
+	atomic_store(&w->entered, err ? err : 1);
+	if (err)
+		return NULL;
 	for (;;) {
 		uint64_t now = clock_ns(CLOCK_MONOTONIC);
 		uint64_t deadline;
@@ -334,12 +379,27 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int worker_start(struct worker *w, int cpu)
+/* Wait (bounded) for the thread to have dropped its privileges. */
+static int worker_wait_entered(struct worker *w)
+{
+	for (int ms = 0; ms < 10000; ms++) {
+		int state = atomic_load(&w->entered);
+
+		if (state)
+			return state < 0 ? state : 0;
+		usleep(1000);
+	}
+	pr_err("queue %u: the worker thread did not start within 10 s", w->index);
+	return -ETIMEDOUT;
+}
+
+int worker_start(struct worker *w, int cpu, const struct privilege_user *user)
 {
 	pthread_attr_t attr;
 	cpu_set_t set;
 	int err;
 
+	w->user = user;
 	pthread_attr_init(&attr);
 	if (cpu >= 0) {
 		CPU_ZERO(&set);
@@ -364,7 +424,8 @@ int worker_start(struct worker *w, int cpu)
 		return -err;
 	}
 	w->started = true;
-	return 0;
+	w->cpu = cpu;
+	return worker_wait_entered(w);
 }
 
 void worker_request(struct worker *w, uint32_t cmd)
@@ -393,7 +454,7 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 }
 
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,
-		   const uint8_t *etag_key, struct worker **out)
+		   const uint8_t *etag_key, struct access_log_ring *access, struct worker **out)
 {
 	const struct xdpserve_config *cfg = wc->cfg;
 	struct xsk_queue_opts qopts = {
@@ -416,6 +477,8 @@ int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t ind
 	atomic_init(&w->seen, wc);
 	w->index = index;
 	w->umem = umem;
+	w->access = access;
+	w->cpu = -1;
 	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (w->wake_fd < 0) {
 		err = -errno;
@@ -451,6 +514,10 @@ int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t ind
 		hcfg.limits.head = tc.rx_buf_size - 1;
 	memcpy(hcfg.etag_key, etag_key, sizeof(hcfg.etag_key));
 	hcfg.files = cfg->files;
+	if (access) {
+		hcfg.access = access_log_submit;
+		hcfg.access_ctx = access;
+	}
 	err = http_server__create(&hcfg, w->cache, &w->http);
 	if (err) {
 		pr_err("queue %u: HTTP server setup failed (%u connections): %s", index,
@@ -516,6 +583,138 @@ int worker__destroy(struct worker *w)
 	}
 	if (w->wake_fd >= 0)
 		close(w->wake_fd);
+	free(w->call);
 	free(w);
 	return err;
+}
+
+int worker_cpu(const struct worker *w)
+{
+	return w->cpu;
+}
+
+const char *worker_bind_mode(const struct worker *w)
+{
+	return xsk_queue_mode(w->q);
+}
+
+bool worker_tx_sg(const struct worker *w)
+{
+	return xsk_queue_sg(w->q);
+}
+
+/* --- calls from the main thread (worker.h) ------------------------------- */
+
+static void worker_call_counters(struct worker *w, struct worker_counters *c)
+{
+	c->tcp = *tcp_stack__stats(w->stack);
+	c->http = *http_server_stats(w->http);
+	cache_stats(w->cache, &c->cache);
+	io_reader_stats(w->io, &c->io);
+	c->xsk_ok = !xsk_queue_stats(w->q, &c->xsk);
+}
+
+static void worker_call_conn(struct tcp_conn *c, void *arg)
+{
+	struct worker_call *call = arg;
+
+	if (call->nentries < WORKER_CALL_MAX_ENTRIES)
+		tcp_conn_get_info(c, &call->e.conns[call->nentries++]);
+	call->total++;
+}
+
+static void worker_call_file(const struct cache_obj *f, void *arg)
+{
+	struct worker_call *call = arg;
+	struct worker_cache_file *e;
+
+	call->total++;
+	if (call->nentries == WORKER_CALL_MAX_ENTRIES)
+		return;
+	e = &call->e.files[call->nentries++];
+	snprintf(e->path, sizeof(e->path), "%s", cache_obj_path(f));
+	e->size = cache_obj_size(f);
+	e->mtime_ns = cache_obj_mtime_ns(f);
+	e->chunks = cache_obj_chunks(f);
+}
+
+/* Start loading a file and its chunks (as far as load slots allow); never waits. */
+static int worker_call_warm(struct worker *w, const char *path)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct cache_obj *f;
+	int err = cache_lookup(w->cache, path, now, NULL, &f);
+
+	if (err == -EINPROGRESS)
+		return 1;
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < cache_obj_chunks(f); i++)
+		cache_chunk_prefetch(w->cache, f, i, now);
+	cache_obj_put(f);
+	return 0;
+}
+
+static void worker_call_answer(struct worker *w)
+{
+	uint64_t req = atomic_load_explicit(&w->call_req, memory_order_acquire);
+	struct worker_call *call = w->call;
+
+	if (req == atomic_load_explicit(&w->call_done, memory_order_relaxed))
+		return; /* answered already (a repeated wake-up) */
+	call->result = 0;
+	call->nentries = call->total = 0;
+	switch (call->kind) {
+	case WORKER_CALL_COUNTERS:
+		worker_call_counters(w, &call->counters);
+		break;
+	case WORKER_CALL_CONNS:
+		tcp_stack__for_each_conn(w->stack, worker_call_conn, call);
+		break;
+	case WORKER_CALL_CACHE_LIST:
+		cache_for_each_file(w->cache, worker_call_file, call);
+		break;
+	case WORKER_CALL_CACHE_FLUSH:
+		call->result = (int)cache_flush(w->cache);
+		break;
+	case WORKER_CALL_CACHE_WARM:
+		call->result = worker_call_warm(w, call->path);
+		break;
+	}
+	atomic_store_explicit(&w->call_done, req, memory_order_release);
+}
+
+/* Wait (at most until `until_ms` of CLOCK_MONOTONIC) for the pending call to be answered. */
+static bool worker_call_wait(struct worker *w, uint64_t until_ns)
+{
+	uint64_t req = atomic_load_explicit(&w->call_req, memory_order_relaxed);
+
+	while (atomic_load_explicit(&w->call_done, memory_order_acquire) != req) {
+		if (clock_ns(CLOCK_MONOTONIC) >= until_ns)
+			return false;
+		usleep(500);
+	}
+	return true;
+}
+
+int worker_call(struct worker *w, enum worker_call_kind kind, const char *path, int timeout_ms,
+		const struct worker_call **answer)
+{
+	uint64_t until = clock_ns(CLOCK_MONOTONIC) + (uint64_t)timeout_ms * 1000000ull;
+
+	if (!w->call) {
+		w->call = calloc(1, sizeof(*w->call));
+		if (!w->call)
+			return -ENOMEM;
+	}
+	if (!w->started || !worker_call_wait(w, until))
+		return -ETIMEDOUT;
+	w->call->kind = kind;
+	snprintf(w->call->path, sizeof(w->call->path), "%s", path ? path : "");
+	atomic_fetch_add_explicit(&w->call_req, 1, memory_order_release);
+	worker_request(w, WORKER_CMD_CALL);
+	if (!worker_call_wait(w, until))
+		return -ETIMEDOUT;
+	*answer = w->call;
+	return 0;
 }

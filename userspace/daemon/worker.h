@@ -12,10 +12,16 @@
 #ifndef XDPSERVE_WORKER_H
 #define XDPSERVE_WORKER_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "daemon/conf.h"
+#include "cache/cache.h"
+#include "http/http_server.h"
+#include "io/io_reader.h"
+#include "tcp/tcp.h"
+#include "xsk/xsk_queue.h"
 
 struct worker;
 struct umem;
@@ -36,6 +42,7 @@ enum worker_cmd {
 	WORKER_CMD_DRAIN = 1u << 0, /* stop accepting; report drained when no connection is left */
 	WORKER_CMD_STOP = 1u << 1,  /* leave the loop */
 	WORKER_CMD_DUMP = 1u << 2,  /* log the counters */
+	WORKER_CMD_CALL = 1u << 3,  /* answer the pending worker_call() */
 };
 
 /*
@@ -45,8 +52,10 @@ enum worker_cmd {
  * `etag_key` (16 bytes, copied) is the daemon's ETag key, the same for
  * every worker. 0 or -errno (logged).
  */
+struct access_log_ring;
+/* `access`: this worker's access log ring, NULL when the log is off. */
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,
-		   const uint8_t *etag_key, struct worker **out);
+		   const uint8_t *etag_key, struct access_log_ring *access, struct worker **out);
 /*
  * Tear down a stopped (or never started) worker: drain TX completions,
  * close connections, free the cache, and check that every UMEM frame of
@@ -59,8 +68,14 @@ int worker__destroy(struct worker *w);
 int worker_xsk_fd(const struct worker *w);
 uint32_t worker_queue_id(const struct worker *w);
 
-/* Start the thread, pinned to `cpu` (-1: not pinned). 0 or -errno. */
-int worker_start(struct worker *w, int cpu);
+struct privilege_user;
+/*
+ * Start the thread (pinned to `cpu` when >= 0). The thread names itself
+ * xdpserve-qN, takes the file-system identity of `user` and drops every
+ * capability before it serves; this returns once it did (or failed, -errno).
+ * `user` must outlive the thread.
+ */
+int worker_start(struct worker *w, int cpu, const struct privilege_user *user);
 /* Ask a running worker to do `cmd` (enum worker_cmd bits); returns at once. */
 void worker_request(struct worker *w, uint32_t cmd);
 /* Wait for the thread to end after WORKER_CMD_STOP. */
@@ -79,5 +94,73 @@ bool worker_conf_in_use(const struct worker *w, const struct worker_conf *wc);
 bool worker_drained(const struct worker *w);
 /* Loop iterations so far: the daemon's liveness check for the watchdog. */
 uint64_t worker_heartbeat(const struct worker *w);
+
+/* Where the thread runs: the CPU given to worker_start(), -1 when unpinned. */
+int worker_cpu(const struct worker *w);
+/* "zero-copy" or "copy"; whether TX sends cached payload by reference (sg). */
+const char *worker_bind_mode(const struct worker *w);
+bool worker_tx_sg(const struct worker *w);
+
+/*
+ * Calls from the main thread (control socket, metrics) into a running
+ * worker, without a lock on the data path: the main thread fills the
+ * worker's call slot and bumps a request generation; the worker answers at
+ * its next loop turn and publishes the answer by setting its done
+ * generation to the same value (release/acquire). The main thread reads the
+ * answer only while no call is pending, the worker writes it only while one
+ * is, so they never touch the slot at the same time. A call that times out
+ * stays pending; the next one first waits for it (bounded).
+ */
+enum worker_call_kind {
+	WORKER_CALL_COUNTERS = 0, /* struct worker_counters */
+	WORKER_CALL_CONNS,	  /* struct tcp_conn_info entries */
+	WORKER_CALL_CACHE_LIST,	  /* struct worker_cache_file entries */
+	WORKER_CALL_CACHE_FLUSH,  /* result: objects dropped */
+	WORKER_CALL_CACHE_WARM,	  /* result: 0 cached, 1 loading, or -errno of the lookup */
+};
+
+/* Every counter of one worker, copied at one loop turn. */
+struct worker_counters {
+	struct tcp_stats tcp;
+	struct http_stats http;
+	struct cache_stats cache;
+	struct io_reader_stats io;
+	struct xsk_queue_stats xsk;
+	bool xsk_ok; /* xsk holds the kernel's XDP_STATISTICS too */
+};
+
+/* One file object of a worker's cache, for `xdpservectl cache list`. */
+struct worker_cache_file {
+	char path[256]; /* relative to the root; cut short when longer */
+	uint64_t size;
+	uint64_t mtime_ns;
+	uint32_t chunks;
+};
+
+/* Entries an answer holds at most (conns, cache files), per worker. */
+#define WORKER_CALL_MAX_ENTRIES 4096
+
+struct worker_call {
+	enum worker_call_kind kind;
+	char path[PATH_MAX]; /* CACHE_WARM: the path as the HTTP layer normalises it */
+	/* answer */
+	int result;
+	struct worker_counters counters;
+	uint32_t nentries; /* filled in entries */
+	uint32_t total;	   /* there were this many (more than nentries when cut) */
+	union {
+		struct tcp_conn_info conns[WORKER_CALL_MAX_ENTRIES];
+		struct worker_cache_file files[WORKER_CALL_MAX_ENTRIES];
+	} e;
+};
+
+/*
+ * Run `kind` (with `path` for CACHE_WARM, else NULL) on the worker; wait at
+ * most timeout_ms. On 0 the answer is the returned slot, valid until the
+ * next call on this worker. -ETIMEDOUT when the worker did not answer,
+ * -ENOMEM. Main thread only.
+ */
+int worker_call(struct worker *w, enum worker_call_kind kind, const char *path, int timeout_ms,
+		const struct worker_call **answer);
 
 #endif /* XDPSERVE_WORKER_H */

@@ -173,6 +173,7 @@ const struct http_stats *http_server_stats(const struct http_server *h)
 
 void http_count_status(struct http_server *h, int status)
 {
+	h->last_status = status;
 	h->stats.requests++;
 	if (status < 300)
 		h->stats.status_2xx++;
@@ -328,6 +329,36 @@ static int http_respond(struct http_conn *hc, const struct http_request *req)
 	return 0;
 }
 
+/*
+ * The access log's one hook: after an answer for the head request is
+ * queued. `body0` is stats.body_bytes before it; a body still streaming
+ * adds what is left to queue.
+ */
+static void http_access_report(struct http_conn *hc, const struct http_request *req,
+			       const char *head, uint32_t head_len, uint64_t body0)
+{
+	struct http_server *h = hc->srv;
+	uint64_t now = tcp_stack__now(tcp_conn_stack(hc->tcp));
+	struct tcp_conn_info info;
+	struct http_access a = {
+		.req = req,
+		.head = head,
+		.head_len = head_len,
+		.status = h->last_status,
+		.bytes = h->stats.body_bytes - body0,
+		.duration_ns = hc->head_ns && now > hc->head_ns ? now - hc->head_ns : 0,
+	};
+
+	if (hc->body.obj)
+		a.bytes += hc->body.end - hc->body.off;
+	tcp_conn_get_info(hc->tcp, &info);
+	a.family = info.family;
+	a.addr = info.remote_addr;
+	a.port = info.remote_port;
+	h->cfg.access(h->cfg.access_ctx, &a);
+	hc->head_ns = 0;
+}
+
 /* An answer that cannot be queued at all (not for lack of room): give up on the connection. */
 static void http_conn_fail(struct http_conn *hc)
 {
@@ -347,6 +378,7 @@ static void http_conn_process(struct http_conn *hc)
 		struct http_request req;
 		uint32_t len;
 		const char *data;
+		uint64_t body0;
 		int n, ret;
 
 		/* A body still streaming comes first: answers leave in order. */
@@ -395,10 +427,15 @@ static void http_conn_process(struct http_conn *hc)
 		}
 		hc->parsed_len = 0; /* a complete head: parse it whole if it must wait */
 		tcp_conn_set_deadline(c, TCP_DEADLINE_NONE);
+		if (h->cfg.access && !hc->head_ns)
+			hc->head_ns = tcp_stack__now(tcp_conn_stack(c));
 		if (n < 0) {
+			body0 = h->stats.body_bytes;
 			http_log_client_error(hc, req.status, "malformed request head");
 			if (http_send_error(hc, NULL, req.status, false, NULL))
 				http_conn_fail(hc);
+			else if (h->cfg.access)
+				http_access_report(hc, NULL, data, len, body0);
 			break;
 		}
 		if (req.expect_continue && req.content_length && !hc->continue_sent) {
@@ -406,7 +443,11 @@ static void http_conn_process(struct http_conn *hc)
 				break;
 			hc->continue_sent = true;
 		}
+		body0 = h->stats.body_bytes;
+		h->last_status = 0; /* an aborted answer counts no status: nothing to log */
 		ret = http_respond(hc, &req);
+		if (ret == 0 && h->cfg.access && h->last_status)
+			http_access_report(hc, &req, data, (uint32_t)n, body0);
 		if (ret == -EINPROGRESS) {
 			hc->waiting = true;
 			break;

@@ -33,7 +33,26 @@
 struct cache;
 struct http_server;
 
+/*
+ * One answered request, for the access log (http_server_config.access):
+ * borrowed pointers, valid during the call only.
+ */
+struct http_access {
+	const struct http_request *req; /* NULL for a head that did not parse */
+	const char *head;		/* the raw request head */
+	uint32_t head_len;
+	int status;
+	uint64_t bytes;	      /* body bytes of the answer */
+	uint64_t duration_ns; /* from the complete head to the queued answer */
+	uint8_t family;	      /* the peer: 4 or 6 */
+	const uint8_t *addr;
+	uint16_t port;
+};
+
 struct http_server_config {
+	/* Called once per answer when set (off: NULL, one test per answer). */
+	void (*access)(void *ctx, const struct http_access *a);
+	void *access_ctx;
 	struct http_limits limits;	     /* request head limits */
 	uint32_t max_conns;		     /* connection states; the TCP stack's max_conns */
 	struct http_resolve_config files;    /* index names, dot files, precompressed variants */

@@ -63,8 +63,9 @@ struct http_conn {
 	uint32_t parsed_len; /* bytes the last incomplete parse saw (resume) */
 	uint64_t skip;	     /* request body bytes still to discard */
 	struct http_body body;
-	bool chunk_wait; /* the waiter is queued for the first chunk of the head request's body */
-	int chunk_err;	 /* that chunk's load failed with this */
+	bool chunk_wait;  /* the waiter is queued for the first chunk of the head request's body */
+	int chunk_err;	  /* that chunk's load failed with this */
+	uint64_t head_ns; /* when the head request was complete (access log), 0: none */
 	struct http_conn *next_free;
 	/* Where the head request's resolution stands (index name, variant). */
 	struct http_resolve_state resolve;
@@ -81,6 +82,7 @@ struct http_server {
 	struct http_conn *conns;
 	struct http_conn *free_list;
 	struct http_stats stats;
+	int last_status; /* of the last answer counted (access log) */
 	struct log_ratelimit rl_client_error;
 	uint64_t boundary_key; /* random: multipart boundaries reveal nothing */
 	uint64_t boundaries;

@@ -11,6 +11,7 @@
 
 #include "steer/steer_internal.h"
 #include "common/log.h"
+#include "common/caps.h"
 
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -30,7 +31,7 @@
 const char *steer_perm_hint(int err)
 {
 	if ((err == -EPERM || err == -EACCES) && geteuid() != 0)
-		return "; run as root (BPF needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN)";
+		return "; " XDPSERVE_CAPS_HINT(XDPSERVE_CAPS_BPF);
 	return "";
 }
 

@@ -86,6 +86,41 @@ int steer_endpoint_list(struct steer *s, struct xdpserve_endpoint_key *keys, siz
 	return (int)n;
 }
 
+static bool steer_endpoint_among(const struct xdpserve_endpoint_key *key,
+				 const struct xdpserve_endpoint_key *keep, size_t nkeep)
+{
+	for (size_t i = 0; i < nkeep; i++)
+		if (!memcmp(key, &keep[i], sizeof(*key)))
+			return true;
+	return false;
+}
+
+int steer_endpoint_keep_only(struct steer *s, const struct xdpserve_endpoint_key *keep,
+			     size_t nkeep)
+{
+	struct xdpserve_endpoint_key have[XDPSERVE_MAX_ENDPOINTS];
+	char text[STEER_ENDPOINT_STRLEN];
+	int n, removed = 0, err;
+
+	n = steer_endpoint_list(s, have, XDPSERVE_MAX_ENDPOINTS);
+	if (n < 0)
+		return n;
+	if (n > XDPSERVE_MAX_ENDPOINTS)
+		n = XDPSERVE_MAX_ENDPOINTS;
+	for (int i = 0; i < n; i++) {
+		if (steer_endpoint_among(&have[i], keep, nkeep))
+			continue;
+		err = steer_endpoint_del(s, &have[i]);
+		if (err && err != -ENOENT)
+			return err;
+		steer_key_text(&have[i], text, sizeof(text));
+		pr_info("%s: no longer serving %s (left by an earlier daemon or xdpservectl)",
+			s->ifname, text);
+		removed++;
+	}
+	return removed;
+}
+
 int steer_xsk_set(struct steer *s, uint32_t queue, int xsk_fd)
 {
 	int err;

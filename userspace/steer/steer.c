@@ -14,6 +14,7 @@
 
 #include "steer/steer_internal.h"
 #include "common/log.h"
+#include "common/caps.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -366,12 +367,12 @@ static void steer_explain_attach(const char *ifname, int mode, int err)
 		       "LimitMEMLOCK=infinity or ulimit -l unlimited",
 		       ifname, msg, (unsigned long long)r.rlim_cur / 1024);
 	} else if ((err == -EPERM || err == -EACCES) && geteuid() != 0) {
-		pr_err("XDP attach to %s failed (%s): run as root (CAP_NET_ADMIN, CAP_BPF, "
-		       "CAP_SYS_ADMIN)",
+		pr_err("XDP attach to %s failed (%s): " XDPSERVE_CAPS_HINT(XDPSERVE_CAPS_BPF),
 		       ifname, msg);
 	} else if (err == -EPERM || err == -EACCES) {
 		pr_err("XDP attach to %s in %s mode failed (%s): the kernel refused to load or "
-		       "attach the program; with -v the verifier and loader say why",
+		       "attach the program; with --log-level debug (xdpservectl -v) the verifier "
+		       "and loader say why",
 		       ifname, mname, msg);
 	} else if (err == -EEXIST || err == -EBUSY) {
 		pr_err("XDP attach to %s in %s mode failed (%s): another XDP program is attached "
@@ -383,7 +384,8 @@ static void steer_explain_attach(const char *ifname, int mode, int err)
 		       "native XDP; lower it or use --mode skb",
 		       ifname, msg);
 	} else {
-		pr_err("XDP attach to %s in %s mode failed (%s); with -v the loader says more",
+		pr_err("XDP attach to %s in %s mode failed (%s); with --log-level debug "
+		       "(xdpservectl -v) the loader says more",
 		       ifname, mname, msg);
 	}
 }
@@ -498,6 +500,25 @@ out_pins:
 	if (err)
 		steer_pins_remove(pin_dir, NULL);
 	return err;
+}
+
+int steer__attach_or_adopt(const char *ifname, const char *obj_path, enum steer_mode mode,
+			   struct steer **out, bool *adopted)
+{
+	struct xdp_multiprog *mp = NULL;
+	struct xdp_program *found;
+	int ifindex = steer_ifindex(ifname);
+
+	if (ifindex < 0)
+		return ifindex;
+	*adopted = !steer_find(ifindex, &mp, &found);
+	if (!*adopted)
+		return steer__attach(ifname, obj_path, mode, out);
+	pr_info("%s is attached to %s already (%s mode, program id %u); using it",
+		XDPSERVE_PROG_NAME, ifname, steer_attach_mode_name(xdp_multiprog__attach_mode(mp)),
+		xdp_program__id(found));
+	xdp_multiprog__close(mp);
+	return steer_open_ifindex(ifname, ifindex, out);
 }
 
 int steer__detach(struct steer *s)

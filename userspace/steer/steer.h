@@ -63,6 +63,15 @@ int steer__attach(const char *ifname, const char *obj_path, enum steer_mode mode
 		  struct steer **out);
 
 /*
+ * The daemon's way in: open our program when one is attached to `ifname`
+ * already (*adopted = true; nothing is logged as an error, that is the
+ * normal path after a crash or with a program attached by hand), else
+ * steer__attach() it (*adopted = false).
+ */
+int steer__attach_or_adopt(const char *ifname, const char *obj_path, enum steer_mode mode,
+			   struct steer **out, bool *adopted);
+
+/*
  * Find our program already attached to `ifname` (by libxdp or by ip link)
  * and open its maps. -ENOENT (logged) when none is attached.
  * On success *out is a new handle the caller owns (steer__close()).
@@ -106,6 +115,13 @@ int steer_endpoint_del(struct steer *s, const struct xdpserve_endpoint_key *key)
  * in all (which may exceed `max`, like snprintf) or -errno.
  */
 int steer_endpoint_list(struct steer *s, struct xdpserve_endpoint_key *keys, size_t max);
+
+/*
+ * Remove every served endpoint that is not one of the `nkeep` in `keep`
+ * (each removal logged); returns how many went, or -errno.
+ */
+int steer_endpoint_keep_only(struct steer *s, const struct xdpserve_endpoint_key *keep,
+			     size_t nkeep);
 
 /*
  * Put the AF_XDP socket `xsk_fd` (bound to `queue` of this interface) in the

@@ -10,6 +10,7 @@
 #include "xsk/umem.h"
 
 #include "common/log.h"
+#include "common/caps.h"
 #include "xsk/frame.h"
 
 #include <errno.h>
@@ -184,8 +185,8 @@ int umem__create(const struct umem_config *cfg, struct umem **out)
 	err = xsk_umem__create(&u->xsk, u->area, u->size, &u->fill0, &u->comp0, &ucfg);
 	if (err) {
 		if (err == -EPERM || err == -EACCES)
-			pr_err("cannot create an AF_XDP socket: %s; run as root or with "
-			       "CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF and CAP_IPC_LOCK",
+			pr_err("cannot create an AF_XDP socket: %s; " XDPSERVE_CAPS_HINT(
+				       XDPSERVE_CAPS_XSK " and " XDPSERVE_CAPS_UMEM),
 			       strerror(-err));
 		else if (err == -EAFNOSUPPORT)
 			pr_err("this kernel has no AF_XDP sockets (CONFIG_XDP_SOCKETS)");

@@ -14,6 +14,7 @@
 #include "xsk/xsk_queue_int.h"
 
 #include "common/log.h"
+#include "common/caps.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
 #include "xsk/xsk_compat.h"
@@ -116,7 +117,7 @@ static const char *bind_hint(int err)
 		return "; is the queue id beyond the interface's queues (ethtool -l)?";
 	case -EPERM:
 	case -EACCES:
-		return "; needs CAP_NET_RAW and CAP_NET_ADMIN";
+		return "; " XDPSERVE_CAPS_HINT(XDPSERVE_CAPS_XSK);
 	default:
 		return "";
 	}

@@ -176,3 +176,15 @@ Test(conf, file_options, .init = quiet)
 			   "deflate"),
 		     -EINVAL);
 }
+
+Test(conf, user_to_read_files_as, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "-i", "veth0", "-a", "198.18.0.1:80", "-r", "/srv"), 0);
+	cr_assert_str_eq(cfg.user, "xdpserve", "the package's system user by default");
+	cr_assert_eq(PARSE(&cfg, "-i", "veth0", "-a", "198.18.0.1:80", "-r", "/srv", "--user",
+			   "www-data"),
+		     0);
+	cr_assert_str_eq(cfg.user, "www-data");
+	cr_assert_eq(PARSE(&cfg, "-i", "veth0", "-a", "198.18.0.1:80", "-r", "/srv", "--user", ""),
+		     -EINVAL);
+}

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon/access_log.h"
 #include "daemon/conf_int.h"
 
 static struct xdpserve_config cfg;
@@ -165,6 +166,28 @@ static void k_log(void)
 	cr_assert_eq(cfg.log_level, LOG_LEVEL_WARN);
 }
 
+static void k_user(void)
+{
+	cr_assert_str_eq(cfg.user, "www-data");
+}
+static void k_access_log(void)
+{
+	cr_assert_str_eq(cfg.access_log, "/var/log/xdpserve/access.log");
+}
+static void k_access_format(void)
+{
+	cr_assert_eq(cfg.access_log_format, ACCESS_LOG_JSON);
+}
+
+static void k_control(void)
+{
+	cr_assert_str_eq(cfg.control_socket, "/run/x/ctl.sock");
+}
+static void k_metrics(void)
+{
+	cr_assert_str_eq(cfg.metrics_listen, "127.0.0.1:9464");
+}
+
 static struct key_case key_cases[] = {
 	{"iface", "iface = eth7\naddr = 198.18.0.1:80\nroot = /srv\n", k_iface},
 	{"addr", "addr = [fd00::/64]:8080\n", k_addr},
@@ -192,6 +215,11 @@ static struct key_case key_cases[] = {
 	{"tx-path", "tx-path = sg\n", k_tx},
 	{"bpf-obj", "bpf-obj = /opt/x.bpf.o\n", k_bpf},
 	{"log-level", "log-level = warn ; inline comment\n", k_log},
+	{"user", "user = www-data\n", k_user},
+	{"control-socket", "control-socket = /run/x/ctl.sock\n", k_control},
+	{"metrics-listen", "metrics-listen = 127.0.0.1:9464\n", k_metrics},
+	{"access-log", "access-log = /var/log/xdpserve/access.log\n", k_access_log},
+	{"access-log-format", "access-log-format = json\n", k_access_format},
 };
 
 /*
