@@ -72,7 +72,7 @@ ns_root_prepare() {
 }
 
 ns_boot() {
-	local netns=$1 i
+	local netns=$1 i c
 	NS_MACHINE=xdps-$TB_ID
 	# nspawn wants /run/systemd/nspawn on a tmpfs it may write (this VM's /run is not one).
 	if ! mountpoint -q /run/systemd/nspawn; then
@@ -89,10 +89,14 @@ ns_boot() {
 		>"$TB_DIR/nspawn.log" 2>&1 </dev/null &
 	NS_BOOT_PID=$!
 	TB_PIDS+=("$NS_BOOT_PID")
-	# The container's PID 1 is nspawn's child.
-	for i in $(seq 100); do
-		NS_PID=$(pgrep -P "$NS_BOOT_PID" 2>/dev/null | head -1)
-		[ -n "$NS_PID" ] && return 0
+	# The container's PID 1 is the child of nspawn that runs systemd (an
+	# intermediate child comes and goes first).
+	for i in $(seq 150); do
+		for c in $(pgrep -P "$NS_BOOT_PID" 2>/dev/null); do
+			[ "$(cat "/proc/$c/comm" 2>/dev/null)" = systemd ] || continue
+			NS_PID=$c
+			return 0
+		done
 		kill -0 "$NS_BOOT_PID" 2>/dev/null || break
 		sleep 0.1
 	done
