@@ -150,6 +150,30 @@ bad_config_refused() {
 	no_xdp_left
 }
 
+# The workers run as the user the package created, with no capabilities.
+workers_unprivileged() {
+	local pid uid t n=0
+	pid=$(main_pid)
+	uid=$(ns_run id -u xdpserve) || return 1
+	for t in $(ns_run sh -c "ls -d /proc/$pid/task/*"); do
+		ns_run grep -q '^Name:.*xdpserve-q' "$t/status" 2>/dev/null || continue
+		ns_run grep -E '^(Name|Uid|CapEff)' "$t/status"
+		ns_run grep -q '^CapEff:[[:space:]]*0000000000000000$' "$t/status" || return 1
+		ns_run awk -v u="$uid" '$1 == "Uid:" && $5 != u { exit 1 }' "$t/status" || return 1
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
+
+# The control socket: group xdpserve, mode 0660, and xdpservectl gets an
+# answer through it inside the sandbox.
+control_socket() {
+	local sock=/run/xdpserve/$TB_SRV_IF.sock
+	ns_run stat -c '%a %G' "$sock" || return 1
+	[ "$(ns_run stat -c '%a %G' "$sock")" = "660 xdpserve" ] || return 1
+	ns_run xdpservectl status "$TB_SRV_IF"
+}
+
 watchdog_stamp() {
 	ns_run systemctl show -p WatchdogTimestampMonotonic --value "$UNIT"
 }
@@ -244,6 +268,9 @@ tap_check "systemctl start $UNIT (Type=notify, --check first)" start_unit
 WD0=$(watchdog_stamp)
 tap_check "the client fetches a file through it" wait_serving
 tap_check "the index name is the configured one" body_is / "index one"
+tap_check "workers read files as the package's xdpserve user, no capabilities" \
+	workers_unprivileged
+tap_check "control socket: 0660, group xdpserve; xdpservectl status answers" control_socket
 tap_check "systemctl reload under load: no failed request" reload_under_load
 [ -f "$TB_DIR/wrk.txt" ] && tap_diag "wrk during the reload: $(cat "$TB_DIR/wrk.txt")"
 tap_check "the reload applies a new index name" reload_applied
