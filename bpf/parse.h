@@ -42,6 +42,46 @@ struct vlan_tag {
 #define PARSE_TCP_MAX_HLEN  60
 #define PARSE_IP_MF	    0x2000 /* more fragments, in host order of frag_off */
 #define PARSE_IP_OFFSET	    0x1fff /* fragment offset, in 8-byte units */
+#define PARSE_IPV6_MAX_EXT  4	   /* extension headers walked before TCP */
+#define PARSE_IPV6_EXT_MAX  512	   /* ... and at most this many bytes of them */
+#define PARSE_IP6_OFFSET    0xfff8 /* fragment header: offset bits of its third word */
+#define PARSE_IP6_MF	    0x0001 /* fragment header: more fragments */
+
+#define PARSE_ICMP_DEST_UNREACH 3
+#define PARSE_ICMP_FRAG_NEEDED	4
+#define PARSE_ICMPV6_PKT_TOOBIG 2
+
+/* The first 8 bytes of an ICMP or ICMPv6 message. */
+struct parse_icmp_hdr {
+	__u8 type;
+	__u8 code;
+	__be16 checksum;
+	__be32 rest; /* ICMP: unused + next-hop MTU; ICMPv6 PTB: the MTU */
+};
+
+/* The start of a quoted TCP header: what an ICMP error carries at least. */
+struct parse_tcp_ports {
+	__be16 source;
+	__be16 dest;
+	__be32 seq;
+};
+
+/* What parse_ipv6_ext() found after the extension headers. */
+enum parse_ext {
+	PARSE_EXT_OK = 0,     /* *nexthdr is the upper-layer protocol */
+	PARSE_EXT_FIRST_FRAG, /* the same, in a first fragment */
+	PARSE_EXT_LATER_FRAG, /* a later fragment: no upper-layer header here */
+	PARSE_EXT_UNWALKED,   /* a header we do not walk, or more than the bound */
+	PARSE_EXT_MALFORMED,  /* truncated */
+};
+
+/* The 8 bytes of an IPv6 fragment header. */
+struct ipv6_frag_hdr {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 off_m; /* offset << 3 | M */
+	__be32 id;
+};
 
 static __always_inline void cursor_init(struct cursor *c, struct xdp_md *ctx)
 {
@@ -141,6 +181,62 @@ static __always_inline int parse_ipv6_is_exthdr(__u8 nexthdr)
 	default:
 		return 0;
 	}
+}
+
+/* One hop-by-hop or destination-options header; 0 or a parse_ext failure. */
+static __always_inline int parse_ipv6_opts_hdr(struct cursor *c, __u8 *nexthdr, __u32 *bytes)
+{
+	__u8 *h = cursor_pull(c, 2);
+	__u32 len;
+
+	if (!h)
+		return PARSE_EXT_MALFORMED;
+	len = ((__u32)h[1] + 1) * 8;
+	*bytes += len;
+	if (*bytes > PARSE_IPV6_EXT_MAX)
+		return PARSE_EXT_UNWALKED;
+	*nexthdr = h[0];
+	/* len - 2 is at most 2046: a bounded pull the verifier accepts. */
+	return cursor_pull(c, len - 2) ? 0 : PARSE_EXT_MALFORMED;
+}
+
+/*
+ * Walk the IPv6 extension headers before the upper layer: hop-by-hop
+ * (first only, RFC 8200 section 4.1), destination options and a fragment
+ * header, at most PARSE_IPV6_MAX_EXT of them and PARSE_IPV6_EXT_MAX bytes.
+ * *nexthdr starts as the fixed header's and ends as the upper layer's.
+ */
+static __always_inline int parse_ipv6_ext(struct cursor *c, __u8 *nexthdr)
+{
+	struct ipv6_frag_hdr *fh;
+	int ret = PARSE_EXT_OK, err;
+	__u32 bytes = 0;
+
+#pragma unroll
+	for (int i = 0; i < PARSE_IPV6_MAX_EXT; i++) {
+		if (*nexthdr == 0 && i == 0) {
+			err = parse_ipv6_opts_hdr(c, nexthdr, &bytes);
+		} else if (*nexthdr == 60) {
+			err = parse_ipv6_opts_hdr(c, nexthdr, &bytes);
+		} else if (*nexthdr == 44 && ret == PARSE_EXT_OK) {
+			fh = cursor_pull(c, sizeof(*fh));
+			if (!fh)
+				return PARSE_EXT_MALFORMED;
+			bytes += sizeof(*fh);
+			if (fh->off_m & bpf_htons(PARSE_IP6_OFFSET))
+				return PARSE_EXT_LATER_FRAG;
+			/* M clear with offset 0 is a whole packet (RFC 6946 atomic fragment). */
+			if (fh->off_m & bpf_htons(PARSE_IP6_MF))
+				ret = PARSE_EXT_FIRST_FRAG;
+			*nexthdr = fh->nexthdr;
+			err = 0;
+		} else {
+			break;
+		}
+		if (err)
+			return err;
+	}
+	return parse_ipv6_is_exthdr(*nexthdr) ? PARSE_EXT_UNWALKED : ret;
 }
 
 /*

@@ -3,9 +3,16 @@
  * xdpserve.bpf.c — the XDP steering program: first stage of the data path.
  *
  *   NIC RX queue q -> xdpserve_steer()
- *     -> steer_classify(): Ethernet (+ one 802.1Q tag) -> IPv4/IPv6 -> TCP
- *        (bounds-checked cursor, parse.h) -> served-endpoint LPM lookup
- *     -> served: bpf_redirect_map(xsks, q) to the AF_XDP socket of queue q
+ *     -> steer_classify(): Ethernet (+ one 802.1Q tag) -> IPv4/IPv6 (IPv6
+ *        hop-by-hop, destination options and fragment headers walked) -> TCP
+ *        (bounds-checked cursor, parse.h) -> served-endpoint LPM lookup;
+ *        or ICMP "fragmentation needed" / ICMPv6 "packet too big" -> the
+ *        quoted TCP header's source looked up the same way
+ *     -> served, to the interface's MAC: bpf_redirect_map(xsks, q) to the
+ *        AF_XDP socket of queue q
+ *     -> a first fragment to a served endpoint: XDP_DROP (the kernel has no
+ *        socket for it and would reset the flow; later fragments, without
+ *        their first, die in its reassembly queue)
  *     -> anything else: XDP_PASS to the kernel stack
  *     -> one per-CPU counter slot per packet (enum xdpserve_stat)
  *
@@ -52,6 +59,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } XDPSERVE_MAP_STATS SEC(".maps");
 
+/* The interface's own MAC (struct xdpserve_iface), written by the daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpserve_iface);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} XDPSERVE_MAP_IFACE SEC(".maps");
+
 /*
  * libxdp dispatcher settings: run before programs of the default priority
  * (50), so served flows are claimed before a generic program can redirect
@@ -73,54 +89,160 @@ static __always_inline void steer_count(__u32 stat, __u64 bytes)
 	}
 }
 
+/* Is the frame addressed to the interface's own MAC (or is that not known)? */
+static __always_inline int steer_mac_ok(const struct ethhdr *eth)
+{
+	__u32 zero = 0;
+	struct xdpserve_iface *ifc = bpf_map_lookup_elem(&XDPSERVE_MAP_IFACE, &zero);
+
+	if (!ifc || !(ifc->flags & XDPSERVE_IFACE_MAC))
+		return 1;
+	/* BPF has no memcmp: compare as a 32-bit and a 16-bit word. */
+	return *(__u32 *)eth->h_dest == *(__u32 *)ifc->mac &&
+	       *(__u16 *)(eth->h_dest + 4) == *(__u16 *)(ifc->mac + 4);
+}
+
+/*
+ * An ICMP error about a TCP segment we sent quotes its IP header and at
+ * least 8 bytes of TCP: our address and port are its source. The caller
+ * set the family and address in `key`; this adds the port.
+ */
+static __always_inline __u32 steer_quoted_tcp(struct cursor *c, struct xdpserve_endpoint_key *key)
+{
+	struct parse_tcp_ports *ports = cursor_pull(c, sizeof(*ports));
+
+	if (!ports)
+		return XDPSERVE_STAT_PASS_NOT_TCP;
+	key->port = ports->source;
+	return XDPSERVE_STAT_REDIRECTED_ICMP;
+}
+
+/* ICMP: "fragmentation needed" quoting a served flow is ours, the rest the kernel's. */
+static __always_inline __u32 steer_icmp4(struct cursor *c, struct xdpserve_endpoint_key *key)
+{
+	struct parse_icmp_hdr *icmp = cursor_pull(c, sizeof(*icmp));
+	struct iphdr *in;
+
+	if (!icmp || icmp->type != PARSE_ICMP_DEST_UNREACH || icmp->code != PARSE_ICMP_FRAG_NEEDED)
+		return XDPSERVE_STAT_PASS_NOT_TCP;
+	in = parse_iphdr(c);
+	if (!in || in->protocol != IPPROTO_TCP)
+		return XDPSERVE_STAT_PASS_NOT_TCP;
+	key->family = XDPSERVE_FAMILY_INET;
+	__builtin_memcpy(key->addr, &in->saddr, sizeof(in->saddr));
+	return steer_quoted_tcp(c, key);
+}
+
+/* ICMPv6: "packet too big" quoting a served flow (no inner extension headers). */
+static __always_inline __u32 steer_icmp6(struct cursor *c, struct xdpserve_endpoint_key *key)
+{
+	struct parse_icmp_hdr *icmp = cursor_pull(c, sizeof(*icmp));
+	struct ipv6hdr *in;
+
+	if (!icmp || icmp->type != PARSE_ICMPV6_PKT_TOOBIG || icmp->code != 0)
+		return XDPSERVE_STAT_PASS_NOT_TCP;
+	in = parse_ipv6hdr(c);
+	if (!in || in->nexthdr != IPPROTO_TCP)
+		return XDPSERVE_STAT_PASS_NOT_TCP;
+	key->family = XDPSERVE_FAMILY_INET6;
+	__builtin_memcpy(key->addr, &in->saddr, sizeof(in->saddr));
+	return steer_quoted_tcp(c, key);
+}
+
+/*
+ * IPv4 up to the TCP header: the counter slot of a packet passed here, or
+ * XDPSERVE_STAT_REDIRECTED (*frag set for a first fragment) when the TCP
+ * header follows, or XDPSERVE_STAT_REDIRECTED_ICMP when `key` is complete.
+ */
+static __always_inline __u32 steer_ipv4(struct cursor *c, struct xdpserve_endpoint_key *key,
+					int *frag)
+{
+	struct iphdr *ip = parse_iphdr(c);
+
+	if (!ip)
+		return XDPSERVE_STAT_PASS_MALFORMED;
+	/* A later fragment carries no TCP header to match. */
+	if (ip->frag_off & bpf_htons(PARSE_IP_OFFSET))
+		return ip->protocol == IPPROTO_TCP ? XDPSERVE_STAT_PASS_FRAGMENT
+						   : XDPSERVE_STAT_PASS_NOT_TCP;
+	*frag = !!(ip->frag_off & bpf_htons(PARSE_IP_MF));
+	if (ip->protocol == IPPROTO_ICMP && !*frag)
+		return steer_icmp4(c, key);
+	if (ip->protocol != IPPROTO_TCP)
+		return XDPSERVE_STAT_PASS_NOT_TCP;
+	key->family = XDPSERVE_FAMILY_INET;
+	__builtin_memcpy(key->addr, &ip->daddr, sizeof(ip->daddr));
+	return XDPSERVE_STAT_REDIRECTED;
+}
+
+/* IPv6 up to the TCP header; the same returns as steer_ipv4(). */
+static __always_inline __u32 steer_ipv6(struct cursor *c, struct xdpserve_endpoint_key *key,
+					int *frag)
+{
+	struct ipv6hdr *ip6 = parse_ipv6hdr(c);
+	__u8 nexthdr;
+	int ext;
+
+	if (!ip6)
+		return XDPSERVE_STAT_PASS_MALFORMED;
+	nexthdr = ip6->nexthdr;
+	ext = parse_ipv6_ext(c, &nexthdr);
+	switch (ext) {
+	case PARSE_EXT_MALFORMED:
+		return XDPSERVE_STAT_PASS_MALFORMED;
+	case PARSE_EXT_UNWALKED:
+		return XDPSERVE_STAT_PASS_IPV6_EXTHDR;
+	case PARSE_EXT_LATER_FRAG:
+		return XDPSERVE_STAT_PASS_FRAGMENT;
+	}
+	*frag = ext == PARSE_EXT_FIRST_FRAG;
+	if (nexthdr == IPPROTO_ICMPV6 && !*frag)
+		return steer_icmp6(c, key);
+	if (nexthdr != IPPROTO_TCP)
+		return XDPSERVE_STAT_PASS_NOT_TCP;
+	key->family = XDPSERVE_FAMILY_INET6;
+	__builtin_memcpy(key->addr, &ip6->daddr, sizeof(ip6->daddr));
+	return XDPSERVE_STAT_REDIRECTED;
+}
+
 /*
  * Parse the frame and fill `key` with its destination. Returns the counter
- * slot for a packet that is passed, or XDPSERVE_STAT_REDIRECTED for one to
- * a served endpoint (the caller then tries the redirect).
+ * slot for a packet that is passed or dropped, or XDPSERVE_STAT_REDIRECTED
+ * (_ICMP) for one to a served endpoint (the caller then tries the redirect).
  */
 static __always_inline __u32 steer_classify(struct xdp_md *ctx, struct xdpserve_endpoint_key *key)
 {
-	struct cursor c;
-	struct ipv6hdr *ip6;
+	struct ethhdr *eth;
 	struct tcphdr *tcp;
-	struct iphdr *ip;
+	struct cursor c;
 	__be16 proto;
+	int frag = 0;
+	__u32 stat;
 
 	cursor_init(&c, ctx);
-	if (!parse_ethhdr(&c, &proto))
+	eth = parse_ethhdr(&c, &proto);
+	if (!eth)
 		return XDPSERVE_STAT_PASS_MALFORMED;
-
-	if (proto == bpf_htons(ETH_P_IP)) {
-		ip = parse_iphdr(&c);
-		if (!ip)
-			return XDPSERVE_STAT_PASS_MALFORMED;
-		if (ip->protocol != IPPROTO_TCP)
-			return XDPSERVE_STAT_PASS_NOT_TCP;
-		/* A fragment carries no (or no trustworthy) TCP header. */
-		if (parse_ipv4_is_fragment(ip))
-			return XDPSERVE_STAT_PASS_FRAGMENT;
-		key->family = XDPSERVE_FAMILY_INET;
-		__builtin_memcpy(key->addr, &ip->daddr, sizeof(ip->daddr));
-	} else if (proto == bpf_htons(ETH_P_IPV6)) {
-		ip6 = parse_ipv6hdr(&c);
-		if (!ip6)
-			return XDPSERVE_STAT_PASS_MALFORMED;
-		if (ip6->nexthdr != IPPROTO_TCP)
-			return parse_ipv6_is_exthdr(ip6->nexthdr) ? XDPSERVE_STAT_PASS_IPV6_EXTHDR
-								  : XDPSERVE_STAT_PASS_NOT_TCP;
-		key->family = XDPSERVE_FAMILY_INET6;
-		__builtin_memcpy(key->addr, &ip6->daddr, sizeof(ip6->daddr));
-	} else {
+	if (proto == bpf_htons(ETH_P_IP))
+		stat = steer_ipv4(&c, key, &frag);
+	else if (proto == bpf_htons(ETH_P_IPV6))
+		stat = steer_ipv6(&c, key, &frag);
+	else
 		return XDPSERVE_STAT_PASS_NOT_IP;
+	if (stat == XDPSERVE_STAT_REDIRECTED) {
+		tcp = parse_tcphdr(&c);
+		if (!tcp)
+			return frag ? XDPSERVE_STAT_PASS_FRAGMENT : XDPSERVE_STAT_PASS_MALFORMED;
+		key->port = tcp->dest;
+	} else if (stat != XDPSERVE_STAT_REDIRECTED_ICMP) {
+		return stat;
 	}
-
-	tcp = parse_tcphdr(&c);
-	if (!tcp)
-		return XDPSERVE_STAT_PASS_MALFORMED;
-	key->port = tcp->dest;
 	if (!bpf_map_lookup_elem(&XDPSERVE_MAP_ENDPOINTS, key))
-		return XDPSERVE_STAT_PASS_NOT_SERVED;
-	return XDPSERVE_STAT_REDIRECTED;
+		return stat == XDPSERVE_STAT_REDIRECTED ? XDPSERVE_STAT_PASS_NOT_SERVED
+							: XDPSERVE_STAT_PASS_NOT_TCP;
+	if (!steer_mac_ok(eth))
+		return XDPSERVE_STAT_PASS_OTHER_MAC;
+	return frag ? XDPSERVE_STAT_DROP_FRAGMENT : stat;
 }
 
 SEC("xdp")
@@ -135,8 +257,16 @@ int xdpserve_steer(struct xdp_md *ctx)
 	key.prefixlen = XDPSERVE_ENDPOINT_MAX_PREFIX;
 
 	stat = steer_classify(ctx, &key);
-	if (stat == XDPSERVE_STAT_REDIRECTED) {
-		/* Falls back to XDP_PASS when no socket sits in the queue's slot. */
+	if (stat == XDPSERVE_STAT_DROP_FRAGMENT) {
+		verdict = XDP_DROP;
+	} else if (stat == XDPSERVE_STAT_REDIRECTED || stat == XDPSERVE_STAT_REDIRECTED_ICMP) {
+		/*
+		 * Falls back to XDP_PASS when no socket sits in the queue's slot.
+		 * An ICMP error goes to the queue it arrived on: RSS hashed its
+		 * outer header, so with several queues it may reach a worker that
+		 * does not hold the connection, which then ignores it (counted);
+		 * the connection's black-hole detection still lowers the MSS.
+		 */
 		verdict = bpf_redirect_map(&XDPSERVE_MAP_XSKS, ctx->rx_queue_index, XDP_PASS);
 		if (verdict != XDP_REDIRECT)
 			stat = XDPSERVE_STAT_REDIRECT_FAILED;

@@ -11,7 +11,7 @@ build_pkgs="build-essential autoconf automake libtool pkg-config clang llvm
 # Least privilege: per-thread capability sets (userspace/daemon/privilege.c).
 build_pkgs="$build_pkgs libcap-ng-dev"
 test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
-	python3 slowhttptest gzip diffutils fuse3 python3-fusepy libclang-rt-14-dev"
+	python3 slowhttptest gzip diffutils fuse3 python3-fusepy libclang-rt-14-dev python3-scapy"
 # The cache tests: fast random files (openssl).
 test_pkgs="$test_pkgs openssl"
 # The package and its unit under systemd in a container (tests/e2e/systemd.sh).
@@ -19,6 +19,8 @@ test_pkgs="$test_pkgs debhelper dh-autoreconf help2man dpkg-dev fakeroot deboots
 	systemd-container util-linux"
 # xdpservectl's tests parse Prometheus text with the real parser.
 test_pkgs="$test_pkgs python3-prometheus-client"
+# Packet-level probes (tests/e2e/wire.sh).
+test_pkgs="$test_pkgs python3-scapy"
 bench_pkgs="nginx lighttpd"
 
 case "${1:-test}" in

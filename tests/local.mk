@@ -79,3 +79,24 @@ EXTRA_DIST += tests/helpers/prom_check.py
 if E2E_TESTS
 TESTS += tests/e2e/ctl.sh
 endif
+
+# Packet-level probes with scapy: SYN cookie options, window scale without
+# timestamps, the interface's own MAC (tests/helpers/wire_probe.py).
+dist_check_SCRIPTS += tests/e2e/wire.sh tests/helpers/wire_probe.py
+if E2E_TESTS
+TESTS += tests/e2e/wire.sh
+endif
+
+# A 1280-byte link in the middle, with ICMP and as a black hole (PMTU).
+dist_check_SCRIPTS += tests/e2e/pmtu.sh
+if E2E_TESTS
+TESTS += tests/e2e/pmtu.sh
+endif
+
+# The receive side and RST behaviour at the packet level (tcp_probe.py,
+# python3-scapy, is the client).
+dist_check_SCRIPTS += tests/e2e/tcp_packets.sh
+EXTRA_DIST += tests/helpers/tcp_probe.py
+if E2E_TESTS
+TESTS += tests/e2e/tcp_packets.sh
+endif

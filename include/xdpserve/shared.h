@@ -16,6 +16,7 @@
 #define XDPSERVE_MAP_XSKS      xdpserve_xsks
 #define XDPSERVE_MAP_ENDPOINTS xdpserve_endpoints
 #define XDPSERVE_MAP_STATS     xdpserve_stats
+#define XDPSERVE_MAP_IFACE     xdpserve_iface
 
 /* The same names as strings, for bpf_object__find_map_by_name() and pins. */
 #define XDPSERVE__STR(x)	    #x
@@ -23,6 +24,7 @@
 #define XDPSERVE_MAP_XSKS_NAME	    XDPSERVE_STR(XDPSERVE_MAP_XSKS)
 #define XDPSERVE_MAP_ENDPOINTS_NAME XDPSERVE_STR(XDPSERVE_MAP_ENDPOINTS)
 #define XDPSERVE_MAP_STATS_NAME	    XDPSERVE_STR(XDPSERVE_MAP_STATS)
+#define XDPSERVE_MAP_IFACE_NAME	    XDPSERVE_STR(XDPSERVE_MAP_IFACE)
 
 /* Name of the XDP program function (SEC("xdp")) in the object. */
 #define XDPSERVE_PROG_NAME "xdpserve_steer"
@@ -63,6 +65,22 @@ struct xdpserve_endpoint_val {
 };
 
 /*
+ * The interface the program is attached to: one slot (key 0) of an array
+ * the daemon writes at start. With XDPSERVE_IFACE_MAC set, a frame to a
+ * served endpoint is redirected only when its destination MAC is `mac`
+ * (others are passed: the kernel decides what a broadcast, multicast or
+ * foreign unicast frame means); without it (a program loaded by hand, no
+ * daemon yet) the MAC is not looked at.
+ */
+#define XDPSERVE_IFACE_MAC 0x1u
+
+struct xdpserve_iface {
+	__u8 mac[6];  /* the interface's own unicast address */
+	__u16 flags;  /* host order: XDPSERVE_IFACE_* */
+	__u32 pad[3]; /* always 0 */
+};
+
+/*
  * Per-CPU counters, one array slot per outcome. Every packet the program
  * sees lands in exactly one slot.
  */
@@ -73,8 +91,11 @@ enum xdpserve_stat {
 	XDPSERVE_STAT_PASS_NOT_TCP,	/* IPv4/IPv6 carrying something other than TCP */
 	XDPSERVE_STAT_PASS_NOT_IP,	/* ARP, LLDP and every other EtherType */
 	XDPSERVE_STAT_PASS_MALFORMED,	/* truncated or invalid header */
-	XDPSERVE_STAT_PASS_FRAGMENT,	/* IPv4 fragment (first or later) */
-	XDPSERVE_STAT_PASS_IPV6_EXTHDR, /* IPv6 with an extension header before TCP */
+	XDPSERVE_STAT_PASS_FRAGMENT,	/* a later fragment (or a first too short for TCP) */
+	XDPSERVE_STAT_PASS_IPV6_EXTHDR, /* IPv6 extension header we do not walk (or too many) */
+	XDPSERVE_STAT_PASS_OTHER_MAC,	/* served endpoint, but not to the interface's MAC */
+	XDPSERVE_STAT_DROP_FRAGMENT,	/* first fragment to a served endpoint: dropped */
+	XDPSERVE_STAT_REDIRECTED_ICMP,	/* "packet too big" quoting a served flow, redirected */
 	XDPSERVE_STAT__MAX,
 };
 
@@ -87,6 +108,7 @@ struct xdpserve_stat_val {
 _Static_assert(sizeof(struct xdpserve_endpoint_key) == 24, "endpoint key layout");
 _Static_assert(sizeof(struct xdpserve_endpoint_val) == 4, "endpoint value layout");
 _Static_assert(sizeof(struct xdpserve_stat_val) == 16, "stat value layout");
+_Static_assert(sizeof(struct xdpserve_iface) == 20, "interface value layout");
 _Static_assert(__builtin_offsetof(struct xdpserve_endpoint_key, addr) == 8,
 	       "the trie's data starts at port; addr follows 4 bytes later");
 

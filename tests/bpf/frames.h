@@ -38,19 +38,27 @@ struct frame_spec {
 	char dst[40];	     /* destination address text; "" for non-IP */
 	enum frame_l4 l4;
 	uint16_t dport;
-	uint8_t tcp_flags;  /* TH_* style bits; 0x02 is SYN */
-	uint8_t payload;    /* payload bytes after the L4 header */
-	uint8_t ihl;	    /* IPv4 header words; 0 means 5 */
-	uint8_t ip_version; /* version nibble written; 0 means the right one */
-	uint16_t frag;	    /* IPv4 frag_off field, host order (MF 0x2000 | offset) */
-	uint8_t has_v6_ext; /* an IPv6 extension header sits before L4 */
-	uint8_t v6_ext;	    /* its type (0 hop-by-hop, 44 fragment, ...) */
-	uint8_t doff;	    /* TCP data offset words; 0 means 5 */
-	uint8_t tcp_optlen; /* TCP option bytes actually present (<= 40) */
+	uint8_t tcp_flags;    /* TH_* style bits; 0x02 is SYN */
+	uint8_t payload;      /* payload bytes after the L4 header */
+	uint8_t ihl;	      /* IPv4 header words; 0 means 5 */
+	uint8_t ip_version;   /* version nibble written; 0 means the right one */
+	uint16_t frag;	      /* IPv4 frag_off field, host order (MF 0x2000 | offset) */
+	uint8_t has_v6_ext;   /* an IPv6 extension header sits before L4 */
+	uint8_t v6_ext;	      /* its type (0 hop-by-hop, 44 fragment, ...) */
+	uint8_t v6_ext_n;     /* that many of them (0 means 1) */
+	uint8_t v6_ext_len;   /* their Hdr Ext Len: 8 * (1 + this) bytes each (not for 44) */
+	uint8_t v6_dst_after; /* then one 8-byte destination-options header */
+	uint8_t v6_frag_hdr;  /* then a fragment header ... */
+	uint16_t v6_frag;     /* ... with this offset << 3 | M field */
+	uint8_t other_mac;    /* destination MAC: 1 another unicast one, 2 broadcast */
+	uint8_t ptb;	      /* with FRAME_L4_ICMP: 1 a "packet too big" quoting TCP from
+			       * dst:dport, 2 the same ICMP type with another code */
+	uint8_t doff;	      /* TCP data offset words; 0 means 5 */
+	uint8_t tcp_optlen;   /* TCP option bytes actually present (<= 40) */
 	enum frame_cut cut;
 };
 
-#define FRAME_MAX 512
+#define FRAME_MAX 1024
 
 /* Lay the frame out in buf (FRAME_MAX bytes); returns its length. */
 size_t frame_build(const struct frame_spec *spec, uint8_t *buf);

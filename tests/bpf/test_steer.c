@@ -48,6 +48,9 @@
 #define SYN	    0x02
 #define PSH_ACK	    0x18
 
+/* The interface's MAC the fixture configures: frames.c's default destination. */
+static const uint8_t iface_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
+
 /* What the fixture serves; the frame table is written against these. */
 static const char *const served[] = {
 	"198.18.0.1:80",    /* exact IPv4 */
@@ -63,6 +66,7 @@ struct steer_fixture {
 	int xsks_fd;
 	int endpoints_fd;
 	int stats_fd;
+	int iface_fd;
 	int ncpus;
 };
 
@@ -114,9 +118,18 @@ static void fixture_load(struct steer_fixture *fx)
 	fx->xsks_fd = map_fd(fx->obj, XDPSERVE_MAP_XSKS_NAME);
 	fx->endpoints_fd = map_fd(fx->obj, XDPSERVE_MAP_ENDPOINTS_NAME);
 	fx->stats_fd = map_fd(fx->obj, XDPSERVE_MAP_STATS_NAME);
+	fx->iface_fd = map_fd(fx->obj, XDPSERVE_MAP_IFACE_NAME);
 	fx->ncpus = libbpf_num_possible_cpus();
 	cr_assert_gt(fx->ncpus, 0);
 
+	{
+		struct xdpserve_iface ifc = {.flags = XDPSERVE_IFACE_MAC};
+		__u32 zero = 0;
+
+		memcpy(ifc.mac, iface_mac, sizeof(ifc.mac));
+		cr_assert_eq(bpf_map_update_elem(fx->iface_fd, &zero, &ifc, BPF_ANY), 0,
+			     "interface map: %s", strerror(errno));
+	}
 	for (size_t i = 0; i < sizeof(served) / sizeof(served[0]); i++) {
 		struct xdpserve_endpoint_key key;
 		struct xdpserve_endpoint_val val = {0};
@@ -227,6 +240,9 @@ struct frame_case {
 #define PASS(s)	      .verdict = XDP_PASS, .stat = XDPSERVE_STAT_##s
 #define SERVED_NO_XSK PASS(REDIRECT_FAILED)
 #define SERVED_XSK    .xsk = true, .verdict = XDP_REDIRECT, .stat = XDPSERVE_STAT_REDIRECTED
+#define DROPPED_FRAG  .verdict = XDP_DROP, .stat = XDPSERVE_STAT_DROP_FRAGMENT
+#define V6EXT(t)      .has_v6_ext = 1, .v6_ext = t
+#define PTB(d, p, k)  .l4 = FRAME_L4_ICMP, .ptb = k, .dst = d, .dport = p
 
 static const struct frame_case frame_cases[] = {
 	/* Served endpoints: with an empty XSKMAP the redirect falls back to pass. */
@@ -316,9 +332,15 @@ static const struct frame_case frame_cases[] = {
 	 PASS(PASS_NOT_TCP)},
 	{"IPv6 no next header", {V6("fd00::1", 0), .l4 = FRAME_L4_NONE}, PASS(PASS_NOT_TCP)},
 
-	/* Fragments and extension headers. */
+	/* Fragments: a first one to a served endpoint is dropped, later ones are passed. */
 	{"v4 first fragment (MF)",
 	 {V4("198.18.0.1", 80), .frag = 0x2000, .tcp_flags = SYN},
+	 DROPPED_FRAG},
+	{"v4 first fragment, not served",
+	 {V4("198.18.0.9", 80), .frag = 0x2000, .tcp_flags = SYN},
+	 PASS(PASS_NOT_SERVED)},
+	{"v4 first fragment, too short for TCP",
+	 {V4("198.18.0.1", 80), .frag = 0x2000, .cut = FRAME_CUT_IN_TCP},
 	 PASS(PASS_FRAGMENT)},
 	{"v4 middle fragment",
 	 {V4("198.18.0.1", 80), .frag = 0x2000 | 185, .tcp_flags = SYN},
@@ -326,15 +348,98 @@ static const struct frame_case frame_cases[] = {
 	{"v4 last fragment",
 	 {V4("198.18.0.1", 80), .frag = 185, .tcp_flags = SYN},
 	 PASS(PASS_FRAGMENT)},
+	{"v6 first fragment (M)",
+	 {V6("fd00::1", 80), .v6_frag_hdr = 1, .v6_frag = 1, .tcp_flags = SYN},
+	 DROPPED_FRAG},
+	{"v6 later fragment",
+	 {V6("fd00::1", 80), .v6_frag_hdr = 1, .v6_frag = 185 << 3, .tcp_flags = SYN},
+	 PASS(PASS_FRAGMENT)},
+	{"v6 atomic fragment is a whole packet",
+	 {V6("fd00::1", 80), V6EXT(44), .tcp_flags = SYN},
+	 SERVED_NO_XSK},
+	{"v6 first fragment after hop-by-hop",
+	 {V6("fd00::1", 80), V6EXT(0), .v6_frag_hdr = 1, .v6_frag = 1, .tcp_flags = SYN},
+	 DROPPED_FRAG},
+
+	/* IPv6 extension headers: hop-by-hop and destination options are walked. */
 	{"v6 hop-by-hop before TCP",
-	 {V6("fd00::1", 80), .has_v6_ext = 1, .v6_ext = 0, .tcp_flags = SYN},
+	 {V6("fd00::1", 80), V6EXT(0), .tcp_flags = SYN},
+	 SERVED_NO_XSK},
+	{"v6 destination options", {V6("fd00::1", 80), V6EXT(60), .tcp_flags = SYN}, SERVED_NO_XSK},
+	{"v6 hop-by-hop then destination options",
+	 {V6("fd00::1", 80), V6EXT(0), .v6_dst_after = 1, .tcp_flags = SYN},
+	 SERVED_NO_XSK},
+	{"v6 hop-by-hop redirected to socket",
+	 {V6("fd00::1", 80), V6EXT(0), .tcp_flags = PSH_ACK, .payload = 10},
+	 SERVED_XSK},
+	{"v6 four destination options",
+	 {V6("fd00::1", 80), V6EXT(60), .v6_ext_n = 4, .tcp_flags = SYN},
+	 SERVED_NO_XSK},
+	{"v6 five destination options: too many",
+	 {V6("fd00::1", 80), V6EXT(60), .v6_ext_n = 5, .tcp_flags = SYN},
 	 PASS(PASS_IPV6_EXTHDR)},
-	{"v6 fragment header before TCP",
-	 {V6("fd00::1", 80), .has_v6_ext = 1, .v6_ext = 44, .tcp_flags = SYN},
+	{"v6 512 bytes of options",
+	 {V6("fd00::1", 80), V6EXT(60), .v6_ext_n = 2, .v6_ext_len = 31, .tcp_flags = SYN},
+	 SERVED_NO_XSK},
+	{"v6 520 bytes of options: too many",
+	 {V6("fd00::1", 80), V6EXT(60), .v6_ext_n = 2, .v6_ext_len = 31, .v6_dst_after = 1,
+	  .tcp_flags = SYN},
 	 PASS(PASS_IPV6_EXTHDR)},
-	{"v6 destination options",
-	 {V6("fd00::1", 80), .has_v6_ext = 1, .v6_ext = 60, .tcp_flags = SYN},
+	{"v6 hop-by-hop twice",
+	 {V6("fd00::1", 80), V6EXT(0), .v6_ext_n = 2, .tcp_flags = SYN},
 	 PASS(PASS_IPV6_EXTHDR)},
+	{"v6 routing header",
+	 {V6("fd00::1", 80), V6EXT(43), .tcp_flags = SYN},
+	 PASS(PASS_IPV6_EXTHDR)},
+	{"v6 destination options, not served",
+	 {V6("fd00::9", 80), V6EXT(60), .tcp_flags = SYN},
+	 PASS(PASS_NOT_SERVED)},
+
+	/* The link layer: only frames to the interface's own MAC are served. */
+	{"v4 served, another unicast MAC",
+	 {V4("198.18.0.1", 80), .other_mac = 1, .tcp_flags = SYN},
+	 PASS(PASS_OTHER_MAC)},
+	{"v4 served, broadcast MAC",
+	 {V4("198.18.0.1", 80), .other_mac = 2, .tcp_flags = SYN},
+	 PASS(PASS_OTHER_MAC)},
+	{"v6 served, another unicast MAC, socket present",
+	 {V6("fd00::1", 80), .other_mac = 1, .tcp_flags = SYN},
+	 .xsk = true,
+	 PASS(PASS_OTHER_MAC)},
+	{"v4 not served, another MAC",
+	 {V4("198.18.0.9", 80), .other_mac = 1, .tcp_flags = SYN},
+	 PASS(PASS_NOT_SERVED)},
+
+	/* ICMP "packet too big" quoting a served flow goes to the flow's socket. */
+	{"v4 frag needed quoting a served flow",
+	 {.ethertype = ETH_P_IP_, PTB("198.18.0.1", 80, 1)},
+	 .verdict = XDP_PASS,
+	 .stat = XDPSERVE_STAT_REDIRECT_FAILED},
+	{"v4 frag needed redirected to socket",
+	 {.ethertype = ETH_P_IP_, PTB("198.18.0.1", 80, 1)},
+	 .xsk = true,
+	 .verdict = XDP_REDIRECT,
+	 .stat = XDPSERVE_STAT_REDIRECTED_ICMP},
+	{"v6 packet too big redirected to socket",
+	 {.ethertype = ETH_P_IPV6_, PTB("fd00::1", 80, 1)},
+	 .xsk = true,
+	 .verdict = XDP_REDIRECT,
+	 .stat = XDPSERVE_STAT_REDIRECTED_ICMP},
+	{"v4 frag needed quoting another port",
+	 {.ethertype = ETH_P_IP_, PTB("198.18.0.1", 81, 1)},
+	 PASS(PASS_NOT_TCP)},
+	{"v6 packet too big quoting another address",
+	 {.ethertype = ETH_P_IPV6_, PTB("fd00::9", 80, 1)},
+	 PASS(PASS_NOT_TCP)},
+	{"v4 host unreachable is the kernel's",
+	 {.ethertype = ETH_P_IP_, PTB("198.18.0.1", 80, 2)},
+	 PASS(PASS_NOT_TCP)},
+	{"v6 destination unreachable is the kernel's",
+	 {.ethertype = ETH_P_IPV6_, PTB("fd00::1", 80, 2)},
+	 PASS(PASS_NOT_TCP)},
+	{"v4 frag needed to another MAC",
+	 {.ethertype = ETH_P_IP_, PTB("198.18.0.1", 80, 1), .other_mac = 1},
+	 PASS(PASS_OTHER_MAC)},
 
 	/* Malformed headers. */
 	{"IPv4 IHL 4", {V4("198.18.0.1", 80), .ihl = 4, .tcp_flags = SYN}, PASS(PASS_MALFORMED)},
@@ -681,7 +786,8 @@ Test(steer_prog, mutated_frames_match_the_reference, .timeout = 300)
 		if (len < ETH_HLEN_)
 			continue;
 		len = mutate(frame, len, &rng);
-		want = steer_ref_classify(frame, len, keys, sizeof(keys) / sizeof(keys[0]));
+		want = steer_ref_classify(frame, len, keys, sizeof(keys) / sizeof(keys[0]),
+					  iface_mac);
 		cr_assert_eq(run_frame(&fx, frame, len, &verdict), 0, "frame %ld refused", i);
 		stats_read(&fx, after);
 		for (int s = 0; s < XDPSERVE_STAT__MAX; s++) {
@@ -702,7 +808,8 @@ Test(steer_prog, mutated_frames_match_the_reference, .timeout = 300)
 				       moved < 0 ? "nothing" : steer_stat_name(moved),
 				       steer_stat_name(want), hex);
 		}
-		cr_assert_eq(verdict, XDP_PASS, "no socket is bound: nothing can be redirected");
+		cr_assert_eq(verdict, want == XDPSERVE_STAT_DROP_FRAGMENT ? XDP_DROP : XDP_PASS,
+			     "frame %ld: no socket is bound, so nothing can be redirected", i);
 		seen[want]++;
 		memcpy(before, after, sizeof(before));
 	}

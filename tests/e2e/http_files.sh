@@ -231,7 +231,11 @@ tap_check "xdpserved starts with --serve-dotfiles --precompressed off" \
 	start_daemon --serve-dotfiles --precompressed off
 switches() {
 	local env
-	env=$(tb_cli curl -sS --fail "$URL/.env") || return 1
+	env=$(tb_cli curl -sS --fail "$URL/.env") || {
+		tail -n 20 "$LOG"
+		tb_srv ip -d link show dev "$TB_SRV_IF" | grep -i xdp
+		return 1
+	}
 	fetch_variant br || return 1
 	echo ".env: $env"
 	[ "$env" = SECRET=1 ] && cmp "$TB_DIR/body" "$ROOT/app.css" &&

@@ -89,7 +89,7 @@ kernel_answers_port80() {
 
 pins_by_name_in_tc_globals() {
 	local m
-	for m in xdpserve_endpoints xdpserve_xsks xdpserve_stats; do
+	for m in xdpserve_endpoints xdpserve_xsks xdpserve_stats xdpserve_iface; do
 		test -e "$TC_BPF_MNT/tc/globals/$m" || return 1
 	done
 }
@@ -145,7 +145,8 @@ stats_json_complete() {
 	json=$(ctl stats "$TB_SRV_IF" --json) || return 1
 	echo "$json"
 	for k in redirected redirect_failed pass_not_served pass_not_tcp pass_not_ip \
-		pass_malformed pass_fragment pass_ipv6_exthdr; do
+		pass_malformed pass_fragment pass_ipv6_exthdr pass_other_mac drop_fragment \
+		redirected_icmp; do
 		echo "$json" | grep -q "\"$k\":{\"packets\":[0-9]*,\"bytes\":[0-9]*}" || return 1
 	done
 	echo "$json" | grep -q "^{\"interface\":\"$TB_SRV_IF\",\"xdp_mode\":\"native\"" &&

@@ -22,7 +22,10 @@ xd_start() {
 		--control-socket "$TB_DIR/$name.sock" "$@"
 	DAEMON=$TB_LAST_PID
 	LOG=$TB_DIR/$name.log
-	tb_wait_log "$LOG" 'ready:' 15
+	tb_wait_log "$LOG" 'ready:' 15 && return 0
+	echo "xd_start: $name not ready within 15 s; its log ends:"
+	tail -n 15 "$LOG"
+	return 1
 }
 
 xd_dump() {

@@ -23,6 +23,7 @@ static uint8_t *fake_begin(void *ctx, uint32_t *cap)
 		f->allow--;
 	f->open = true;
 	f->nrefs = 0;
+	f->tag = 0;
 	f->begun++;
 	*cap = f->frame_size;
 	/* Garbage, so a byte the stack forgets to write shows up. */
@@ -78,7 +79,30 @@ static void fake_commit(void *ctx, uint32_t len)
 	}
 	fr->copied_len = len;
 	fr->ndesc = 1 + f->nrefs;
+	fr->tag = f->tag;
 	f->committed++;
+	if (!f->tag)
+		return;
+	if (!f->hold) {
+		if (f->nic.tx_done)
+			f->nic.tx_done(f->nic.tx_done_arg, f->tag);
+		return;
+	}
+	if (f->nheld == FAKE_NIC_MAX_HELD)
+		abort();
+	f->held[f->nheld++] = f->tag;
+}
+
+uint32_t fake_nic_complete(struct fake_nic *f, uint32_t n)
+{
+	uint32_t done = n < f->nheld ? n : f->nheld;
+
+	for (uint32_t i = 0; i < done; i++)
+		if (f->nic.tx_done)
+			f->nic.tx_done(f->nic.tx_done_arg, f->held[i]);
+	memmove(f->held, f->held + done, (f->nheld - done) * sizeof(f->held[0]));
+	f->nheld -= done;
+	return done;
 }
 
 static void fake_abort(void *ctx)
@@ -88,6 +112,7 @@ static void fake_abort(void *ctx)
 	if (!f->open)
 		f->violations++;
 	f->open = false;
+	f->tag = 0;
 	f->aborted++;
 }
 
@@ -98,12 +123,22 @@ static bool fake_tx_room(void *ctx, uint32_t n)
 	return f->room < 0 || f->room >= n;
 }
 
+static void fake_tag(void *ctx, uint32_t tag)
+{
+	struct fake_nic *f = ctx;
+
+	if (!f->open || !tag)
+		f->violations++;
+	f->tag = tag;
+}
+
 static const struct nic_ops fake_ops = {
 	.begin = fake_begin,
 	.append_ref = fake_append_ref,
 	.commit = fake_commit,
 	.abort = fake_abort,
 	.tx_room = fake_tx_room,
+	.tag = fake_tag,
 };
 
 void fake_nic_init(struct fake_nic *f, bool sg, uint32_t max_frags, uint32_t mtu,

@@ -7,6 +7,11 @@
  * refuse begin() to simulate a full ring, and it counts protocol misuse
  * (nested begin, refs without SG, too many descriptors, oversized frames)
  * so tests can assert there was none.
+ *
+ * Completions: a tagged frame (nic_ops.tag) is reported to nic.tx_done at
+ * once inside commit(), like a device that sends instantly — unless `hold`
+ * is set: then committed frames are "handed to TX, not completed" until
+ * fake_nic_complete() completes the oldest ones, in order.
  */
 #ifndef XDPSERVE_TEST_FAKE_NIC_H
 #define XDPSERVE_TEST_FAKE_NIC_H
@@ -17,12 +22,14 @@
 #include "net/nic.h"
 
 #define FAKE_NIC_MAX_REFS 64
+#define FAKE_NIC_MAX_HELD 4096
 
 struct fake_frame {
 	uint8_t *data;	     /* flat copy, malloc'd */
 	uint32_t len;	     /* total bytes */
 	uint32_t copied_len; /* bytes written into the header frame */
 	uint32_t ndesc;	     /* descriptors: 1 + references */
+	uint32_t tag;	     /* nic_ops.tag of the frame, 0 if none */
 };
 
 struct fake_nic {
@@ -32,9 +39,13 @@ struct fake_nic {
 	bool refuse;	     /* begin() returns NULL */
 	int64_t allow;	     /* >= 0: begin() succeeds this many more times, then refuses */
 	int64_t room;	     /* >= 0: what tx_room() counts as free frames (-1: plenty) */
+	bool hold;	     /* committed frames wait for fake_nic_complete() */
 
 	uint8_t *cur; /* the frame being built */
 	bool open;
+	uint32_t tag;			  /* of the frame being built */
+	uint32_t held[FAKE_NIC_MAX_HELD]; /* tags of frames not completed, oldest first */
+	uint32_t nheld;
 	uint64_t ref_addr[FAKE_NIC_MAX_REFS];
 	uint32_t ref_len[FAKE_NIC_MAX_REFS];
 	uint32_t nrefs;
@@ -55,5 +66,7 @@ void fake_nic_fini(struct fake_nic *f);
 const struct fake_frame *fake_nic_take(struct fake_nic *f);
 /* Forget every captured frame. */
 void fake_nic_clear(struct fake_nic *f);
+/* Complete the n oldest held frames (all if n exceeds them); returns how many. */
+uint32_t fake_nic_complete(struct fake_nic *f, uint32_t n);
 
 #endif /* XDPSERVE_TEST_FAKE_NIC_H */

@@ -209,7 +209,10 @@ tb_cli() {
 tb__bg() {
 	local ns=$1 name=$2
 	shift 2
-	ip netns exec "$ns" "$@" >"$TB_DIR/$name.log" 2>&1 &
+	# Empty the log here, not in the child: a caller waiting for a line must
+	# never read the last run's log before the child gets to truncate it.
+	: >"$TB_DIR/$name.log"
+	ip netns exec "$ns" "$@" >>"$TB_DIR/$name.log" 2>&1 &
 	TB_LAST_PID=$!
 	TB_PIDS+=("$TB_LAST_PID")
 }

@@ -27,6 +27,8 @@
 #include "xdpserve/shared.h"
 #include "xsk/xsk_queue.h"
 
+struct tcp_cc_ops;
+
 #define CONFIG_MAX_ENDPOINTS 64
 #define CONFIG_MAX_ROOTS     16 /* document roots for single served addresses */
 #define CONF_OPTIONS_MAX     48 /* entries of the option table */
@@ -68,6 +70,8 @@ struct xdpserve_config {
 	uint32_t send_timeout_s;      /* while an answer waits, every this long ... */
 	uint32_t min_send_rate;	      /* ... this many bytes/s must be acknowledged */
 	uint32_t persist_timeout_s;   /* longest zero window */
+	const struct tcp_cc_ops *cc;  /* --congestion */
+	uint32_t tcp_retries;	      /* RTOs in a row before a reset */
 	uint32_t neg_ttl_ms;	      /* how long a missing path is known missing */
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;

@@ -10,6 +10,7 @@
  */
 #include "daemon/conf_int.h"
 #include "daemon/metrics.h"
+#include "tcp/cc.h"
 #include "daemon/access_log.h"
 
 #include <arpa/inet.h>
@@ -305,6 +306,22 @@ static int conf_parse_codings(const struct conf_option *o, struct xdpserve_confi
 	return 0;
 }
 
+/* A congestion control algorithm by name (tcp_cc_find): its ops table. */
+static int conf_parse_congestion(const struct conf_option *o, struct xdpserve_config *cfg,
+				 const char *text, const char *section, bool first, char *why,
+				 size_t len)
+{
+	const struct tcp_cc_ops *cc = tcp_cc_find(text);
+
+	(void)o, (void)section, (void)first;
+	if (!cc) {
+		snprintf(why, len, "is cubic or newreno — write one of those");
+		return -EINVAL;
+	}
+	cfg->cc = cc;
+	return 0;
+}
+
 /* ADDR:PORT for /metrics, checked by the listener's own parser. */
 static int conf_parse_metrics_listen(const struct conf_option *o, struct xdpserve_config *cfg,
 				     const char *text, const char *section, bool first, char *why,
@@ -480,6 +497,15 @@ const struct conf_option conf_options[] = {
 	 .flags = CONF_RELOAD,
 	 .help = "Longest time the client's receive window may stay shut.",
 	 .doc = "Zero-window probes are answered, nothing is taken; then RST."},
+	{.name = "congestion", .arg = "ALG", .def = "cubic", .type = "enum",
+	 .parse = conf_parse_congestion, FIELD(cc),
+	 .help = "Congestion control: cubic (RFC 9438, with HyStart++) or newreno (RFC 6582).",
+	 .doc = "Both start from a window of 10 segments (RFC 6928); loss is found by RACK-TLP "
+		"(RFC 8985) where the client sends SACK. A change needs a restart."},
+	{.name = "tcp-retries", .arg = "N", .def = "15", U32(tcp_retries, 1, 255),
+	 .help = "Retransmission timeouts in a row before a connection is reset.",
+	 .doc = "Like Linux's tcp_retries2: the timeout doubles from the RTT estimate up to 60 s, "
+		"so 15 retries give up after about 15 minutes. A change needs a restart."},
 	{.name = "negative-ttl-ms", .arg = "MS", .def = "1000", U32(neg_ttl_ms, 1, 3600000),
 	 .help = "How long a missing path is answered 404 without looking at the disk again.",
 	 .doc = "A file that appears is served at most this late; each worker remembers up to "

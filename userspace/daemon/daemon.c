@@ -45,6 +45,7 @@
 #include "daemon/privilege.h"
 #include "daemon/worker.h"
 #include "http/http_cond.h"
+#include "net/net.h"
 #include "steer/steer.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
@@ -307,6 +308,7 @@ static void daemon_report_line(void *arg, const char *text)
 
 static int daemon_setup(struct daemon *d)
 {
+	uint8_t mac[NET_ETH_ALEN];
 	const struct xdpserve_config *cfg = d->cfg;
 	struct conf_report report = {.line = daemon_report_line, .arg = ""};
 	struct umem_config ucfg = {0};
@@ -331,6 +333,13 @@ static int daemon_setup(struct daemon *d)
 	if (err)
 		return err;
 	pr_info("steering program on %s in %s mode", cfg->ifname, steer_mode_name(d->steer));
+	err = net_iface_mac(cfg->ifname, mac);
+	if (!err)
+		err = steer_iface_set_mac(d->steer, mac);
+	if (err) {
+		pr_err("cannot read the MAC address of %s: %s", cfg->ifname, strerror(-err));
+		return err;
+	}
 
 	ucfg.partitions = d->nqueues;
 	ucfg.fill_frames = facts.fill_frames;

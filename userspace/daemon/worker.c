@@ -41,6 +41,7 @@
 #include "daemon/privilege.h"
 #include "http/http_server.h"
 #include "io/io_reader.h"
+#include "net/net.h"
 #include "tcp/tcp.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
@@ -143,7 +144,8 @@ static void worker_dump(struct worker *w)
 		"timed-out %llu; tx %llu frames %llu bytes, "
 		"retransmits %llu, rst %llu, no-frame %llu, reserve-held %llu; timeouts idle %llu "
 		"retransmit %llu "
-		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu",
+		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu; "
+		"held out-of-order %llu, oow-acks %llu limited %llu, tx-limit-held %llu",
 		w->index, (unsigned long long)t->rx_frames,
 		(unsigned long long)t->rx_drop_malformed, (unsigned long long)t->rx_drop_csum,
 		(unsigned long long)t->rx_drop_unsupported,
@@ -162,7 +164,17 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->tx_reserve_held, (unsigned long long)t->timeout_idle,
 		(unsigned long long)t->timeout_retransmit, (unsigned long long)t->timeout_fin_wait,
 		(unsigned long long)t->timeout_header, (unsigned long long)t->timeout_keepalive,
-		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist);
+		(unsigned long long)t->timeout_send, (unsigned long long)t->timeout_persist,
+		(unsigned long long)t->rx_out_of_order, (unsigned long long)t->tx_oow_acks,
+		(unsigned long long)t->oow_acks_limited, (unsigned long long)t->tx_limit_held);
+	pr_info("queue %u pmtu: icmp accepted %llu ignored %llu, black holes %llu", w->index,
+		(unsigned long long)t->pmtu_icmp_accepted, (unsigned long long)t->pmtu_icmp_ignored,
+		(unsigned long long)t->pmtu_blackhole);
+	pr_info("queue %u loss recovery: rto %llu, rack-lost %llu, tlp %llu (repaired %llu), "
+		"dsack %llu, spurious undone %llu",
+		w->index, (unsigned long long)t->rto_fired, (unsigned long long)t->loss_rack,
+		(unsigned long long)t->tlp_probes, (unsigned long long)t->tlp_repaired,
+		(unsigned long long)t->dsack_received, (unsigned long long)t->spurious_undone);
 	pr_info("queue %u http: requests %llu, 2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, "
 		"body bytes %llu",
 		w->index, (unsigned long long)h->requests, (unsigned long long)h->status_2xx,
@@ -451,6 +463,10 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 	tc->max_conns = w->cfg->max_conns;
 	tc->max_time_wait = w->cfg->max_conns;
 	worker_tcp_limits(w->cfg, tc);
+	/* Our frames leave from the interface's own MAC, whatever the peer sent to. */
+	tc->local_mac_set = net_iface_mac(w->cfg->ifname, tc->local_mac) == 0;
+	tc->cc = w->cfg->cc;
+	tc->max_retransmits = w->cfg->tcp_retries;
 }
 
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,

@@ -62,7 +62,7 @@ int ipv4_parse(const uint8_t *p, uint32_t len, struct ip_info *ip)
 		ip->drop = NET_DROP_UNSUPPORTED;
 		return -1;
 	}
-	if (p[9] != NET_PROTO_TCP) {
+	if (p[9] != NET_PROTO_TCP && p[9] != NET_PROTO_ICMP) {
 		ip->drop = NET_DROP_UNSUPPORTED;
 		return -1;
 	}
@@ -71,6 +71,7 @@ int ipv4_parse(const uint8_t *p, uint32_t len, struct ip_info *ip)
 	if (ipv4_addr_bad(ip->saddr) || ipv4_addr_bad(ip->daddr))
 		return -1;
 	ip->payload_len = tot - hl;
+	ip->proto = p[9];
 	ip->drop = NET_OK;
 	return (int)hl;
 }
@@ -94,4 +95,32 @@ uint32_t ipv4_write(uint8_t *buf, const uint8_t *saddr, const uint8_t *daddr, ui
 	check = csum_ipv4_header(buf, NET_IPV4_HLEN);
 	memcpy(buf + 10, &check, 2);
 	return NET_IPV4_HLEN;
+}
+
+/* ICMP "fragmentation needed" quoting an IPv4 TCP segment (RFC 1191). */
+enum net_drop ipv4_ptb_parse(const uint8_t *p, uint32_t len, const struct ip_info *ip,
+			     struct net_rx *rx)
+{
+	const uint8_t *in = p + 8;
+	uint32_t ihl;
+
+	if (len < 8 + NET_IPV4_HLEN + 8)
+		return NET_DROP_MALFORMED;
+	if (csum_fold(csum_partial(p, len, 0)) != 0xffff)
+		return NET_DROP_CSUM;
+	if (p[0] != 3 || p[1] != 4)
+		return NET_DROP_UNSUPPORTED;
+	ihl = (uint32_t)(in[0] & 0xf) * 4;
+	if ((in[0] >> 4) != 4 || ihl < NET_IPV4_HLEN || len < 8 + ihl + 8)
+		return NET_DROP_MALFORMED;
+	if (in[9] != NET_PROTO_TCP || memcmp(in + 12, ip->daddr, 4) || ipv4_addr_bad(in + 16))
+		return NET_DROP_UNSUPPORTED;
+	memset(rx->path.local_addr, 0, sizeof(rx->path.local_addr));
+	memset(rx->path.remote_addr, 0, sizeof(rx->path.remote_addr));
+	memcpy(rx->path.local_addr, in + 12, 4);
+	memcpy(rx->path.remote_addr, in + 16, 4);
+	rx->ptb_mtu = get_be16(p + 6);
+	rx->l4 = in + ihl;
+	rx->l4_len = len - 8 - ihl;
+	return NET_OK;
 }

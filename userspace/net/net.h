@@ -21,13 +21,17 @@
 #define NET_FAMILY_INET	 4
 #define NET_FAMILY_INET6 6
 
-#define NET_ETH_ALEN  6
-#define NET_ETH_HLEN  14
-#define NET_VLAN_HLEN 4
-#define NET_IPV4_HLEN 20
-#define NET_IPV6_HLEN 40
-#define NET_PROTO_TCP 6
-#define NET_TTL	      64 /* TTL and hop limit of every packet we send */
+#define NET_ETH_ALEN	 6
+#define NET_ETH_HLEN	 14
+#define NET_VLAN_HLEN	 4
+#define NET_IPV4_HLEN	 20
+#define NET_IPV6_HLEN	 40
+#define NET_PROTO_TCP	 6
+#define NET_PROTO_ICMP	 1
+#define NET_PROTO_ICMPV6 58
+#define NET_IPV6_MAX_EXT 4   /* extension headers walked before the upper layer */
+#define NET_IPV6_EXT_MAX 512 /* ... and their bytes at most */
+#define NET_TTL		 64  /* TTL and hop limit of every packet we send */
 
 /* Why a received frame was not handed to TCP. */
 enum net_drop {
@@ -54,7 +58,12 @@ struct net_rx {
 	const uint8_t *l4;    /* TCP header */
 	uint32_t l4_len;      /* TCP header + payload, Ethernet padding excluded */
 	uint32_t pseudo_sum;  /* pseudo-header partial sum (checksum.h) for l4_len */
+	bool ptb;	      /* an ICMP "packet too big": l4 is the quoted TCP header */
+	uint32_t ptb_mtu;     /* the MTU it names */
 };
+
+/* The hardware address of interface `ifname` (SIOCGIFHWADDR, eth.c); 0 or -errno. */
+int net_iface_mac(const char *ifname, uint8_t mac[NET_ETH_ALEN]);
 
 static inline uint32_t net_addr_len(uint8_t family)
 {

@@ -11,7 +11,8 @@
  *	nic->ops->append_ref(nic->ctx, addr, n) ...   zero or more, only if nic->sg
  *	nic->ops->commit(nic->ctx, len);              the frame goes to the device
  *
- * or abort() instead of commit() to give the frame back untouched. Between
+ * or abort() instead of commit() to give the frame back untouched; tag() any
+ * time before commit() asks for word of the frame's completion (tx_done). Between
  * begin() and commit()/abort() no other frame may be started. Payload
  * appended by reference always follows every copied byte of the frame.
  */
@@ -47,6 +48,13 @@ struct nic_ops {
 	 * control segments (ACK, RST, SYN-ACK) with it. NULL: no limit known.
 	 */
 	bool (*tx_room)(void *ctx, uint32_t n);
+	/*
+	 * Optional: the frame begun last carries `tag` (any value but 0);
+	 * when the device completes it, the NIC calls tx_done with the tag.
+	 * A frame aborted instead, or never tagged, reports nothing; one the
+	 * NIC could not send after all is reported at once, from commit().
+	 */
+	void (*tag)(void *ctx, uint32_t tag);
 };
 
 struct nic {
@@ -55,6 +63,12 @@ struct nic {
 	bool sg;	    /* append_ref() is available (XDP_USE_SG bound) */
 	uint32_t max_frags; /* descriptors per frame when sg, header frame included */
 	uint32_t mtu;	    /* IP MTU of the link; frames are at most mtu + 18 bytes */
+	/*
+	 * Set by the frames' producer (the TCP stack): called from the NIC's
+	 * completion path for every completed tagged frame. NULL: nobody asks.
+	 */
+	void (*tx_done)(void *arg, uint32_t tag);
+	void *tx_done_arg;
 };
 
 #endif /* XDPSERVE_NIC_H */

@@ -159,6 +159,9 @@ const char *steer_stat_name(enum xdpserve_stat stat)
 		[XDPSERVE_STAT_PASS_MALFORMED] = "pass_malformed",
 		[XDPSERVE_STAT_PASS_FRAGMENT] = "pass_fragment",
 		[XDPSERVE_STAT_PASS_IPV6_EXTHDR] = "pass_ipv6_exthdr",
+		[XDPSERVE_STAT_PASS_OTHER_MAC] = "pass_other_mac",
+		[XDPSERVE_STAT_DROP_FRAGMENT] = "drop_fragment",
+		[XDPSERVE_STAT_REDIRECTED_ICMP] = "redirected_icmp",
 	};
 
 	if ((unsigned int)stat >= XDPSERVE_STAT__MAX)

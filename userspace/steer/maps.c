@@ -155,6 +155,23 @@ int steer_xsk_clear(struct steer *s, uint32_t queue)
 	return err;
 }
 
+int steer_iface_set_mac(struct steer *s, const uint8_t mac[6])
+{
+	struct xdpserve_iface val;
+	__u32 zero = 0;
+	int err;
+
+	memset(&val, 0, sizeof(val));
+	memcpy(val.mac, mac, sizeof(val.mac));
+	val.flags = XDPSERVE_IFACE_MAC;
+	if (bpf_map_update_elem(s->map_fd[STEER_MAP_IFACE], &zero, &val, BPF_ANY) == 0)
+		return 0;
+	err = -errno;
+	pr_err("cannot write the MAC of %s into the steering program's map (%s)", s->ifname,
+	       strerror(-err));
+	return err;
+}
+
 int steer_stats_read(struct steer *s, struct xdpserve_stat_val out[XDPSERVE_STAT__MAX])
 {
 	int err;

@@ -32,24 +32,28 @@ const char *const steer_map_names[STEER_MAP__MAX] = {
 	[STEER_MAP_XSKS] = XDPSERVE_MAP_XSKS_NAME,
 	[STEER_MAP_ENDPOINTS] = XDPSERVE_MAP_ENDPOINTS_NAME,
 	[STEER_MAP_STATS] = XDPSERVE_MAP_STATS_NAME,
+	[STEER_MAP_IFACE] = XDPSERVE_MAP_IFACE_NAME,
 };
 
 static const __u32 steer_map_types[STEER_MAP__MAX] = {
 	[STEER_MAP_XSKS] = BPF_MAP_TYPE_XSKMAP,
 	[STEER_MAP_ENDPOINTS] = BPF_MAP_TYPE_LPM_TRIE,
 	[STEER_MAP_STATS] = BPF_MAP_TYPE_PERCPU_ARRAY,
+	[STEER_MAP_IFACE] = BPF_MAP_TYPE_ARRAY,
 };
 
 static const __u32 steer_map_key_sizes[STEER_MAP__MAX] = {
 	[STEER_MAP_XSKS] = sizeof(__u32),
 	[STEER_MAP_ENDPOINTS] = sizeof(struct xdpserve_endpoint_key),
 	[STEER_MAP_STATS] = sizeof(__u32),
+	[STEER_MAP_IFACE] = sizeof(__u32),
 };
 
 static const __u32 steer_map_value_sizes[STEER_MAP__MAX] = {
 	[STEER_MAP_XSKS] = sizeof(__u32),
 	[STEER_MAP_ENDPOINTS] = sizeof(struct xdpserve_endpoint_val),
 	[STEER_MAP_STATS] = sizeof(struct xdpserve_stat_val),
+	[STEER_MAP_IFACE] = sizeof(struct xdpserve_iface),
 };
 
 /* libbpf and libxdp prefix their lines themselves ("libbpf: ..."). */

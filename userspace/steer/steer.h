@@ -131,6 +131,12 @@ int steer_endpoint_keep_only(struct steer *s, const struct xdpserve_endpoint_key
 int steer_xsk_set(struct steer *s, uint32_t queue, int xsk_fd);
 int steer_xsk_clear(struct steer *s, uint32_t queue);
 
+/*
+ * Tell the program the interface's own MAC: frames to served endpoints
+ * with another destination MAC are then passed to the kernel.
+ */
+int steer_iface_set_mac(struct steer *s, const uint8_t mac[6]);
+
 /* Counters summed over all CPUs, one entry per enum xdpserve_stat. */
 int steer_stats_read(struct steer *s, struct xdpserve_stat_val out[XDPSERVE_STAT__MAX]);
 

@@ -9,7 +9,7 @@
 
 const struct tcp_cc_ops *tcp_cc_find(const char *name)
 {
-	static const struct tcp_cc_ops *const all[] = {&tcp_cc_newreno};
+	static const struct tcp_cc_ops *const all[] = {&tcp_cc_cubic, &tcp_cc_newreno};
 
 	for (unsigned int i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (!strcmp(all[i]->name, name))

@@ -4,7 +4,7 @@
  * struct tcp_congestion_ops: the core (tcp_ack.c, tcp_timer.c) runs loss
  * detection and NewReno fast recovery (RFC 5681, RFC 6582) and asks the
  * algorithm only how the window grows and where ssthresh goes after a loss.
- * One algorithm per file (cc_newreno.c; CUBIC can follow as cc_cubic.c).
+ * One algorithm per file: cc_newreno.c, cc_cubic.c (the default).
  *
  * The algorithm sees a struct tcp_cc, not the connection: the core keeps
  * cwnd/ssthresh/mss/flight current before every hook, and `priv` is scratch
@@ -19,6 +19,11 @@ enum tcp_cc_event {
 	TCP_CC_EVENT_FAST_RECOVERY, /* three duplicate ACKs: recovery starts */
 	TCP_CC_EVENT_RECOVERED,	    /* recovery ended with a full ACK */
 	TCP_CC_EVENT_RTO,	    /* retransmission timeout */
+	/*
+	 * The reduction was spurious (D-SACK or timestamps said so): the core
+	 * restored cwnd, ssthresh and priv as they were before it.
+	 */
+	TCP_CC_EVENT_UNDO,
 };
 
 struct tcp_cc {
@@ -28,7 +33,9 @@ struct tcp_cc {
 	uint32_t flight;   /* bytes sent and not acknowledged, when the hook runs */
 	uint64_t now_ns;   /* time of the hook */
 	uint64_t srtt_ns;  /* smoothed RTT, 0 before the first sample */
-	uint64_t priv[6];  /* the algorithm's own state */
+	uint32_t snd_una;  /* oldest unacknowledged sequence number */
+	uint32_t snd_max;  /* highest sequence number sent + 1 (round ends) */
+	uint64_t priv[14]; /* the algorithm's own state */
 };
 
 struct tcp_cc_ops {
@@ -47,8 +54,10 @@ struct tcp_cc_ops {
 
 /* RFC 5681 / RFC 6582 NewReno (cc_newreno.c). */
 extern const struct tcp_cc_ops tcp_cc_newreno;
+/* RFC 9438 CUBIC with RFC 9406 HyStart++ slow start (cc_cubic.c); the default. */
+extern const struct tcp_cc_ops tcp_cc_cubic;
 
-/* Look an algorithm up by name ("newreno"); NULL when unknown. */
+/* Look an algorithm up by name ("cubic", "newreno"); NULL when unknown. */
 const struct tcp_cc_ops *tcp_cc_find(const char *name);
 
 #endif /* XDPSERVE_TCP_CC_H */

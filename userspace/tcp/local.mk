@@ -7,12 +7,17 @@ libxdpserve_a_SOURCES += \
 	%reldir%/tcp_process.c \
 	%reldir%/tcp_ack.c \
 	%reldir%/tcp_sack.c \
+	%reldir%/tcp_reass.c \
+	%reldir%/tcp_tsq.c \
+	%reldir%/tcp_rack.c \
+	%reldir%/tcp_rack.h \
 	%reldir%/tcp_output.c \
 	%reldir%/tcp_timer.c \
 	%reldir%/tcp_timer.h \
 	%reldir%/tcp_conn.c \
 	%reldir%/tcp_time_wait.c \
 	%reldir%/tcp_source.c \
+	%reldir%/tcp_pmtu.c \
 	%reldir%/tcp_sendq.c \
 	%reldir%/tcp_sendq.h \
 	%reldir%/tcp_options.c \
@@ -21,7 +26,8 @@ libxdpserve_a_SOURCES += \
 	%reldir%/syncookie.h \
 	%reldir%/cc.h \
 	%reldir%/cc.c \
-	%reldir%/cc_newreno.c
+	%reldir%/cc_newreno.c \
+	%reldir%/cc_cubic.c
 
 # Test helpers: a capturing fake NIC and client packet builders/parsers
 # (and, for tests/unit/tcp, the stack fixture).
@@ -45,4 +51,12 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_close \
 	tests/unit/tcp/test_transfer \
 	tests/unit/tcp/test_robustness \
-	tests/unit/tcp/test_limits
+	tests/unit/tcp/test_limits \
+	tests/unit/tcp/test_pmtu \
+	tests/unit/tcp/test_reass \
+	tests/unit/tcp/test_txlimit \
+	tests/unit/tcp/test_cc_newreno \
+	tests/unit/tcp/test_cc_cubic \
+	tests/unit/tcp/test_rack
+# The CUBIC test checks the window against the RFC's formulas (cbrt, pow).
+tests_unit_tcp_test_cc_cubic_LDADD = $(LDADD) -lm

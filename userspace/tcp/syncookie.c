@@ -11,11 +11,8 @@
 #include "net/net.h"
 #include "common/siphash.h"
 
-#define COOKIE_T_SHIFT	 30
-#define COOKIE_MSS_SHIFT 27
-#define COOKIE_MAC_MASK	 ((1u << COOKIE_MSS_SHIFT) - 1)
-#define TS_NO_WSCALE	 0xf
-#define TS_SACK		 0x10
+#define TS_NO_WSCALE 0xf
+#define TS_SACK	     0x10
 
 /*
  * Payload sizes the cookie can carry (3 bits). The common Ethernet, PPPoE,
@@ -24,6 +21,13 @@
  */
 static const uint16_t mss_v4[8] = {216, 536, 1200, 1220, 1300, 1400, 1440, 1460};
 static const uint16_t mss_v6[8] = {216, 536, 1200, 1220, 1280, 1380, 1420, 1440};
+
+/*
+ * Window shifts the cookie can carry (3 bits; index 0: the peer does not
+ * scale). macOS and the BSDs announce 6, Linux 7 to 9, Windows 8; a shift
+ * is rounded down, so the peer's window is never overestimated.
+ */
+static const int8_t ws_tab[8] = {-1, 0, 2, 4, 6, 7, 8, 10};
 
 static const uint16_t *mss_table(uint8_t family)
 {
@@ -40,56 +44,64 @@ static uint32_t mss_index(uint8_t family, uint16_t peer_mss)
 	return i;
 }
 
+static uint32_t ws_index(int peer_wscale)
+{
+	uint32_t i = 7;
+
+	while (i > 0 && ws_tab[i] > peer_wscale)
+		i--;
+	return i;
+}
+
 uint16_t syncookie_mss(uint8_t family, uint16_t peer_mss)
 {
 	return mss_table(family)[mss_index(family, peer_mss)];
 }
 
-static uint32_t cookie_mac(const uint8_t key[16], const struct tcp_tuple *t, uint32_t peer_isn,
-			   uint64_t counter, uint32_t mss_idx)
+int syncookie_wscale(int peer_wscale)
 {
-	struct {
-		struct tcp_tuple t;
-		uint32_t isn;
-		uint32_t idx;
-		uint64_t counter;
-	} msg;
+	return ws_tab[ws_index(peer_wscale)];
+}
 
-	memset(&msg, 0, sizeof(msg));
-	msg.t = *t;
-	msg.isn = peer_isn;
-	msg.idx = mss_idx;
-	msg.counter = counter;
-	return (uint32_t)siphash24(key, &msg, sizeof(msg)) & COOKIE_MAC_MASK;
+uint32_t syncookie_opt_bits(uint8_t family, uint16_t peer_mss, int peer_wscale, bool sack)
+{
+	return mss_index(family, peer_mss) << SYNCOOKIE_MSS_SHIFT |
+	       ws_index(peer_wscale) << SYNCOOKIE_WS_SHIFT | (sack ? SYNCOOKIE_SACK : 0);
 }
 
 uint32_t syncookie_make(const uint8_t key[16], const struct tcp_tuple *t, uint32_t peer_isn,
-			uint16_t peer_mss, uint64_t now_ns)
+			uint64_t period, uint32_t opt_bits)
 {
-	uint64_t counter = now_ns / SYNCOOKIE_PERIOD_NS;
-	uint32_t idx = mss_index(t->family, peer_mss);
+	struct syncookie_msg msg;
+	uint32_t mac;
 
-	return (uint32_t)(counter & 3) << COOKIE_T_SHIFT | idx << COOKIE_MSS_SHIFT |
-	       cookie_mac(key, t, peer_isn, counter, idx);
+	memset(&msg, 0, sizeof(msg));
+	msg.t = *t;
+	msg.peer_isn = peer_isn;
+	msg.opt_bits = opt_bits & SYNCOOKIE_OPT_MASK;
+	msg.period = period;
+	mac = (uint32_t)siphash24(key, &msg, sizeof(msg)) & 0xffffffu;
+	return mac << 8 | msg.opt_bits | (uint32_t)(period & 1);
 }
 
-uint16_t syncookie_check(const uint8_t key[16], const struct tcp_tuple *t, uint32_t peer_isn,
-			 uint32_t cookie, uint64_t now_ns)
+bool syncookie_check(const uint8_t key[16], const struct tcp_tuple *t, uint32_t peer_isn,
+		     uint32_t cookie, uint64_t now, struct syncookie_opts *o)
 {
-	uint64_t now = now_ns / SYNCOOKIE_PERIOD_NS, counter;
-	uint32_t low = cookie >> COOKIE_T_SHIFT;
-	uint32_t idx = (cookie >> COOKIE_MSS_SHIFT) & 7;
+	uint64_t period = now;
+	uint32_t bits = cookie & SYNCOOKIE_OPT_MASK;
 
-	/* Only the current and the previous period: older cookies are stale. */
-	if ((now & 3) == low)
-		counter = now;
-	else if (now > 0 && ((now - 1) & 3) == low)
-		counter = now - 1;
-	else
-		return 0;
-	if (cookie_mac(key, t, peer_isn, counter, idx) != (cookie & COOKIE_MAC_MASK))
-		return 0;
-	return mss_table(t->family)[idx];
+	/* The parity names the period: this one, or the one before. */
+	if ((now & 1) != (cookie & SYNCOOKIE_PARITY)) {
+		if (now == 0)
+			return false;
+		period = now - 1;
+	}
+	if (syncookie_make(key, t, peer_isn, period, bits) != cookie)
+		return false;
+	o->mss = mss_table(t->family)[bits >> SYNCOOKIE_MSS_SHIFT];
+	o->wscale = ws_tab[(bits >> SYNCOOKIE_WS_SHIFT) & 7];
+	o->sack = bits & SYNCOOKIE_SACK;
+	return true;
 }
 
 uint32_t syncookie_ts_encode(uint32_t ts_now, int wscale, bool sack)

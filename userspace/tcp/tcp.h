@@ -30,6 +30,20 @@ struct tcp_stack;
 struct tcp_conn;
 struct tcp_cc_ops;
 
+/*
+ * Retransmission timeouts in a row before a connection is reset, as
+ * Linux's tcp_retries2. With the RTO doubling from 200 ms up to
+ * TCP_RTO_MAX_NS that is about 7.7 minutes of silence (the idle and
+ * send-rate timeouts usually close such a connection much earlier).
+ */
+#define TCP_RETRIES_DEFAULT 15
+/*
+ * Ceiling of the backed-off RTO: RFC 6298 §2.5 asks for at least 60 s.
+ * Linux uses 120 s; a shorter one finds a path that came back sooner, and
+ * a server's idle timeout (60 s by default) ends longer silences anyway.
+ */
+#define TCP_RTO_MAX_NS (60ull * 1000000000ull)
+
 struct tcp_config {
 	uint32_t max_conns;	       /* connection table size (all states but TIME_WAIT) */
 	uint32_t max_time_wait;	       /* TIME_WAIT entries; the oldest is recycled when full */
@@ -40,6 +54,8 @@ struct tcp_config {
 	uint16_t mss;		/* largest segment payload we send or accept (IPv4, from MTU) */
 	uint32_t tx_quantum_segs; /* data segments per connection per turn of the output rotation */
 	uint32_t tx_reserve_frames;    /* TX frames data never takes: kept for ACK, RST, SYN-ACK */
+	uint32_t tx_limit_min_segs;    /* a connection's frames in the NIC, not completed: */
+	uint32_t tx_limit_max_segs;    /* ~1 ms of data at its rate, within [min, max] */
 	bool timestamps;	       /* agree to RFC 7323 timestamps */
 	bool sack;		       /* agree to SACK-permitted (RFC 2018) */
 	bool window_scale;	       /* agree to window scaling (RFC 7323) */
@@ -57,7 +73,9 @@ struct tcp_config {
 	uint64_t time_wait_ns;	       /* TIME_WAIT duration */
 	uint64_t fin_wait_ns;	       /* FIN_WAIT_2 / LAST_ACK give-up time */
 	uint8_t syncookie_key[16];     /* secret for SYN cookies; random in production */
-	const struct tcp_cc_ops *cc;   /* congestion control; NULL selects NewReno */
+	bool local_mac_set;	       /* local_mac is the source of every frame we send ... */
+	uint8_t local_mac[6];	       /* ... else the MAC the peer's frame was sent to */
+	const struct tcp_cc_ops *cc;   /* congestion control (tcp_cc_find); NULL: CUBIC */
 };
 
 /* Production defaults; the key is left zero for the caller to fill. */
@@ -94,9 +112,10 @@ struct tcp_stats {
 	uint64_t rx_frames;		/* frames given to tcp_stack__input */
 	uint64_t rx_drop_malformed;	/* truncated or invalid Ethernet/IP/TCP */
 	uint64_t rx_drop_csum;		/* bad IPv4 header or TCP checksum */
-	uint64_t rx_drop_unsupported;	/* fragments, extension headers, not TCP */
+	uint64_t rx_drop_unsupported;	/* fragments, extension headers we do not walk, not TCP */
 	uint64_t rx_drop_out_of_window; /* failed sequence/ACK acceptability */
-	uint64_t rx_drop_out_of_order;	/* in window but not the next byte: not queued */
+	uint64_t rx_drop_out_of_order;	/* in window but not the next byte, and no range free */
+	uint64_t rx_out_of_order;	/* segments held for reassembly (past a hole) */
 	uint64_t rx_drop_no_conn;	/* no connection and not a SYN or cookie ACK */
 	uint64_t syn_received;
 	uint64_t syncookies_sent;
@@ -122,9 +141,20 @@ struct tcp_stats {
 	uint64_t tx_retransmits; /* segments sent again */
 	uint64_t tx_rst;
 	uint64_t tx_challenge_acks; /* RFC 5961 */
+	uint64_t tx_oow_acks;	    /* ACKs for segments outside the window (challenges included) */
+	uint64_t oow_acks_limited;  /* of those, not sent: one per connection per 500 ms */
+	uint64_t tx_limit_held;	    /* data deferred: the connection's frames not yet completed */
 	uint64_t tx_no_frame;	    /* output deferred: no TX frame or ring slot */
 	uint64_t tx_reserve_held;   /* data deferred: only the control reserve was left */
 	uint64_t rto_fired;
+	uint64_t pmtu_icmp_accepted; /* "packet too big" that lowered a connection's MSS */
+	uint64_t pmtu_icmp_ignored;  /* ... for no connection, out of window, or no smaller */
+	uint64_t pmtu_blackhole;     /* MSS lowered after repeated RTOs of full-sized segments */
+	uint64_t loss_rack;	  /* transmissions RACK found lost (RFC 8985) */
+	uint64_t tlp_probes;	  /* tail loss probes sent */
+	uint64_t tlp_repaired;	  /* probes that repaired a loss (window reduced once) */
+	uint64_t dsack_received;  /* D-SACK blocks: duplicates the peer received */
+	uint64_t spurious_undone; /* window reductions undone: the retransmissions were spurious */
 	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
 	uint32_t conns_time_wait; /* gauge */
 };
@@ -165,7 +195,8 @@ void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, u
 /*
  * Run expired timers and transmit whatever is queued and allowed by the
  * windows. Returns the next time (ns) the stack needs a poll, or UINT64_MAX;
- * returns now_ns when output is waiting for TX frames.
+ * returns now_ns when output is waiting for TX frames, or for the
+ * completions of a connection's frames (its TX limit, nic.tx_done).
  */
 uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns);
 

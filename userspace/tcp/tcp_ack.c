@@ -5,8 +5,8 @@
  * acknowledged bytes from the send queue, RTT samples and the RTO
  * (RFC 6298), duplicate ACKs and SACK information, loss detection and
  * recovery (NewReno, RFC 5681 §3.2 and RFC 6582, or SACK-driven, RFC 6675,
- * with RFC 3042 limited transmit) and window growth through the cc ops
- * table.
+ * with RFC 3042 limited transmit; with SACK, RACK-TLP decides what is lost,
+ * tcp_rack.c) and window growth through the cc ops table.
  *
  * Called by tcp_process.c: tcp_process() -> tcp_ack().
  */
@@ -40,6 +40,33 @@ void tcp_ack_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns)
 	/* A valid sample ends the backoff (Karn). */
 	c->backoff = 0;
 	c->cc.srtt_ns = c->srtt_ns;
+}
+
+/*
+ * Congestion window validation (RFC 7661): the window grows only while it
+ * is used, the flight this ACK found standing in for pipeACK (at least
+ * half of cwnd); after a non-validated period (NVP) of disuse it shrinks to
+ * max(cwnd / 2, IW), ssthresh keeping 3/4 of it, and again after every
+ * further NVP. A connection silent that long is closed by the idle timeout
+ * first; this catches one that stays application- or receiver-limited.
+ */
+static void tcp_ack_cwnd_validate(struct tcp_conn *c, uint32_t flight, uint32_t acked)
+{
+	struct tcp_stack *s = c->s;
+	uint32_t iw = s->cfg.init_cwnd_segs * c->mss, keep;
+
+	if (2 * flight >= c->cc.cwnd) {
+		c->cwnd_valid_ns = s->now;
+		s->cc->cong_avoid(&c->cc, acked);
+		return;
+	}
+	if (s->now - c->cwnd_valid_ns < TCP_CWV_NVP_NS)
+		return;
+	keep = c->cc.cwnd / 4 * 3;
+	if (c->cc.ssthresh < keep)
+		c->cc.ssthresh = keep;
+	c->cc.cwnd = c->cc.cwnd / 2 > iw ? c->cc.cwnd / 2 : iw;
+	c->cwnd_valid_ns = s->now;
 }
 
 /* New data acknowledged: SND.UNA advances by `acked` sequence numbers. */
@@ -81,6 +108,8 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 
 	c->cc.flight = flight_before;
 	c->cc.now_ns = s->now;
+	c->cc.snd_una = c->snd_una;
+	c->cc.snd_max = c->snd_max;
 	if (c->in_recovery) {
 		if (seq_ge(seg->ack, c->recover)) {
 			/* Full ACK (RFC 6582 §3.2 step 3): deflate to ssthresh. */
@@ -91,6 +120,7 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 			c->in_recovery = false;
 			c->sack_recovery = false;
 			c->dupacks = 0;
+			tcp_rack_recovered(c);
 			if (s->cc->cwnd_event)
 				s->cc->cwnd_event(&c->cc, TCP_CC_EVENT_RECOVERED);
 		} else if (!c->sack_recovery) {
@@ -103,9 +133,7 @@ static void tcp_ack_new(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t 
 		/* With SACK, the pipe decides what the partial ACK lets out. */
 	} else {
 		c->dupacks = 0;
-		/* Grow only a window that is in use (RFC 7661). */
-		if (2 * flight_before >= c->cc.cwnd)
-			s->cc->cong_avoid(&c->cc, acked);
+		tcp_ack_cwnd_validate(c, flight_before, acked);
 	}
 	if (rtt != UINT64_MAX && s->cc->pkts_acked)
 		s->cc->pkts_acked(&c->cc, acked, rtt);
@@ -129,6 +157,7 @@ void tcp_ack_enter_recovery(struct tcp_conn *c)
 {
 	struct tcp_stack *s = c->s;
 
+	tcp_rack_undo_begin(c, false);
 	c->cc.flight = c->snd_max - c->snd_una;
 	c->cc.now_ns = s->now;
 	c->cc.ssthresh = s->cc->ssthresh(&c->cc);
@@ -160,15 +189,50 @@ static void tcp_ack_dup(struct tcp_conn *c)
 		tcp_conn_want_output(c);
 		return;
 	}
-	/* RFC 6582 §3.2 step 2: not again for losses of the same window. */
-	if (c->dupacks == 3 && seq_gt(c->snd_una, c->recover))
+	/*
+	 * RFC 6582 §3.2 step 2: not again for losses of the same window. With
+	 * SACK blocks, RACK's timing decides instead of the count
+	 * (tcp_ack_rack_detect); duplicates without any still count.
+	 */
+	if (c->dupacks == 3 && seq_ge(c->snd_una, c->recover) && !(tcp_rack_active(c) && c->nsack))
 		tcp_ack_enter_recovery(c);
+}
+
+/*
+ * RACK (RFC 8985 §6.2): mark what time says is lost, start a recovery for
+ * it or resend within the current one, and keep the reordering timer for
+ * what may still arrive.
+ */
+void tcp_ack_rack_detect(struct tcp_conn *c)
+{
+	bool lost = tcp_rack_detect(c);
+
+	if (lost && !c->in_recovery && seq_ge(c->snd_una, c->recover))
+		tcp_ack_enter_recovery(c);
+	else if (lost)
+		tcp_conn_want_output(c);
+	/* Not while backing off: the RTO must not move with every duplicate. */
+	if (c->snd_una != c->snd_max && c->rexmt_mode != TCP_REXMT_PERSIST && !c->backoff &&
+	    (c->rack.timeout_ns || c->rexmt_mode == TCP_REXMT_REORDER))
+		tcp_timer_arm_outstanding(c);
+}
+
+/* SACK-based detection without RACK's timing yet: RFC 6675 IsLost and a reordering window. */
+static void tcp_ack_sack_detect(struct tcp_conn *c, uint32_t newly_sacked)
+{
+	/* RFC 6675 §5 (4.2): enough SACKed above SND.UNA means it was lost. */
+	if (!c->in_recovery && c->nsack && seq_ge(c->snd_una, c->recover) && tcp_sack_is_lost(c))
+		tcp_ack_enter_recovery(c);
+	/* A hole not yet judged lost: give it the reordering window (tcp_timer.c). */
+	if (newly_sacked && c->rexmt_mode != TCP_REXMT_REORDER &&
+	    c->rexmt_mode != TCP_REXMT_PERSIST)
+		tcp_timer_arm_reorder(c);
 }
 
 bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	struct tcp_stack *s = c->s;
-	uint32_t ack = seg->ack, newly_sacked = 0;
+	uint32_t ack = seg->ack, newly_sacked = 0, old_una = c->snd_una;
 	bool wnd_changed = false, sack_info, advanced;
 
 	/* RFC 5961 §5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else ACK and drop. */
@@ -198,7 +262,9 @@ bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 		tcp_ack_new(c, seg, ack - c->snd_una);
 	sack_info = c->sack_ok && seg->opts.nsack;
 	if (sack_info)
-		newly_sacked = tcp_sack_update(c, &seg->opts);
+		newly_sacked = tcp_sack_update(c, &seg->opts, ack);
+	if (c->sack_ok)
+		tcp_rack_ack(c, seg, old_una);
 	/*
 	 * Duplicate: nothing new acknowledged, no data, data outstanding, and
 	 * either new SACK information or (without SACK) the same window.
@@ -207,13 +273,10 @@ bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg)
 	    c->snd_una != c->snd_max && c->rexmt_mode != TCP_REXMT_PERSIST &&
 	    (sack_info ? newly_sacked > 0 : !wnd_changed))
 		tcp_ack_dup(c);
-	/* RFC 6675 §5 (4.2): enough SACKed above SND.UNA means it was lost. */
-	if (!c->in_recovery && c->nsack && seq_gt(c->snd_una, c->recover) && tcp_sack_is_lost(c))
-		tcp_ack_enter_recovery(c);
-	/* A hole not yet judged lost: give it the reordering window (tcp_timer.c). */
-	if (newly_sacked && c->rexmt_mode != TCP_REXMT_REORDER &&
-	    c->rexmt_mode != TCP_REXMT_PERSIST)
-		tcp_timer_arm_reorder(c);
+	if (tcp_rack_active(c))
+		tcp_ack_rack_detect(c);
+	else
+		tcp_ack_sack_detect(c, newly_sacked);
 
 	if (wnd_changed) {
 		if (c->snd_wnd && c->rexmt_mode == TCP_REXMT_PERSIST)

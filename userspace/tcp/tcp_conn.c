@@ -68,15 +68,19 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 {
 	struct tcp_conn *c = list_first(&s->free_conns, struct tcp_conn, list_node);
 	uint32_t idx;
+	uint8_t gen;
 
 	if (!c)
 		return NULL;
 	list_del(&c->list_node);
 	s->nfree_conns--;
 	idx = (uint32_t)(c - s->conns);
+	/* A new generation: completions of the slot's last connection are not ours. */
+	gen = (uint8_t)(c->tx_gen + 1) ? (uint8_t)(c->tx_gen + 1) : 1;
 
 	memset(c, 0, sizeof(*c));
 	c->s = s;
+	c->tx_gen = gen;
 	list_init(&c->hash_node);
 	list_init(&c->out_node);
 	tcp_ftimer_init(&c->life_timer);
@@ -153,6 +157,7 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst
 	tcp_ftimer_cancel(&c->deadline_timer);
 	tcp_ftimer_cancel(&c->rate_timer);
 	tcp_timer_heap_cancel(&s->rexmt_heap, &c->rexmt_timer);
+	tcp_tsq_forget(c);
 	tcp_sendq_release(&c->q);
 	tcp_source_put(s, c->src);
 	list_del(&c->list_node);
@@ -228,8 +233,8 @@ void tcp_conn_rx_consume(struct tcp_conn *c, uint32_t n)
 	before = c->s->cfg.rx_buf_size - c->rx_len;
 	c->rx_head += n;
 	c->rx_len -= n;
-	if (!c->rx_len)
-		c->rx_head = 0;
+	if (!c->rx_len && !c->reass.n)
+		c->rx_head = 0; /* held out-of-order bytes keep their place */
 	after = c->s->cfg.rx_buf_size - c->rx_len;
 	if (c->state == TCP_STATE_CLOSED || c->state == TCP_STATE_TIME_WAIT || c->fin_rcvd)
 		return;

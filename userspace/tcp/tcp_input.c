@@ -112,6 +112,8 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 	struct tcp_syn_opts so = {.wscale = -1};
 	uint16_t peer_mss;
 	uint32_t cookie;
+	int peer_ws;
+	bool sack;
 
 	if (!s->accepting || (seg->flags & TCP_FLAG_ACK)) {
 		s->stats.rx_drop_no_conn++;
@@ -126,20 +128,20 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 		return;
 	}
 	peer_mss = o->mss_ok ? o->mss : (t->family == NET_FAMILY_INET ? 536 : 1220);
-	cookie = syncookie_make(s->cfg.syncookie_key, t, seg->seq, peer_mss, s->now);
+	peer_ws = s->cfg.window_scale && o->wscale_ok ? o->wscale : -1;
+	sack = s->cfg.sack && o->sack_perm;
+	cookie = syncookie_make(s->cfg.syncookie_key, t, seg->seq, syncookie_period(s->now),
+				syncookie_opt_bits(t->family, peer_mss, peer_ws, sack));
 
+	/* Window scale and SACK ride in the cookie; with timestamps, also in the TSval. */
 	so.mss = t->family == NET_FAMILY_INET ? s->rcv_mss_v4 : s->rcv_mss_v6;
-	/* Window scale and SACK can only be remembered in the timestamp. */
+	so.wscale = peer_ws >= 0 ? s->rcv_wscale : -1;
+	so.sack_perm = sack;
 	if (s->cfg.timestamps && o->ts_ok) {
-		int peer_ws = s->cfg.window_scale && o->wscale_ok ? o->wscale : -1;
-		bool sack = s->cfg.sack && o->sack_perm;
-
 		so.ts = true;
 		so.tsval = syncookie_ts_encode(tcp_ts_clock(s->now) + tcp_input_ts_offset(s, t),
 					       peer_ws, sack);
 		so.tsecr = o->tsval;
-		so.wscale = peer_ws >= 0 ? s->rcv_wscale : -1;
-		so.sack_perm = sack;
 	}
 	tcp_output_synack(s, seg, cookie, &so,
 			  (uint16_t)(s->cfg.rx_buf_size > 65535 ? 65535 : s->cfg.rx_buf_size));
@@ -153,30 +155,46 @@ static void tcp_listen_refuse(struct tcp_stack *s, const struct tcp_seg *seg)
 	tcp_output_reset_reply(s, seg);
 }
 
+/*
+ * The TSecr of a cookie ACK must be a TSval we could have sent, carrying
+ * option bits that agree with the cookie's; then its exact window shift
+ * replaces the cookie's rounded one.
+ */
+static bool tcp_listen_ts_check(const struct tcp_stack *s, uint32_t tsecr, uint32_t ts_off,
+				struct syncookie_opts *co)
+{
+	uint32_t ts_now = tcp_ts_clock(s->now) + ts_off;
+	bool sack;
+	int ws;
+
+	if (seq_gt(tsecr, ts_now) || ts_now - tsecr > COOKIE_TS_MAX_AGE_MS ||
+	    !syncookie_ts_decode(tsecr, &ws, &sack))
+		return false;
+	if (sack != co->sack || syncookie_wscale(ws) != co->wscale)
+		return false;
+	co->wscale = ws;
+	return true;
+}
+
 /* An ACK for no connection: it must carry a valid cookie. */
 static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 			   const struct tcp_tuple *t)
 {
 	const struct tcp_opts *o = &seg->opts;
-	bool ts_ok = s->cfg.timestamps && o->ts_ok, sack = false;
+	bool ts_ok = s->cfg.timestamps && o->ts_ok, ok;
+	struct syncookie_opts co;
 	uint32_t ts_off = 0;
 	struct tcp_conn *c;
-	uint16_t mss, lim;
-	int ws = -1;
+	uint16_t lim;
 	void *app;
 
-	mss = syncookie_check(s->cfg.syncookie_key, t, seg->seq - 1, seg->ack - 1, s->now);
-	if (mss && ts_ok) {
-		uint32_t ts_now;
-
+	ok = syncookie_check(s->cfg.syncookie_key, t, seg->seq - 1, seg->ack - 1,
+			     syncookie_period(s->now), &co);
+	if (ok && ts_ok) {
 		ts_off = tcp_input_ts_offset(s, t);
-		ts_now = tcp_ts_clock(s->now) + ts_off;
-		/* The echo must be a TSval we could have sent, carrying our option bits. */
-		if (seq_gt(o->tsecr, ts_now) || ts_now - o->tsecr > COOKIE_TS_MAX_AGE_MS ||
-		    !syncookie_ts_decode(o->tsecr, &ws, &sack))
-			mss = 0;
+		ok = tcp_listen_ts_check(s, o->tsecr, ts_off, &co);
 	}
-	if (!mss) {
+	if (!ok) {
 		s->stats.syncookies_rejected++;
 		tcp_output_reset_reply(s, seg);
 		return;
@@ -210,9 +228,9 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 		c->ts_recent = o->tsval;
 		c->ts_recent_ns = s->now;
 	}
-	c->sack_ok = s->cfg.sack && sack;
-	if (s->cfg.window_scale && ws >= 0) {
-		c->snd_wscale = (uint8_t)ws;
+	c->sack_ok = s->cfg.sack && co.sack;
+	if (s->cfg.window_scale && co.wscale >= 0) {
+		c->snd_wscale = (uint8_t)co.wscale;
 		c->rcv_wscale = s->rcv_wscale;
 	}
 	c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
@@ -220,7 +238,7 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 	c->snd_wl1 = seg->seq;
 	c->snd_wl2 = seg->ack;
 	c->rcv_mss = t->family == NET_FAMILY_INET ? s->rcv_mss_v4 : s->rcv_mss_v6;
-	lim = mss < c->rcv_mss ? mss : c->rcv_mss;
+	lim = co.mss < c->rcv_mss ? co.mss : c->rcv_mss;
 	c->mss = (uint16_t)(lim - (ts_ok ? TCPOLEN_TS_ALIGNED : 0));
 	c->rto_ns = s->cfg.rto_initial_ns;
 	c->cc.mss = c->mss;

@@ -7,12 +7,16 @@
  *   tcp_input.c    header checks, demultiplexing, SYN cookie open, RST replies
  *   tcp_process.c  synchronized states: sequence checks, RST/SYN, text, FIN
  *   tcp_ack.c      the ACK field: send queue, RTT, loss detection, congestion control
- *   tcp_sack.c     the SACK scoreboard (RFC 6675 recovery)
+ *   tcp_sack.c     the SACK scoreboard (RFC 6675 recovery), D-SACK blocks
+ *   tcp_rack.c     RACK-TLP loss detection by send time, spurious-retransmission undo
+ *   tcp_reass.c    out-of-order request bytes, the SACK blocks we send (RFC 2018, 2883)
+ *   tcp_tsq.c      per-connection limit on frames handed to the NIC, not yet completed
  *   tcp_output.c   segments from the send queue, pure ACKs, RST, SYN-ACK
  *   tcp_timer.c    RTO, loss probe, persist, delayed ACK, idle, FIN_WAIT, TIME_WAIT
  *   tcp_conn.c     connection table, lifecycle, the per-connection API
  *   tcp_time_wait.c the bounded TIME_WAIT table
  *   tcp_source.c   connections per source address, admission of new ones
+ *   tcp_pmtu.c     ICMP "packet too big" and black-hole detection lower the MSS
  *   tcp_sendq.c, tcp_options.c, syncookie.c, cc*.c: building blocks
  */
 #ifndef XDPSERVE_TCP_INT_H
@@ -28,6 +32,7 @@
 #include "tcp/syncookie.h"
 #include "tcp/tcp.h"
 #include "tcp/tcp_options.h"
+#include "tcp/tcp_rack.h"
 #include "tcp/tcp_sendq.h"
 #include "tcp/tcp_timer.h"
 
@@ -56,6 +61,8 @@
  */
 #define TCP_TLP_DELACK_NS (200 * NSEC_PER_MSEC)
 #define TCP_TLP_MARGIN_NS (2 * NSEC_PER_MSEC)
+/* RFC 7661 non-validated period: an unused window is halved after this. */
+#define TCP_CWV_NVP_NS (300 * NSEC_PER_SEC)
 /* Clock granularity G of RFC 6298 (the timestamp clock ticks in ms). */
 #define TCP_CLOCK_GRANULARITY_NS NSEC_PER_MSEC
 /*
@@ -65,6 +72,8 @@
 #define TCP_SG_MIN_REF 256
 /* SACKed ranges a connection remembers (RFC 6675 scoreboard). */
 #define TCP_SACK_BLOCKS 8
+/* Out-of-order ranges of received bytes a connection holds (tcp_reass.c). */
+#define TCP_REASS_RANGES 4
 
 static inline bool seq_lt(uint32_t a, uint32_t b)
 {
@@ -114,6 +123,24 @@ struct tcp_seg {
 	const uint8_t *data;
 	uint32_t len; /* payload bytes */
 	struct tcp_opts opts;
+};
+
+/*
+ * Out-of-order bytes held in the receive buffer where they belong (the
+ * byte with sequence x sits rx_len + (x - RCV.NXT) past rx_head): no frame
+ * is kept and the receive window bounds the bytes; at most
+ * TCP_REASS_RANGES ranges, sorted by sequence.
+ */
+struct tcp_reass {
+	uint8_t n;
+	bool fin;   /* a FIN came right after fin_seq - 1 */
+	bool dsack; /* report [dsack_start, dsack_end) first in the next ACK (RFC 2883) */
+	uint32_t fin_seq;
+	uint32_t dsack_start, dsack_end;
+	uint32_t clock; /* arrival counter: the most recent range is reported first */
+	struct {
+		uint32_t start, end, stamp;
+	} r[TCP_REASS_RANGES];
 };
 
 struct tcp_conn {
@@ -169,6 +196,7 @@ struct tcp_conn {
 	bool ack_now; /* send an ACK at the next output */
 	uint8_t *rx_buf;
 	uint32_t rx_head, rx_len;
+	struct tcp_reass reass;
 
 	/* Timestamps (RFC 7323). */
 	uint32_t ts_off; /* added to our millisecond clock */
@@ -185,6 +213,11 @@ struct tcp_conn {
 	uint64_t rtt_start_ns;
 	uint64_t last_oow_ack_ns;
 
+	/* Frames with payload handed to the NIC and not yet completed (tcp_tsq.c). */
+	uint8_t tx_gen; /* slot generation: completions of an earlier connection are ignored */
+	bool tsq_throttled;
+	uint16_t tx_inflight;
+
 	/* Congestion control and loss recovery. */
 	struct tcp_cc cc;
 	uint32_t dupacks;
@@ -198,6 +231,8 @@ struct tcp_conn {
 	struct {
 		uint32_t start, end;
 	} sack_blk[TCP_SACK_BLOCKS]; /* SACKed ranges above SND.UNA, sorted */
+	struct tcp_rack rack;	     /* RFC 8985 send times, D-SACK, undo (tcp_rack.c) */
+	uint64_t cwnd_valid_ns;	     /* RFC 7661: the window was last in use then */
 
 	struct tcp_sendq q;
 
@@ -245,7 +280,8 @@ struct tcp_stack {
 	const struct tcp_cc_ops *cc;
 	struct tcp_stats stats;
 	uint64_t now;
-	uint32_t turn_left; /* data segments the connection being output may still send */
+	uint32_t turn_left;	/* data segments the connection being output may still send */
+	uint32_t tsq_throttled; /* connections waiting for their frames' completions */
 	bool accepting;
 	uint16_t ip_id;
 	uint8_t hash_key[16]; /* connection table and timestamp offsets */
@@ -344,12 +380,45 @@ void tcp_process(struct tcp_conn *c, struct tcp_seg *seg);
 /* An out-of-window or challenge ACK, rate-limited; true if sent. */
 bool tcp_process_oow_ack(struct tcp_conn *c, bool challenge);
 
+/* tcp_reass.c */
+/*
+ * Hold out-of-order bytes [seq, seq + len) (seq past RCV.NXT, inside the
+ * window) and a FIN after them; returns the bytes held, 0 when no range was free.
+ */
+uint32_t tcp_reass_insert(struct tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t len,
+			  bool fin);
+/* RCV.NXT advanced: take the held ranges it reached; true if any. *fin: their FIN is in order. */
+bool tcp_reass_advance(struct tcp_conn *c, bool *fin);
+/* Bytes past the in-order ones that the held ranges occupy in the receive buffer. */
+uint32_t tcp_reass_extent(const struct tcp_conn *c);
+/* Make [rx_head, rx_head + rx_len + end_off) contiguous in the buffer (moves held bytes too). */
+void tcp_reass_make_room(struct tcp_conn *c, uint32_t end_off);
+/* A duplicate [start, end) arrived: report it in the next ACK (RFC 2883), if SACK is on. */
+void tcp_reass_dsack(struct tcp_conn *c, uint32_t start, uint32_t end);
+void tcp_reass_clear(struct tcp_conn *c);
+/* Write NOP NOP SACK with up to max_blocks blocks (D-SACK first); 0 when none is due. */
+uint32_t tcp_reass_write_sack(struct tcp_conn *c, uint8_t *p, uint32_t max_blocks);
+
+/* tcp_tsq.c */
+/* May c hand another frame with payload to the NIC? If not, it waits for completions. */
+bool tcp_tsq_may_send(struct tcp_conn *c);
+/* The frame being built carries c's payload: tag it for its completion. */
+void tcp_tsq_sending(struct tcp_conn *c);
+/* The NIC completed a tagged frame (struct nic tx_done). */
+void tcp_tsq_tx_done(void *stack, uint32_t tag);
+/* c is closing: it waits for nothing any more. */
+void tcp_tsq_forget(struct tcp_conn *c);
+/* Frames c may have in flight at its rate (segments). */
+uint32_t tcp_tsq_limit(const struct tcp_conn *c);
+
 /* tcp_ack.c */
 /* Process the ACK field; false when the segment must be dropped. */
 bool tcp_ack(struct tcp_conn *c, const struct tcp_seg *seg);
 void tcp_ack_rtt_sample(struct tcp_conn *c, uint64_t rtt_ns);
 /* Loss detected: fast retransmit and recovery (SACK-driven or NewReno). */
 void tcp_ack_enter_recovery(struct tcp_conn *c);
+/* RACK's verdict (tcp_rack_detect) acted on: recovery, output, reordering timer. */
+void tcp_ack_rack_detect(struct tcp_conn *c);
 
 /* tcp_timer.c */
 uint64_t tcp_timer_rto(const struct tcp_conn *c);
@@ -362,8 +431,8 @@ bool tcp_timer_arm_reorder(struct tcp_conn *c);
 
 /* tcp_sack.c */
 void tcp_sack_clear(struct tcp_conn *c);
-/* Add the SACK blocks of an ACK; returns the bytes newly SACKed. */
-uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o);
+/* Add the SACK blocks of an ACK (cumulative point ack); returns the bytes newly SACKed. */
+uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o, uint32_t ack);
 /* SND.UNA advanced: drop what it covers. */
 void tcp_sack_trim(struct tcp_conn *c);
 /* RFC 6675 IsLost(SND.UNA): enough SACKed above the first hole (or RFC 5827 tail). */
@@ -375,11 +444,28 @@ uint32_t tcp_sack_pipe(const struct tcp_conn *c);
 /* seq, or the end of the SACKed range holding it. */
 uint32_t tcp_sack_skip(const struct tcp_conn *c, uint32_t seq);
 
+/* tcp_rack.c */
+/* RACK runs: SACK agreed and some segment's delivery timed. */
+bool tcp_rack_active(const struct tcp_conn *c);
+/* A segment [seq, seq + len) left now (len counts the FIN); rexmit if sent before. */
+void tcp_rack_sent(struct tcp_conn *c, uint32_t seq, uint32_t len, bool rexmit);
+/* An acceptable ACK was processed (SND.UNA was old_una before it). */
+void tcp_rack_ack(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t old_una);
+/* Mark lost what RACK says is; true if something new was. Sets rack.timeout_ns. */
+bool tcp_rack_detect(struct tcp_conn *c);
+/* A D-SACK block (RFC 2883) arrived for [start, end). */
+void tcp_rack_dsack(struct tcp_conn *c, uint32_t start, uint32_t end);
+/* The window is about to be reduced (recovery or RTO): keep it for an undo. */
+void tcp_rack_undo_begin(struct tcp_conn *c, bool rto);
+void tcp_rack_recovered(struct tcp_conn *c);
+void tcp_rack_on_rto(struct tcp_conn *c);
+
 /* tcp_output.c */
 /*
- * Send what windows allow, at most stack->turn_left data segments: 0,
- * -EAGAIN when that quantum ran out with more to send, -ENOBUFS when the
- * NIC had no frame (or only the control reserve).
+ * Send what windows allow, at most stack->turn_left data segments: 0 (also
+ * when the TX limit holds it: completions call again), -EAGAIN when that
+ * quantum ran out with more to send, -ENOBUFS when the NIC had no frame
+ * (or only the control reserve).
  */
 int tcp_output(struct tcp_conn *c);
 /* A pure ACK now; -ENOBUFS when no frame (then ack_now stays set). */
@@ -398,6 +484,12 @@ int tcp_output_bare(struct tcp_stack *s, const struct net_path *p, uint16_t lpor
 /* The window field for a segment of c now (receiver SWS avoidance included). */
 uint16_t tcp_output_window(struct tcp_conn *c);
 void tcp_output_rexmt_update(struct tcp_conn *c);
+
+/* tcp_pmtu.c */
+/* An ICMP "packet too big" (rx->ptb): lower the connection's MSS if it checks out. */
+void tcp_pmtu_input(struct tcp_stack *s, const struct net_rx *rx);
+/* An RTO fired (c->retransmits counts it): black-hole detection. */
+void tcp_pmtu_rto(struct tcp_conn *c);
 
 /* tcp_source.c */
 /*

@@ -13,6 +13,10 @@
  * the segment, the run is not tiny and descriptors remain; otherwise they
  * are copied too. The TCP checksum adds blob ranges from their prefix
  * tables (blob_csum), so shared payload is never summed again.
+ *
+ * A connection builds segments only while it has fewer than its limit of
+ * frames in the NIC not yet completed (tcp_tsq.c); the rest of the queue
+ * is built just in time as completions come back.
  */
 #include <errno.h>
 #include <string.h>
@@ -243,16 +247,31 @@ static uint32_t tcp_plan_copy(struct tcp_stack *s, const struct tcp_sendq *q, ui
 }
 
 /*
+ * The options of a segment of c: timestamps, and SACK blocks while
+ * out-of-order bytes are held (RFC 2018 §4: 3 blocks fit beside
+ * timestamps, 4 without). Returns their length.
+ */
+static uint32_t tcp_write_conn_opts(struct tcp_conn *c, uint8_t *opts)
+{
+	uint32_t len = 0;
+
+	if (c->ts_ok)
+		len = tcp_options_write_ts(opts, tcp_conn_ts_now(c), c->ts_recent);
+	return len + tcp_reass_write_sack(c, opts + len, c->ts_ok ? 3 : 4);
+}
+
+/*
  * Build and send one segment of c: sequence `seq`, up to *len payload bytes
- * from the send queue (shortened to what fits a frame), FIN if `fin` and the
- * payload reaches it. Returns 0 (then *len and *fin say what went) or
- * -ENOBUFS when the NIC had no frame.
+ * from the send queue (shortened to what fits a frame, and the MSS beside
+ * SACK blocks), FIN if `fin` and the payload reaches it. Returns 0 (then
+ * *len and *fin say what went), -ENOBUFS when the NIC had no frame, or
+ * -EBUSY when c has its share of frames in flight (tcp_tsq.c).
  */
 static int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t *len, bool *fin)
 {
 	struct tcp_stack *s = c->s;
 	struct nic *nic = s->nic;
-	uint8_t opts[TCPOLEN_TS_ALIGNED];
+	uint8_t opts[TCP_MAX_OPT_LEN];
 	struct tcp_hdr_out h = {.lport = c->tuple.lport,
 				.rport = c->tuple.rport,
 				.seq = seq,
@@ -261,19 +280,24 @@ static int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t *len, boo
 				.opts = opts};
 	uint64_t qoff = seq - c->snd_una;
 	bool allow_refs = true;
-	uint32_t cap, hdr, copy_end, sum, pos, want = *len, n;
+	uint32_t cap, hdr, copy_end, sum, pos, want = *len, n, extra;
 	uint8_t *buf, *th, *payload;
 	struct tcp_sendq_iter it;
 	struct tcp_slice sl;
 
+	if (want && !tcp_tsq_may_send(c))
+		return -EBUSY;
 	/* Data leaves the last frames to control segments (a pure ACK has want == 0). */
 	if (want && nic->ops->tx_room &&
 	    !nic->ops->tx_room(nic->ctx, s->cfg.tx_reserve_frames + 1)) {
 		s->stats.tx_reserve_held++;
 		return -ENOBUFS;
 	}
-	if (c->ts_ok)
-		h.optlen = tcp_options_write_ts(opts, tcp_conn_ts_now(c), c->ts_recent);
+	h.optlen = tcp_write_conn_opts(c, opts);
+	/* c->mss leaves room for timestamps only: SACK blocks take payload bytes. */
+	extra = h.optlen - (c->ts_ok ? TCPOLEN_TS_ALIGNED : 0);
+	if (extra && want > c->mss - extra)
+		want = c->mss - extra;
 	h.wnd = tcp_output_window(c);
 	hdr = eth_output_hdr_len(&c->path) + TCP_HLEN + h.optlen;
 again:
@@ -286,7 +310,7 @@ again:
 	}
 	n = want;
 	copy_end = n ? tcp_plan_copy(s, &c->q, qoff, &n, hdr, cap, allow_refs) : 0;
-	if (*fin && n < want)
+	if (*fin && n < *len)
 		*fin = false;
 	if (*fin)
 		h.flags |= TCP_FLAG_FIN;
@@ -330,10 +354,13 @@ again:
 		pos += sl.len;
 	}
 	tcp_store_csum(th, sum);
+	if (n)
+		tcp_tsq_sending(c);
 	nic->ops->commit(nic->ctx, hdr + copy_end);
 
 	s->stats.tx_frames++;
 	s->stats.tx_bytes += n;
+	tcp_rack_sent(c, seq, n + *fin, seq_lt(seq, c->snd_max));
 	if ((n || *fin) && seq_lt(seq, c->snd_max)) {
 		s->stats.tx_retransmits++;
 		c->total_retrans++;
@@ -578,5 +605,6 @@ ack:
 		err = aerr ? aerr : err;
 	}
 	tcp_output_rexmt_update(c);
-	return err;
+	/* Held by its TX limit: the completions of its frames ask for output again. */
+	return err == -EBUSY ? 0 : err;
 }

@@ -3,7 +3,8 @@
  * tcp_process.c — a segment for an existing connection, in the order of
  * RFC 9293 §3.10.7.4: SYN (RFC 5961 challenge), PAWS (RFC 7323 §5),
  * sequence acceptability, RST (RFC 5961 §3), the ACK field (tcp_ack.c),
- * segment text into the linear receive buffer, FIN, and then the
+ * segment text into the linear receive buffer (past a hole: held by
+ * tcp_reass.c), FIN, and then the
  * application's readable/writable callbacks.
  *
  * Called by tcp_input.c: tcp_input() -> tcp_process() -> tcp_ack().
@@ -16,23 +17,41 @@ bool tcp_process_oow_ack(struct tcp_conn *c, bool challenge)
 {
 	struct tcp_stack *s = c->s;
 
-	/* RFC 5961 §7: rate-limited, per connection so no counter is shared. */
-	if (c->last_oow_ack_ns && s->now - c->last_oow_ack_ns < TCP_OOW_ACK_INTERVAL_NS)
+	/*
+	 * RFC 5961 §7 and Linux's tcp_invalid_ratelimit: one per connection
+	 * per interval, so no counter is shared and no ACK loop can form.
+	 */
+	if (c->last_oow_ack_ns && s->now - c->last_oow_ack_ns < TCP_OOW_ACK_INTERVAL_NS) {
+		s->stats.oow_acks_limited++;
+		c->reass.dsack = false;
 		return false;
+	}
 	c->last_oow_ack_ns = s->now ? s->now : 1;
 	if (challenge)
 		s->stats.tx_challenge_acks++;
+	s->stats.tx_oow_acks++;
 	tcp_output_ack(c);
 	return true;
 }
 
-/* An ACK for a segment we cannot use: immediate when it carried data, else rate-limited. */
-static void tcp_reject_ack(struct tcp_conn *c, uint32_t seg_len)
+/*
+ * An ACK for a segment we cannot use. Old data (a retransmission: our ACK
+ * was lost) is answered every time, with a D-SACK; a zero-window probe at
+ * RCV.NXT too. Anything else — no data, or data past the window's right
+ * edge, which no sender puts there — is rate-limited.
+ */
+static void tcp_reject_ack(struct tcp_conn *c, const struct tcp_seg *seg, uint32_t seg_len)
 {
-	if (seg_len)
+	if (seg->len && seq_le(seg->seq + seg->len, c->rcv_nxt)) {
+		tcp_reass_dsack(c, seg->seq, seg->seq + seg->len);
+		c->s->stats.tx_oow_acks++;
 		tcp_output_ack(c);
-	else
+	} else if (seg_len && seg->seq == c->rcv_nxt) {
+		c->s->stats.tx_oow_acks++;
+		tcp_output_ack(c);
+	} else {
 		tcp_process_oow_ack(c, false);
+	}
 }
 
 /* RFC 9293 §3.10.7.4, first check: is the segment inside the receive window? */
@@ -60,10 +79,7 @@ static uint32_t tcp_rx_append(struct tcp_conn *c, const uint8_t *data, uint32_t 
 		len = room;
 	if (!len)
 		return 0;
-	if (c->rx_head + c->rx_len + len > size) {
-		memmove(c->rx_buf, c->rx_buf + c->rx_head, c->rx_len);
-		c->rx_head = 0;
-	}
+	tcp_reass_make_room(c, len);
 	memcpy(c->rx_buf + c->rx_head + c->rx_len, data, len);
 	c->rx_len += len;
 	c->rcv_nxt += len;
@@ -72,13 +88,37 @@ static uint32_t tcp_rx_append(struct tcp_conn *c, const uint8_t *data, uint32_t 
 	return len;
 }
 
-/* Segment text (seventh check); returns true when the FIN (if any) is in order. */
-static bool tcp_process_text(struct tcp_conn *c, const struct tcp_seg *seg, bool *new_data)
+/* Out-of-order text: held if a range is free, and an immediate duplicate ACK. */
+static void tcp_process_out_of_order(struct tcp_conn *c, uint32_t seq, const uint8_t *data,
+				     uint32_t len, bool fin)
 {
 	struct tcp_stack *s = c->s;
+
+	if (tcp_reass_insert(c, seq, data, len, fin))
+		s->stats.rx_out_of_order++;
+	else
+		s->stats.rx_drop_out_of_order++;
+	/* RFC 5681 §4.2: at once, so fast retransmit starts; the SACK blocks say what we hold. */
+	tcp_output_ack(c);
+}
+
+/* RFC 5681 §4.2: ACK at least every second full-sized segment, else after the delay. */
+static void tcp_process_ack_due(struct tcp_conn *c)
+{
+	struct tcp_stack *s = c->s;
+
+	if (c->rx_unacked >= 2u * (c->rcv_mss - (c->ts_ok ? TCPOLEN_TS_ALIGNED : 0)))
+		c->ack_now = true;
+	else if (!tcp_ftimer_armed(&c->delack_timer))
+		tcp_timer_fifo_arm(&s->delack_fifo, &c->delack_timer, s->now);
+}
+
+/* Segment text (seventh check); returns true when a FIN (this one or a held one) is in order. */
+static bool tcp_process_text(struct tcp_conn *c, const struct tcp_seg *seg, bool *new_data)
+{
 	const uint8_t *data = seg->data;
 	uint32_t len = seg->len, seq = seg->seq, got;
-	bool fin = seg->flags & TCP_FLAG_FIN;
+	bool fin = seg->flags & TCP_FLAG_FIN, held_fin;
 
 	if (seq_lt(seq, c->rcv_nxt)) {
 		uint32_t skip = c->rcv_nxt - seq;
@@ -86,14 +126,13 @@ static bool tcp_process_text(struct tcp_conn *c, const struct tcp_seg *seg, bool
 		/* Acceptability guarantees the segment ends at or after RCV.NXT. */
 		if (skip > len)
 			return false;
+		tcp_reass_dsack(c, seq, c->rcv_nxt);
 		data += skip;
 		len -= skip;
 		seq = c->rcv_nxt;
 	}
 	if (seq != c->rcv_nxt) {
-		/* No reassembly queue: drop, and tell the sender at once (dup ACK). */
-		s->stats.rx_drop_out_of_order++;
-		tcp_output_ack(c);
+		tcp_process_out_of_order(c, seq, data, len, fin);
 		return false;
 	}
 	if (!len)
@@ -104,15 +143,20 @@ static bool tcp_process_text(struct tcp_conn *c, const struct tcp_seg *seg, bool
 		fin = false;
 		c->ack_now = true;
 	}
-	if (got) {
-		*new_data = true;
-		tcp_conn_touch(c);
-		/* RFC 5681 §4.2: ACK at least every second full-sized segment. */
-		if (c->rx_unacked >= 2u * (c->rcv_mss - (c->ts_ok ? TCPOLEN_TS_ALIGNED : 0)))
-			c->ack_now = true;
-		else if (!tcp_ftimer_armed(&c->delack_timer))
-			tcp_timer_fifo_arm(&s->delack_fifo, &c->delack_timer, s->now);
+	if (!got)
+		return false;
+	*new_data = true;
+	tcp_conn_touch(c);
+	if (fin) {
+		tcp_reass_clear(c); /* nothing can follow a FIN */
+	} else if (c->reass.n && tcp_reass_advance(c, &held_fin)) {
+		/* RFC 5681 §4.2: a segment that fills a hole is ACKed at once. */
+		fin = held_fin;
+		c->ack_now = true;
+	} else if (c->reass.n) {
+		c->ack_now = true; /* part of a hole filled */
 	}
+	tcp_process_ack_due(c);
 	return fin;
 }
 
@@ -158,14 +202,14 @@ void tcp_process(struct tcp_conn *c, struct tcp_seg *seg)
 		if (seq_lt(seg->opts.tsval, c->ts_recent) &&
 		    s->now - c->ts_recent_ns < TCP_PAWS_IDLE_NS) {
 			s->stats.rx_drop_out_of_window++;
-			tcp_reject_ack(c, seg_len);
+			tcp_reject_ack(c, seg, seg_len);
 			return;
 		}
 	}
 	if (!tcp_seq_acceptable(c, seg->seq, seg_len)) {
 		s->stats.rx_drop_out_of_window++;
 		if (!(seg->flags & TCP_FLAG_RST))
-			tcp_reject_ack(c, seg_len);
+			tcp_reject_ack(c, seg, seg_len);
 		return;
 	}
 	/* RFC 5961 §3.2: only an exact RST resets; others in the window are challenged. */

@@ -9,8 +9,11 @@
  *
  * The scoreboard is a short sorted list of SACKed ranges above SND.UNA; if
  * it overflows, the highest range is forgotten (that only makes the sender
- * more conservative). Called by tcp_ack.c (update, trim, loss detection)
- * and tcp_output.c (next hole, pipe, skipping SACKed data).
+ * more conservative). Which holes are lost is RACK's call (tcp_rack.c)
+ * once it has timed a delivery; before that, and without SACK, RFC 6675's
+ * IsLost. A D-SACK block (RFC 2883) goes to tcp_rack.c. Called by
+ * tcp_ack.c (update, trim, loss detection) and tcp_output.c (next hole,
+ * pipe, skipping SACKed data).
  */
 #include "tcp/tcp_int.h"
 
@@ -64,14 +67,35 @@ static void tcp_sack_insert(struct tcp_conn *c, uint32_t start, uint32_t end)
 	c->nsack++;
 }
 
-uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o)
+/*
+ * RFC 2883 §4: the first block reports a duplicate segment (D-SACK) when
+ * it lies below the ACK's cumulative point or inside the second block.
+ */
+static bool tcp_sack_is_dsack(const struct tcp_conn *c, const struct tcp_opts *o, uint32_t ack)
+{
+	uint32_t start = o->sack[0][0], end = o->sack[0][1];
+
+	if (!seq_lt(start, end) || seq_gt(end, c->snd_max) ||
+	    seq_lt(start, c->snd_una - c->max_snd_wnd))
+		return false;
+	if (seq_le(end, ack))
+		return true;
+	return o->nsack > 1 && seq_ge(start, o->sack[1][0]) && seq_le(end, o->sack[1][1]);
+}
+
+uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o, uint32_t ack)
 {
 	uint32_t before = c->sack_bytes;
+	uint8_t first = 0;
 
-	for (uint8_t b = 0; b < o->nsack; b++) {
+	if (o->nsack && tcp_sack_is_dsack(c, o, ack)) {
+		tcp_rack_dsack(c, o->sack[0][0], o->sack[0][1]);
+		first = 1;
+	}
+	for (uint8_t b = first; b < o->nsack; b++) {
 		uint32_t start = o->sack[b][0], end = o->sack[b][1];
 
-		/* Only blocks of data sent and not cumulatively acknowledged (no D-SACK). */
+		/* Only blocks of data sent and not cumulatively acknowledged. */
 		if (!seq_lt(start, end) || seq_le(end, c->snd_una) || seq_gt(end, c->snd_max))
 			continue;
 		if (seq_lt(start, c->snd_una))
@@ -80,11 +104,13 @@ uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_opts *o)
 	}
 	tcp_sack_recount(c);
 	/*
-	 * Data sent after our last retransmission arrived while retransmitted
-	 * holes are still open: those retransmissions were lost too (the idea
-	 * of RFC 8985 RACK, by send order instead of send time). Send them again.
+	 * Without RACK's send times: data sent after our last retransmission
+	 * arrived while retransmitted holes are still open, so those
+	 * retransmissions were lost too (RACK's idea by send order). Send
+	 * them again.
 	 */
-	if (c->sack_recovery && c->nsack && seq_gt(c->rexmit_high, c->snd_una) &&
+	if (!tcp_rack_active(c) && c->sack_recovery && c->nsack &&
+	    seq_gt(c->rexmit_high, c->snd_una) &&
 	    seq_gt(c->sack_blk[c->nsack - 1].end, c->rexmit_mark)) {
 		c->rexmit_high = c->snd_una;
 		c->rexmit_mark = c->snd_max;
@@ -141,15 +167,24 @@ static bool tcp_sack_scan(const struct tcp_conn *c, uint32_t from, uint32_t *seq
 			  uint32_t *lost_after)
 {
 	uint32_t start = c->snd_una, above = c->sack_bytes;
-	bool found = false;
+	bool found = false, rack = tcp_rack_active(c);
 
 	*lost_after = 0;
 	if (seq_lt(from, c->snd_una))
 		from = c->snd_una;
 	for (uint8_t i = 0; i < c->nsack; i++) {
 		uint32_t end = c->sack_blk[i].start;
-		/* In recovery the first hole is lost by definition (RFC 6675 step 4). */
-		bool lost = (i == 0 && c->in_recovery) || tcp_sack_hole_lost(c, i, above);
+		bool lost;
+
+		if (rack) {
+			/* RACK (tcp_rack.c): lost is what lies below rack.lost_end. */
+			lost = c->rack.lost_valid && seq_lt(start, c->rack.lost_end);
+			if (lost && seq_gt(end, c->rack.lost_end))
+				end = c->rack.lost_end;
+		} else {
+			/* In recovery the first hole is lost by definition (RFC 6675 step 4). */
+			lost = (i == 0 && c->in_recovery) || tcp_sack_hole_lost(c, i, above);
+		}
 
 		if (lost && seq_lt(from, end)) {
 			uint32_t a = seq_gt(from, start) ? from : start;

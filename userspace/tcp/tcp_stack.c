@@ -26,14 +26,16 @@ void tcp_config_default(struct tcp_config *cfg)
 	cfg->mss = 1460;
 	cfg->tx_quantum_segs = 16;
 	cfg->tx_reserve_frames = 16;
+	cfg->tx_limit_min_segs = 4;
+	cfg->tx_limit_max_segs = 64;
 	cfg->timestamps = true;
 	cfg->sack = true;
 	cfg->window_scale = true;
 	cfg->init_cwnd_segs = 10;
 	cfg->rto_initial_ns = 1 * NSEC_PER_SEC;
 	cfg->rto_min_ns = 200 * NSEC_PER_MSEC;
-	cfg->rto_max_ns = 60 * NSEC_PER_SEC;
-	cfg->max_retransmits = 8;
+	cfg->rto_max_ns = TCP_RTO_MAX_NS;
+	cfg->max_retransmits = TCP_RETRIES_DEFAULT;
 	cfg->idle_timeout_ns = 60 * NSEC_PER_SEC;
 	cfg->header_timeout_ns = 20 * NSEC_PER_SEC;
 	cfg->keepalive_timeout_ns = 15 * NSEC_PER_SEC;
@@ -42,7 +44,7 @@ void tcp_config_default(struct tcp_config *cfg)
 	cfg->persist_timeout_ns = 60 * NSEC_PER_SEC;
 	cfg->time_wait_ns = 60 * NSEC_PER_SEC;
 	cfg->fin_wait_ns = 30 * NSEC_PER_SEC;
-	cfg->cc = NULL;
+	cfg->cc = &tcp_cc_cubic;
 }
 
 static bool tcp_config_valid(const struct tcp_config *cfg)
@@ -52,7 +54,9 @@ static bool tcp_config_valid(const struct tcp_config *cfg)
 	       cfg->rx_buf_size <= (1u << 30) && cfg->tx_copy_size >= 64 &&
 	       cfg->tx_copy_size <= (1u << 30) && cfg->tx_max_pieces >= 2 &&
 	       cfg->tx_max_pieces <= 65536 && cfg->mss >= 236 && cfg->mss <= 65495 &&
-	       cfg->tx_quantum_segs >= 1 && cfg->init_cwnd_segs >= 1 &&
+	       cfg->tx_quantum_segs >= 1 && cfg->tx_limit_min_segs >= 1 &&
+	       cfg->tx_limit_max_segs >= cfg->tx_limit_min_segs &&
+	       cfg->tx_limit_max_segs <= 65535 && cfg->init_cwnd_segs >= 1 &&
 	       cfg->init_cwnd_segs <= 1000 && cfg->rto_min_ns &&
 	       cfg->rto_min_ns <= cfg->rto_initial_ns && cfg->rto_initial_ns <= cfg->rto_max_ns &&
 	       cfg->max_retransmits >= 1 && cfg->idle_timeout_ns && cfg->time_wait_ns &&
@@ -111,7 +115,7 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	s->nic = nic;
 	s->app = app;
 	s->app_ctx = app_ctx;
-	s->cc = cfg->cc ? cfg->cc : &tcp_cc_newreno;
+	s->cc = cfg->cc ? cfg->cc : &tcp_cc_cubic;
 	s->accepting = true;
 
 	/* Connections and their buffers. Large blocks come from mmap and stay untouched until used.
@@ -189,6 +193,9 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 	}
 	s->rl_full = (struct log_ratelimit)LOG_RATELIMIT_INIT(10 * NSEC_PER_SEC, 1);
 	s->rl_source = (struct log_ratelimit)LOG_RATELIMIT_INIT(10 * NSEC_PER_SEC, 1);
+	/* Completions of our frames come back to the TX limits (tcp_tsq.c). */
+	nic->tx_done = tcp_tsq_tx_done;
+	nic->tx_done_arg = s;
 	return s;
 out:
 	if (s)
@@ -208,6 +215,10 @@ void tcp_stack__destroy(struct tcp_stack *s)
 	while ((c = list_first(&s->active, struct tcp_conn, list_node)))
 		tcp_conn_close(c, TCP_CLOSE_SHUTDOWN, false);
 	tcp_conn_reap(s);
+	if (s->nic->tx_done_arg == s) {
+		s->nic->tx_done = NULL;
+		s->nic->tx_done_arg = NULL;
+	}
 	tcp_stack_free(s);
 }
 
@@ -219,7 +230,12 @@ void tcp_stack__input(struct tcp_stack *s, const uint8_t *frame, uint32_t len, u
 	s->stats.rx_frames++;
 	switch (eth_input(frame, len, &rx)) {
 	case NET_OK:
-		tcp_input(s, &rx);
+		if (s->cfg.local_mac_set)
+			memcpy(rx.path.local_mac, s->cfg.local_mac, NET_ETH_ALEN);
+		if (rx.ptb)
+			tcp_pmtu_input(s, &rx);
+		else
+			tcp_input(s, &rx);
 		break;
 	case NET_DROP_CSUM:
 		s->stats.rx_drop_csum++;
@@ -276,7 +292,8 @@ uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns)
 		blocked = tcp_stack_output_turn(s);
 	while (!blocked && !list_empty(&s->out_list));
 	tcp_conn_reap(s);
-	if (blocked || !list_empty(&s->out_list))
+	/* Waiting for frames, or for completions that let a connection send more. */
+	if (blocked || !list_empty(&s->out_list) || s->tsq_throttled)
 		return now_ns;
 	next = tcp_timer_next(s);
 	return next < now_ns ? now_ns : next;

@@ -2,8 +2,9 @@
 /*
  * tcp_timer.c — timer structures (see tcp_timer.h) and what happens when
  * a timer fires: retransmission timeout (RFC 6298 §5.4-5.7, go-back to
- * SND.UNA, loss window), tail loss probe and SACK reordering window
- * (RFC 8985, simplified: no per-segment send times), persist probe
+ * SND.UNA, loss window, backoff up to rto_max and a reset after
+ * max_retransmits), tail loss probe and RACK reordering timer (RFC 8985;
+ * tcp_rack.c decides), persist probe
  * (RFC 9293 §3.8.6.1), delayed ACK, idle timeout, FIN_WAIT_2/LAST_ACK
  * give-up, TIME_WAIT expiry.
  *
@@ -121,13 +122,23 @@ bool tcp_timer_arm_reorder(struct tcp_conn *c)
 	struct tcp_stack *s = c->s;
 	uint64_t wnd;
 
+	/* RACK's reordering timer: when the oldest segment not yet judged lost would be. */
+	if (tcp_rack_active(c)) {
+		uint64_t when = c->rack.timeout_ns;
+
+		if (!when || c->backoff || when >= s->now + tcp_timer_rto(c))
+			return false;
+		c->rexmt_mode = TCP_REXMT_REORDER;
+		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, when);
+		return true;
+	}
 	/*
-	 * SACK shows a hole at SND.UNA that is not yet judged lost: if it is
-	 * not repaired within a reordering window of SRTT / 4 (RFC 8985 §6.2,
-	 * here counted from the SACK that showed it), it is lost.
+	 * Before RACK has timed a delivery: SACK shows a hole at SND.UNA that
+	 * is not yet judged lost; if it is not repaired within SRTT / 4
+	 * (counted from the SACK that showed it), it is lost.
 	 */
 	if (!c->rtt_valid || c->in_recovery || c->backoff || !c->nsack ||
-	    !seq_gt(c->snd_una, c->recover))
+	    !seq_ge(c->snd_una, c->recover))
 		return false;
 	wnd = c->srtt_ns / 4 + TCP_TLP_MARGIN_NS;
 	if (wnd >= tcp_timer_rto(c))
@@ -148,11 +159,11 @@ void tcp_timer_arm_outstanding(struct tcp_conn *c)
 	if (c->rtt_valid && !c->in_recovery && !c->backoff && !c->tlp_sent) {
 		pto = 2 * c->srtt_ns +
 		      (c->snd_max - c->snd_una <= c->mss ? TCP_TLP_DELACK_NS : TCP_TLP_MARGIN_NS);
-		if (pto < rto) {
-			c->rexmt_mode = TCP_REXMT_TLP;
-			tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + pto);
-			return;
-		}
+		/* RFC 8985 §7.2: never later than the RTO would be; the probe goes first. */
+		c->rexmt_mode = TCP_REXMT_TLP;
+		tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer,
+				   s->now + (pto < rto ? pto : rto));
+		return;
 	}
 	c->rexmt_mode = TCP_REXMT_RTO;
 	tcp_timer_heap_arm(&s->rexmt_heap, &c->rexmt_timer, s->now + rto);
@@ -170,8 +181,14 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 	/* Everything was acknowledged meanwhile: nothing to recover (persist aside). */
 	if (mode != TCP_REXMT_PERSIST && c->snd_una == c->snd_max)
 		return;
+	if (mode == TCP_REXMT_REORDER && tcp_rack_active(c)) {
+		tcp_ack_rack_detect(c);
+		if (c->rexmt_mode == TCP_REXMT_NONE)
+			tcp_timer_arm_outstanding(c);
+		return;
+	}
 	if (mode == TCP_REXMT_REORDER) {
-		if (c->nsack && !c->in_recovery && seq_gt(c->snd_una, c->recover))
+		if (c->nsack && !c->in_recovery && seq_ge(c->snd_una, c->recover))
 			tcp_ack_enter_recovery(c);
 		tcp_timer_arm_outstanding(c);
 		return;
@@ -182,6 +199,7 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 		 * be lost. One probe makes the receiver speak (RFC 8985 §7.3);
 		 * the RTO stays armed behind it.
 		 */
+		s->stats.tlp_probes++;
 		c->tlp_sent = true;
 		c->tlp_probe = true;
 		c->rexmt_mode = TCP_REXMT_RTO;
@@ -208,6 +226,11 @@ static void tcp_timer_rexmt(struct tcp_conn *c)
 		c->force_probe = true;
 	} else {
 		s->stats.rto_fired++;
+		tcp_pmtu_rto(c);
+		/* The first RTO of a series: the window may come back (spurious RTO). */
+		if (c->retransmits == 1)
+			tcp_rack_undo_begin(c, true);
+		tcp_rack_on_rto(c);
 		c->cc.flight = c->snd_max - c->snd_una;
 		c->cc.now_ns = s->now;
 		/* RFC 5681 §3.1: ssthresh from the flight, one segment of loss window. */

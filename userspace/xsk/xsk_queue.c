@@ -225,6 +225,11 @@ int xsk_queue__create(struct umem *umem, const char *ifname, uint32_t queue_id,
 	claimed = true;
 	q->pool = umem_pool(umem, o.partition);
 	q->area = umem_area(umem);
+	q->tx_tags = calloc(frame_pool_nframes(q->pool), sizeof(*q->tx_tags));
+	if (!q->tx_tags) {
+		err = -ENOMEM;
+		goto out;
+	}
 	if (!first) {
 		q->fill = &q->fill_own;
 		q->comp = &q->comp_own;
@@ -290,6 +295,7 @@ out:
 	if (q) {
 		if (claimed)
 			umem_release(umem, o.partition, false);
+		free(q->tx_tags);
 		free(q);
 	}
 	return err;
@@ -301,6 +307,7 @@ void xsk_queue__destroy(struct xsk_queue *q)
 		return;
 	xsk_socket__delete(q->xsk);
 	umem_release(q->umem, q->partition, true);
+	free(q->tx_tags);
 	free(q);
 }
 

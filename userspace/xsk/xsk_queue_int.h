@@ -42,6 +42,8 @@ struct xsk_queue {
 	uint32_t tx_nrefs;
 	uint32_t tx_ref_bytes;
 	struct xsk_tx_ref tx_refs[XSK_MAX_FRAGS];
+	uint32_t tx_tag;	 /* nic_ops.tag of the open frame, 0 when none */
+	uint32_t *tx_tags;	 /* per pool frame: tag of the header frame in flight */
 	uint32_t tx_unsubmitted; /* descriptors written into the ring, not yet submitted */
 	uint32_t tx_outstanding; /* descriptors written and not yet completed */
 

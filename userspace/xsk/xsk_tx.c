@@ -5,7 +5,8 @@
  *
  *	tcp_output -> nic begin / append_ref / commit   (descriptors written)
  *	worker     -> xsk_queue_tx_flush                (submitted, kernel kicked)
- *	worker     -> xsk_queue_complete                (frames back to their owners)
+ *	worker     -> xsk_queue_complete                (frames back to their owners,
+ *	                                                 tagged ones reported: nic.tx_done)
  *
  * A frame's descriptors are written into the ring together at commit and
  * submitted together at flush, so the kernel never sees half a
@@ -25,6 +26,11 @@
 #define XSK_COMPLETE_BATCH 256
 #define XSK_KICK_TRIES	   4
 
+static inline uint32_t xsk_tx_frame_index(const struct xsk_queue *q, uint64_t addr)
+{
+	return (uint32_t)((frame_base(addr) - frame_pool_first_addr(q->pool)) >> FRAME_SHIFT);
+}
+
 static void xsk_tx_abort(void *ctx)
 {
 	struct xsk_queue *q = ctx;
@@ -36,6 +42,7 @@ static void xsk_tx_abort(void *ctx)
 			frame_pool_inflight_put(q->pool, q->tx_refs[i].addr);
 	frame_pool_free(q->pool, q->tx_hdr, FRAME_TX);
 	q->tx_open = false;
+	q->tx_tag = 0;
 	q->tx_nrefs = 0;
 	q->tx_ref_bytes = 0;
 	q->st.tx_aborted++;
@@ -60,6 +67,7 @@ static uint8_t *xsk_tx_begin(void *ctx, uint32_t *cap)
 	}
 	q->tx_open = true;
 	q->tx_hdr = addr;
+	q->tx_tag = 0;
 	q->tx_nrefs = 0;
 	q->tx_ref_bytes = 0;
 	*cap = FRAME_SIZE;
@@ -118,7 +126,7 @@ static int xsk_tx_append_ref(void *ctx, uint64_t addr, uint32_t len)
 static void xsk_tx_commit(void *ctx, uint32_t len)
 {
 	struct xsk_queue *q = ctx;
-	uint32_t ndesc, idx;
+	uint32_t ndesc, idx, tag;
 	struct xdp_desc *d;
 
 	if (!q->tx_open)
@@ -151,6 +159,8 @@ static void xsk_tx_commit(void *ctx, uint32_t len)
 		d->len = q->tx_refs[i].len;
 		d->options = i + 1 < q->tx_nrefs ? XDP_PKT_CONTD : 0;
 	}
+	q->tx_tags[xsk_tx_frame_index(q, q->tx_hdr)] = q->tx_tag;
+	q->tx_tag = 0;
 	q->tx_unsubmitted += ndesc;
 	q->tx_outstanding += ndesc;
 	q->st.tx_packets++;
@@ -161,7 +171,20 @@ static void xsk_tx_commit(void *ctx, uint32_t len)
 	q->tx_ref_bytes = 0;
 	return;
 bad:
+	tag = q->tx_tag;
 	xsk_tx_abort(q);
+	/* Committed but never sent: as good as completed for whoever waits for it. */
+	if (tag && q->nic.tx_done)
+		q->nic.tx_done(q->nic.tx_done_arg, tag);
+}
+
+/* The open frame's completion is reported to nic.tx_done with this tag. */
+static void xsk_tx_tag(void *ctx, uint32_t tag)
+{
+	struct xsk_queue *q = ctx;
+
+	if (q->tx_open)
+		q->tx_tag = tag;
 }
 
 static bool xsk_tx_room(void *ctx, uint32_t n)
@@ -178,6 +201,7 @@ const struct nic_ops xsk_queue_nic_ops = {
 	.commit = xsk_tx_commit,
 	.abort = xsk_tx_abort,
 	.tx_room = xsk_tx_room,
+	.tag = xsk_tx_tag,
 };
 
 int xsk_queue_tx_flush(struct xsk_queue *q)
@@ -218,6 +242,18 @@ int xsk_queue_tx_flush(struct xsk_queue *q)
 	return err;
 }
 
+/* A header frame is back: free it, and tell whoever tagged it. */
+static void xsk_tx_completed(struct xsk_queue *q, uint64_t addr)
+{
+	uint32_t *tag = &q->tx_tags[xsk_tx_frame_index(q, addr)];
+	uint32_t t = *tag;
+
+	*tag = 0;
+	frame_pool_free(q->pool, addr, FRAME_TX);
+	if (t && q->nic.tx_done)
+		q->nic.tx_done(q->nic.tx_done_arg, t);
+}
+
 uint32_t xsk_queue_complete(struct xsk_queue *q)
 {
 	uint32_t total = 0, idx, n;
@@ -228,7 +264,7 @@ uint32_t xsk_queue_complete(struct xsk_queue *q)
 
 			switch (frame_pool_owner(q->pool, addr)) {
 			case FRAME_TX:
-				frame_pool_free(q->pool, addr, FRAME_TX);
+				xsk_tx_completed(q, addr);
 				break;
 			case FRAME_CACHE:
 				if (frame_pool_inflight_put(q->pool, addr))

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "daemon/conf.h"
+#include "tcp/cc.h"
+#include "tcp/tcp.h"
 
 #define ARGV(...)	((char *[]){"xdpserved", __VA_ARGS__, NULL})
 #define ARGC(...)	((int)(sizeof((char *[]){"xdpserved", __VA_ARGS__}) / sizeof(char *)))
@@ -186,5 +188,22 @@ Test(conf, user_to_read_files_as, .init = quiet)
 		     0);
 	cr_assert_str_eq(cfg.user, "www-data");
 	cr_assert_eq(PARSE(&cfg, "-i", "veth0", "-a", "198.18.0.1:80", "-r", "/srv", "--user", ""),
+		     -EINVAL);
+}
+
+Test(conf, congestion_control_and_retries, .init = quiet)
+{
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80"), 0);
+	cr_assert_eq(cfg.cc, &tcp_cc_cubic, "CUBIC by default");
+	cr_assert_eq(cfg.tcp_retries, TCP_RETRIES_DEFAULT);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--congestion",
+			   "newreno", "--tcp-retries", "5"),
+		     0);
+	cr_assert_eq(cfg.cc, &tcp_cc_newreno);
+	cr_assert_eq(cfg.tcp_retries, 5);
+	cr_assert_eq(
+		PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--congestion", "bbr"),
+		-EINVAL);
+	cr_assert_eq(PARSE(&cfg, "-i", "v", "-r", "/", "-a", "198.18.0.1:80", "--tcp-retries", "0"),
 		     -EINVAL);
 }

@@ -19,6 +19,7 @@
 
 #include "daemon/access_log.h"
 #include "daemon/conf_int.h"
+#include "tcp/cc.h"
 
 static struct xdpserve_config cfg;
 static char messages[8192];
@@ -188,6 +189,15 @@ static void k_metrics(void)
 	cr_assert_str_eq(cfg.metrics_listen, "127.0.0.1:9464");
 }
 
+static void k_congestion(void)
+{
+	cr_assert_eq(cfg.cc, &tcp_cc_newreno);
+}
+static void k_retries(void)
+{
+	cr_assert_eq(cfg.tcp_retries, 7);
+}
+
 static struct key_case key_cases[] = {
 	{"iface", "iface = eth7\naddr = 198.18.0.1:80\nroot = /srv\n", k_iface},
 	{"addr", "addr = [fd00::/64]:8080\n", k_addr},
@@ -216,6 +226,8 @@ static struct key_case key_cases[] = {
 	{"bpf-obj", "bpf-obj = /opt/x.bpf.o\n", k_bpf},
 	{"log-level", "log-level = warn ; inline comment\n", k_log},
 	{"user", "user = www-data\n", k_user},
+	{"congestion", "congestion = newreno\n", k_congestion},
+	{"tcp-retries", "tcp-retries = 7\n", k_retries},
 	{"control-socket", "control-socket = /run/x/ctl.sock\n", k_control},
 	{"metrics-listen", "metrics-listen = 127.0.0.1:9464\n", k_metrics},
 	{"access-log", "access-log = /var/log/xdpserve/access.log\n", k_access_log},

@@ -249,3 +249,116 @@ ParameterizedTest(const struct drop_case *dc, net, input_drops)
 	}
 	cr_assert_eq(eth_input(frame, len, &rx), dc->expect, "case %d", dc->what);
 }
+
+/* --- IPv6 extension headers before TCP (ipv6_parse walks them) --- */
+
+struct ext_hdr {
+	uint8_t type;  /* 0 hop-by-hop, 60 destination options, 44 fragment, 43 routing */
+	uint8_t len;   /* Hdr Ext Len (not for 44) */
+	uint16_t frag; /* offset << 3 | M, for 44 */
+};
+
+struct ext_case {
+	char name[48];
+	struct ext_hdr h[6];
+	int n;
+	enum net_drop expect;
+};
+
+static const struct ext_case ext_cases[] = {
+	{"hop-by-hop", {{0, 0, 0}}, 1, NET_OK},
+	{"destination options, 16 bytes", {{60, 1, 0}}, 1, NET_OK},
+	{"hop-by-hop then destination options", {{0, 0, 0}, {60, 0, 0}}, 2, NET_OK},
+	{"four headers", {{0, 0, 0}, {60, 0, 0}, {60, 2, 0}, {60, 0, 0}}, 4, NET_OK},
+	{"five headers: more than walked",
+	 {{0, 0, 0}, {60, 0, 0}, {60, 0, 0}, {60, 0, 0}, {60, 0, 0}},
+	 5,
+	 NET_DROP_UNSUPPORTED},
+	{"512 bytes", {{60, 31, 0}, {60, 31, 0}}, 2, NET_OK},
+	{"520 bytes: more than walked",
+	 {{60, 31, 0}, {60, 31, 0}, {60, 0, 0}},
+	 3,
+	 NET_DROP_UNSUPPORTED},
+	{"hop-by-hop not first", {{60, 0, 0}, {0, 0, 0}}, 2, NET_DROP_UNSUPPORTED},
+	{"routing header", {{43, 0, 0}}, 1, NET_DROP_UNSUPPORTED},
+	{"atomic fragment", {{44, 0, 0}}, 1, NET_OK},
+	{"first fragment", {{44, 0, 1}}, 1, NET_DROP_UNSUPPORTED},
+	{"later fragment", {{44, 0, 185 << 3}}, 1, NET_DROP_UNSUPPORTED},
+};
+
+ParameterizedTestParameters(net, ipv6_extension_headers)
+{
+	return cr_make_param_array(struct ext_case, ext_cases,
+				   sizeof(ext_cases) / sizeof(ext_cases[0]));
+}
+
+/* A v6 segment with the headers of ec inserted between the fixed header and TCP. */
+static uint32_t ext_frame(const struct ext_case *ec, uint8_t *frame, uint32_t cap)
+{
+	struct pkt_spec sp = spec(6);
+	uint8_t seg[200], *ip = frame + 14, *p;
+	uint32_t len = pkt_build(seg, sizeof(seg), &sp), tcp_len = len - 54, off = 0;
+	uint8_t *link = ip + 6;
+
+	cr_assert_lt(len + 6 * 256, cap);
+	memcpy(frame, seg, 54);
+	p = frame + 54;
+	for (int i = 0; i < ec->n; i++) {
+		uint32_t hl = ec->h[i].type == 44 ? 8 : 8 * (1u + ec->h[i].len);
+
+		memset(p + off, 0, hl); /* Pad1 options */
+		*link = ec->h[i].type;
+		link = p + off;
+		if (ec->h[i].type == 44) {
+			p[off + 2] = (uint8_t)(ec->h[i].frag >> 8);
+			p[off + 3] = (uint8_t)ec->h[i].frag;
+		} else {
+			p[off + 1] = ec->h[i].len;
+		}
+		off += hl;
+	}
+	*link = NET_PROTO_TCP;
+	memcpy(p + off, seg + 54, tcp_len);
+	ip[4] = (uint8_t)((off + tcp_len) >> 8);
+	ip[5] = (uint8_t)(off + tcp_len);
+	return 54 + off + tcp_len;
+}
+
+ParameterizedTest(const struct ext_case *ec, net, ipv6_extension_headers)
+{
+	static uint8_t frame[4096];
+	struct net_rx rx;
+	uint32_t len = ext_frame(ec, frame, sizeof(frame));
+
+	cr_log_info("%s", ec->name);
+	cr_assert_eq(eth_input(frame, len, &rx), ec->expect, "%s", ec->name);
+	if (ec->expect != NET_OK)
+		return;
+	cr_assert(!rx.ptb);
+	cr_assert_eq(rx.l4_len, 20 + 5, "%s: the TCP segment, headers skipped", ec->name);
+	cr_assert_eq(rx.l4, frame + len - 25);
+	/* The pseudo-header counts the upper layer only (RFC 8200 §8.1). */
+	cr_assert_eq(csum_fold(csum_partial(rx.l4, rx.l4_len, rx.pseudo_sum)), 0xffff);
+}
+
+Test(net, ipv6_extension_header_past_the_payload)
+{
+	static const struct ext_case ec = {"", {{60, 1, 0}}, 1, NET_OK};
+	static uint8_t frame[4096];
+	struct net_rx rx;
+	uint32_t len = ext_frame(&ec, frame, sizeof(frame));
+
+	frame[54 + 1] = 200; /* 1608 bytes claimed */
+	cr_assert_eq(eth_input(frame, len, &rx), NET_DROP_MALFORMED);
+}
+
+/* Our own headers never carry extension headers. */
+Test(net, ipv6_output_has_no_extension_headers)
+{
+	uint8_t buf[100];
+
+	cr_assert_eq(ipv6_write(buf, (const uint8_t *)"\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01",
+				(const uint8_t *)"\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02", 20),
+		     NET_IPV6_HLEN);
+	cr_assert_eq(buf[6], NET_PROTO_TCP);
+}

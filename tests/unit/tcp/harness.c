@@ -212,7 +212,8 @@ bool h_recv(struct harness *h, struct pkt_info *pi)
 	cr_assert(pi->tcp_csum_ok, "bad TCP checksum (seq %u len %u)", pi->seq, pi->len);
 	cr_assert_eq(pi->family, h->cl.family);
 	cr_assert_arr_eq(pi->dst_mac, h->cl.src_mac, 6, "not sent to the client's MAC");
-	cr_assert_arr_eq(pi->src_mac, h->cl.dst_mac, 6, "not sent from the MAC it was sent to");
+	cr_assert_arr_eq(pi->src_mac, h->cfg.local_mac_set ? h->cfg.local_mac : h->cl.dst_mac, 6,
+			 "not sent from the interface's MAC (or, unset, the MAC it was sent to)");
 	cr_assert_arr_eq(pi->daddr, h->cl.saddr, alen);
 	cr_assert_arr_eq(pi->saddr, h->cl.daddr, alen);
 	cr_assert_eq(pi->dport, h->cl.sport);

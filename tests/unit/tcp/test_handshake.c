@@ -38,15 +38,20 @@ static const struct opt_case opt_cases[] = {
 	/* timestamps */
 	{V4, {1460, -1, false, true}, true, false, false, 1448},
 	{V6, {1440, -1, false, true}, true, false, false, 1428},
-	/* window scale without timestamps cannot ride in a cookie */
-	{V4, {1460, 7, false, false}, false, false, false, 1460},
-	{V6, {1440, 7, false, false}, false, false, false, 1440},
+	/* window scale without timestamps rides in the cookie */
+	{V4, {1460, 7, false, false}, false, true, false, 1460},
+	{V6, {1440, 7, false, false}, false, true, false, 1440},
+	{V4, {1460, 0, false, false}, false, true, false, 1460},
+	{V4, {1460, 8, true, false}, false, true, true, 1460},
+	/* rounded down to a shift the cookie can carry */
+	{V4, {1460, 14, true, false}, false, true, true, 1460},
+	{V6, {1440, 9, true, false}, false, true, true, 1440},
 	/* window scale with timestamps */
 	{V4, {1460, 7, false, true}, true, true, false, 1448},
 	{V6, {1440, 7, false, true}, true, true, false, 1428},
 	/* SACK-permitted without and with timestamps */
-	{V4, {1460, -1, true, false}, false, false, false, 1460},
-	{V6, {1440, -1, true, false}, false, false, false, 1440},
+	{V4, {1460, -1, true, false}, false, false, true, 1460},
+	{V6, {1440, -1, true, false}, false, false, true, 1440},
 	{V4, {1460, -1, true, true}, true, false, true, 1448},
 	{V6, {1440, -1, true, true}, true, false, true, 1428},
 	/* everything */
@@ -104,8 +109,11 @@ ParameterizedTest(const struct opt_case *oc, handshake, options, .fini = teardow
 	cr_assert_eq(info.local_port, 80);
 	cr_assert_eq(info.remote_port, 40000);
 	cr_assert_eq(info.mss, oc->mss);
-	cr_assert_eq(info.snd_wnd, 65535u << (oc->ws ? oc->syn.wscale : 0),
-		     "the peer's window is scaled by its shift");
+	cr_assert_eq(info.snd_wnd,
+		     65535u << (!oc->ws	 ? 0
+				: oc->ts ? oc->syn.wscale
+					 : syncookie_wscale(oc->syn.wscale)),
+		     "the peer's window is scaled by its shift (rounded down without timestamps)");
 	cr_assert_eq(info.cwnd, 10 * oc->mss, "RFC 6928 initial window");
 
 	/* A response: every segment carries timestamps iff agreed, our window is scaled. */
@@ -359,6 +367,35 @@ Test(handshake, replies_follow_the_source_mac, .fini = teardown)
 	cr_assert_eq(pi.dst_mac[5], 0x77);
 }
 
+/* Our frames leave from the interface's MAC, whatever MAC the peer's frame was sent to. */
+Test(handshake, replies_come_from_the_interface_mac, .fini = teardown)
+{
+	static const uint8_t own[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+	struct h_syn o = {1460, 7, true, false};
+	struct tcp_config cfg;
+	struct pkt_info pi;
+	struct pkt_spec sp;
+	struct h_app *a;
+
+	h_default_config(&cfg);
+	cfg.local_mac_set = true;
+	memcpy(cfg.local_mac, own, 6);
+	h_init(&H, &cfg, 4, false, 0);
+	cr_assert_neq(memcmp(H.cl.dst_mac, own, 6), 0, "the client sends to another MAC");
+	sp = h_spec(&H, PKT_SYN);
+	sp.mss = 1460;
+	h_send(&H, &sp);
+	cr_assert(h_recv(&H, &pi));
+	cr_assert_eq(pi.flags, PKT_SYN | PKT_ACK);
+	cr_assert_arr_eq(pi.src_mac, own, 6, "the SYN-ACK's source is the interface's MAC");
+	h_drain(&H);
+	a = h_connect(&H, &o);
+	tcp_conn_send_copy(a->c, "y", 1);
+	h_poll(&H);
+	cr_assert(h_recv(&H, &pi));
+	cr_assert_arr_eq(pi.src_mac, own, 6, "data too");
+}
+
 Test(handshake, ethernet_padding_ignored, .fini = teardown)
 {
 	struct pkt_spec sp;
@@ -440,7 +477,7 @@ static const struct drop_case drop_cases[] = {
 	{"IPv4 fragment offset", 4, D_UNSUPPORTED, IP_FRAGMENT},
 	{"IPv4 more fragments", 4, D_UNSUPPORTED, IP_MORE_FRAGMENTS},
 	{"UDP over IPv4", 4, D_UNSUPPORTED, NOT_TCP},
-	{"IPv6 extension header", 6, D_UNSUPPORTED, NOT_TCP},
+	{"IPv6 routing header", 6, D_UNSUPPORTED, NOT_TCP},
 	{"bad option length", 4, D_MALFORMED, BAD_OPTION_LEN},
 	{"truncated TCP header", 4, D_MALFORMED, TRUNCATED_TCP},
 	{"truncated IPv4 header", 4, D_MALFORMED, TRUNCATED_IP},
@@ -488,7 +525,7 @@ ParameterizedTest(const struct drop_case *dc, handshake, input_drops, .fini = te
 		sp.ip_frag_off = 0x2000;
 		break;
 	case NOT_TCP:
-		sp.ip_proto = dc->family == 4 ? 17 : 60; /* UDP; destination options */
+		sp.ip_proto = dc->family == 4 ? 17 : 43; /* UDP; a routing header (not walked) */
 		break;
 	case BAD_OPTION_LEN:
 		sp.raw_opts = bad_opt;

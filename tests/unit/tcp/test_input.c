@@ -2,8 +2,8 @@
 /*
  * Segments on an established connection: in-order delivery and ACK timing,
  * RFC 9293 acceptability (out-of-window data, ACK, RST, SYN) with RFC 5961
- * challenge ACKs and their rate limit, PAWS, out-of-order drops with
- * duplicate ACKs, and the receive window.
+ * challenge ACKs and their rate limit, PAWS, out-of-order segments held
+ * with duplicate ACKs, the out-of-window ACK rate limit, and the receive window.
  */
 #include <criterion/criterion.h>
 
@@ -119,7 +119,7 @@ Test(input, partly_old_segment_delivers_the_new_part)
 	cr_assert_arr_eq(A->rx, "abcdef", 6);
 }
 
-Test(input, out_of_order_dropped_with_duplicate_ack)
+Test(input, out_of_order_held_with_duplicate_ack)
 {
 	struct pkt_spec sp = h_spec(&H, PKT_ACK | PKT_PSH);
 	struct pkt_info pi;
@@ -128,12 +128,48 @@ Test(input, out_of_order_dropped_with_duplicate_ack)
 	sp.payload = "later";
 	sp.len = 5;
 	h_send(&H, &sp);
-	cr_assert_eq(h_stats(&H)->rx_drop_out_of_order, 1);
+	cr_assert_eq(h_stats(&H)->rx_out_of_order, 1);
 	cr_assert_eq(A->readable, 0);
 	cr_assert(h_recv(&H, &pi), "an immediate duplicate ACK");
 	cr_assert_eq(pi.ack, H.c_nxt);
+	cr_assert_eq(pi.nsack, 1, "SACK for what is held");
 	h_send(&H, &sp);
 	cr_assert(h_recv(&H, &pi), "every out-of-order segment gets one");
+	cr_assert_eq(pi.nsack, 2, "the duplicate reported (D-SACK) before the range");
+}
+
+/* Linux's tcp_invalid_ratelimit: one ACK per 500 ms for segments outside the window. */
+Test(input, out_of_window_acks_rate_limited_and_counted)
+{
+	struct pkt_spec sp = h_spec(&H, PKT_ACK);
+	struct pkt_info pi;
+	uint64_t t0 = H.now;
+
+	sp.seq = H.c_nxt + 100000; /* a pure ACK far outside the window */
+	for (int i = 0; i < 5; i++)
+		h_send(&H, &sp);
+	cr_assert_eq(h_drain(&H), 1, "one ACK for five");
+	/* Data past the right edge: no sender puts it there, limited too. */
+	sp.payload = "zz";
+	sp.len = 2;
+	h_send(&H, &sp);
+	cr_assert(!h_recv(&H, &pi));
+	cr_assert_eq(h_stats(&H)->tx_oow_acks, 1);
+	cr_assert_eq(h_stats(&H)->oow_acks_limited, 5);
+	H.now = t0 + 500 * MS;
+	h_send(&H, &sp);
+	cr_assert(h_recv(&H, &pi), "the next interval gets one again");
+	cr_assert_eq(pi.ack, H.c_nxt);
+	cr_assert_eq(h_stats(&H)->tx_oow_acks, 2);
+	/* Old data (our ACK was lost) is answered whatever the limit says. */
+	h_data(&H, "ab", 2, 0);
+	sp = h_spec(&H, PKT_ACK | PKT_PSH);
+	sp.seq = H.c_nxt - 2;
+	sp.payload = "ab";
+	sp.len = 2;
+	h_send(&H, &sp);
+	cr_assert(h_recv(&H, &pi));
+	cr_assert_eq(pi.ack, H.c_nxt);
 }
 
 Test(input, rst_in_window_challenged_exact_rst_resets)

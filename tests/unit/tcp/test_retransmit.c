@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "tcp/cc.h"
 
 static struct harness H;
 static struct h_app *A;
@@ -21,13 +22,14 @@ static void teardown(void)
 	h_fini(&H);
 }
 
-static void setup_with(bool ts, uint32_t max_retransmits)
+static void setup_cc(bool ts, uint32_t max_retransmits, const struct tcp_cc_ops *cc)
 {
 	struct tcp_config cfg;
 	struct h_syn o = {1460, 7, true, ts};
 
 	h_default_config(&cfg);
 	cfg.max_retransmits = max_retransmits;
+	cfg.cc = cc;
 	cfg.tx_copy_size = sizeof(data);
 	h_init(&H, &cfg, 4, false, 0);
 	A = h_connect(&H, &o);
@@ -35,9 +37,20 @@ static void setup_with(bool ts, uint32_t max_retransmits)
 		data[i] = (uint8_t)(i * 7 + i / 251);
 }
 
+static void setup_with(bool ts, uint32_t max_retransmits)
+{
+	setup_cc(ts, max_retransmits, NULL);
+}
+
 static void setup_ts(void)
 {
 	setup_with(true, 8);
+}
+
+/* The window arithmetic of RFC 6582 fast recovery. */
+static void setup_newreno(void)
+{
+	setup_cc(true, 8, &tcp_cc_newreno);
 }
 
 TestSuite(retransmit, .init = setup_ts, .fini = teardown);
@@ -199,7 +212,55 @@ Test(retransmit, gives_up_after_max_retransmits, .init = NULL)
 	cr_assert_eq(h_stats(&H)->conns_active, 0);
 }
 
-Test(retransmit, fast_retransmit_on_three_duplicate_acks)
+Test(retransmit, backoff_doubles_up_to_the_cap_then_resets_after_the_retries, .init = NULL)
+{
+	struct tcp_config cfg;
+	struct h_syn o = {1460, 7, true, true};
+	struct pkt_info pi;
+	uint64_t next, last, gap[TCP_RETRIES_DEFAULT + 1];
+	uint32_t rexmits = 0, rsts = 0;
+
+	h_default_config(&cfg);
+	cr_assert_eq(cfg.max_retransmits, TCP_RETRIES_DEFAULT);
+	cr_assert_eq(cfg.rto_max_ns, TCP_RTO_MAX_NS);
+	/* Only the retransmission limit may end it. */
+	cfg.idle_timeout_ns = 3600 * SEC;
+	cfg.send_timeout_ns = 3600 * SEC;
+	h_init(&H, &cfg, 4, false, 0);
+	A = h_connect(&H, &o);
+	tcp_conn_send_copy(A->c, data, 100);
+	next = h_poll(&H);
+	h_drain(&H);
+	last = H.now;
+	while (!A->closed && H.now < last + 3600 * SEC) {
+		next = h_advance(&H, next);
+		while (h_recv(&H, &pi)) {
+			if (pi.flags & PKT_RST) {
+				rsts++;
+			} else if (pi.len) {
+				cr_assert_lt(rexmits, TCP_RETRIES_DEFAULT);
+				gap[rexmits++] = H.now - last;
+				last = H.now;
+			}
+		}
+	}
+	cr_assert(A->closed);
+	cr_assert_eq(A->why, TCP_CLOSE_TIMEOUT);
+	cr_assert_eq(rexmits, TCP_RETRIES_DEFAULT, "tcp_retries2-like: %u", rexmits);
+	cr_assert_eq(rsts, 1, "then the connection is reset");
+	cr_assert_eq(h_stats(&H)->timeout_retransmit, 1, "counted for the SIGUSR1 dump");
+	/* No RTT sample: 1 s, then doubling (RFC 6298 §5.5) up to the 60 s ceiling. */
+	cr_assert_eq(gap[0], 1 * SEC);
+	for (uint32_t i = 1; i < rexmits; i++) {
+		uint64_t want = gap[i - 1] * 2 < TCP_RTO_MAX_NS ? gap[i - 1] * 2 : TCP_RTO_MAX_NS;
+
+		cr_assert_eq(gap[i], want, "retransmission %u after %llu ms", i,
+			     (unsigned long long)(gap[i] / MS));
+	}
+	cr_assert_eq(gap[rexmits - 1], TCP_RTO_MAX_NS);
+}
+
+Test(retransmit, fast_retransmit_on_three_duplicate_acks, .init = setup_newreno)
 {
 	struct pkt_info seg[32], re[8];
 	struct tcp_conn_info info;
@@ -214,7 +275,7 @@ Test(retransmit, fast_retransmit_on_three_duplicate_acks)
 	h_ack(&H, base + mss, 65535 << 7);
 	h_poll(&H);
 	n = collect(re, 8);
-	cr_assert_eq(n, 2, "slow start: the ACK of one segment releases two");
+	cr_assert_eq(n, 2, "slow start: the ACK of one segment releases two, got %d", n);
 	h_ack(&H, base + mss, 65535 << 7);
 	h_poll(&H);
 	cr_assert_eq(collect(re, 8), 1, "RFC 3042: first duplicate sends one new segment");

@@ -365,6 +365,61 @@ Test(xsk_veth, tx_begin_stops_at_the_header_quota)
 	cr_assert_eq(umem__destroy(u), 0);
 }
 
+/* What nic.tx_done heard: the tags, in completion order. */
+struct tag_log {
+	uint32_t tags[64];
+	uint32_t n;
+};
+
+static void log_tx_done(void *arg, uint32_t tag)
+{
+	struct tag_log *l = arg;
+
+	if (l->n < 64)
+		l->tags[l->n++] = tag;
+}
+
+Test(xsk_veth, tagged_frames_are_reported_on_completion)
+{
+	struct xsk_queue_opts o = {.partition = 0, .bind_mode = XSK_BIND_COPY};
+	struct tag_log log = {0};
+	struct xsk_queue *q;
+	struct umem *u;
+	struct nic *nic;
+	uint32_t cap;
+
+	enter_netns_with_veth(1);
+	cr_assert_eq(umem__create(&ucfg, &u), 0);
+	cr_assert_eq(xsk_queue__create(u, "xa", 0, &o, &q), 0);
+	nic = xsk_queue_nic(q);
+	cr_assert_not_null(nic->ops->tag);
+	nic->tx_done = log_tx_done;
+	nic->tx_done_arg = &log;
+	/* Tagged, untagged, tagged then aborted, tagged. */
+	for (uint32_t i = 0; i < 4; i++) {
+		uint8_t *buf = nic->ops->begin(nic->ctx, &cap);
+
+		cr_assert_not_null(buf);
+		memset(buf, 0xff, 12);
+		buf[12] = ETH_P_TEST >> 8;
+		buf[13] = ETH_P_TEST & 0xff;
+		if (i != 1)
+			nic->ops->tag(nic->ctx, 100 + i);
+		if (i == 2)
+			nic->ops->abort(nic->ctx);
+		else
+			nic->ops->commit(nic->ctx, 60);
+	}
+	cr_assert_eq(log.n, 0, "nothing is reported before the completions");
+	xsk_queue_drain(q, 3000);
+	cr_assert_eq(log.n, 2, "%u tags reported", log.n);
+	cr_assert_eq(log.tags[0], 100);
+	cr_assert_eq(log.tags[1], 103);
+	assert_clean(q, 0, 0);
+	xsk_queue__destroy(q);
+	cr_assert_eq(umem__destroy(u), 0);
+}
+
 /* XDP: return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS). */
 static int load_redirect_prog(int map_fd)
 {

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# tcp_packets.sh — the receive side and RST behaviour at the packet level,
+# against the real daemon on a real veth, from a scripted client
+# (tests/helpers/tcp_probe.py, python3-scapy) in the client namespace:
+#   - a GET sent as three segments in the order 3, 1, 2 is answered
+#     byte-exact: the first segment is held (a duplicate ACK with a SACK
+#     block for it), the partial fill is ACKed at once, the whole request
+#     answered; the daemon counts the held segments;
+#   - after a large part of a download, an ACK that opens a large window
+#     followed at once by a RST at exactly RCV.NXT (RFC 5961: accepted):
+#     the connection is gone (a later ACK gets a RST, none held), and at
+#     most two TX limits' worth of data segments (2 x 64) still arrive
+#     instead of the whole window; the daemon exits cleanly. (In copy mode
+#     one sendto() sends the whole TX ring, so this passes without the TX
+#     limits too: tests/unit/tcp/test_txlimit.c is the test that needs them.)
+#   - a large download by curl is byte-exact while the TX limit holds its
+#     output back (counted): completions always bring the connection back.
+. "$(dirname "$0")/../helpers/testbed.sh"
+# shellcheck source=tests/helpers/daemon.sh
+. "$(dirname "$0")/../helpers/daemon.sh"
+
+tb_init
+tb_require_root
+tb_require_cmd ip ethtool sha256sum curl
+PY=/usr/bin/python3
+PROBE=$XDPSERVE_SRCDIR/tests/helpers/tcp_probe.py
+tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ" "$PROBE"
+if ! "$PY" -c 'import scapy.all' 2>/dev/null; then
+	tap_skip_all "python3-scapy is not installed (apt-get install python3-scapy)"
+fi
+tb_setup
+
+SAN=${XDPSERVE_SANITIZE:-0}
+ldd "$XDPSERVE_BUILDDIR/xdpserved" 2>/dev/null | grep -q libasan && SAN=1
+BIG_MIB=16
+BEFORE=$((1 << 20))
+[ "$SAN" = 1 ] && BIG_MIB=8
+
+ROOT=$TB_DIR/root
+mkdir -p "$ROOT"
+head -c 20000 /dev/urandom >"$ROOT/small.bin"
+head -c $((BIG_MIB << 20)) /dev/urandom >"$ROOT/big.bin"
+SMALL_SHA=$(sha256sum "$ROOT/small.bin" | cut -d' ' -f1)
+BIG_SHA=$(sha256sum "$ROOT/big.bin" | cut -d' ' -f1)
+# An address of the client subnet its kernel does not own: it stays silent.
+SRC=198.18.0.77
+
+probe() { # probe MODE ARGS...: key value lines in $OUT
+	local mode=$1
+	shift
+	OUT=$(tb_cli "$PY" "$PROBE" "$mode" --iface "$TB_CLI_IF" --src-mac "$TB_CLI_MAC" \
+		--dst-mac "$TB_SRV_MAC" --src "$SRC" --dst "$TB_SRV_IP4" "$@" 2>&1)
+	echo "$OUT"
+}
+val() { # val KEY: from $OUT
+	sed -n "s/^$1 //p" <<<"$OUT"
+}
+
+tap_plan 7
+tap_check "xdpserved starts" xd_start xdpserved --cache-size 64M
+
+reorder_ok() {
+	probe reorder --path small.bin || return 1
+	[ "$(val ooo_ack)" = 0 ] && [ "$(val ooo_sack)" = "27-$(val req_len)" ] &&
+		[ "$(val fill_ack)" = 9 ] && [ "$(val fill_sack)" = "$(val ooo_sack)" ] &&
+		[ "$(val status)" = "HTTP/1.1 200 OK" ] && [ "$(val body_sha256)" = "$SMALL_SHA" ] &&
+		[ "$(val fin)" = 1 ]
+}
+tap_check "a request in three segments, out of order: held, SACKed, answered byte-exact" \
+	reorder_ok
+
+held_counted() {
+	xd_dump
+	grep 'tcp: ' "$LOG" | tail -1 | grep -q 'held out-of-order [1-9]'
+}
+tap_check "the daemon counts the held segments" held_counted
+
+rst_ok() {
+	probe rst --path big.bin --before "$BEFORE" || return 1
+	[ "$(val received_before)" -ge "$BEFORE" ] && [ "$(val rst_after)" = 1 ] &&
+		[ "$(val segments_after)" -le 128 ]
+}
+tap_check "after an accepted RST: at most two TX limits of data, then the connection is gone" \
+	rst_ok
+tap_diag "data segments after the RST: $(val segments_after) ($(val bytes_after) bytes)"
+# A kernel client downloads fast enough for the TX limit to hold output back:
+# completions must bring the connection back every time, to the last byte.
+limited_download() {
+	local got
+	got=$(tb_cli curl -s --max-time 60 "http://$TB_SRV_IP4/big.bin" | sha256sum | cut -d' ' -f1)
+	[ "$got" = "$BIG_SHA" ] || return 1
+	xd_dump
+	[ "$(xd_counter tx-limit-held)" -gt 0 ]
+}
+tap_check "a $BIG_MIB MiB download is byte-exact while the TX limit holds output back" \
+	limited_download
+tap_check "no connection is left" tb_wait 5 xd_no_conns_left
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
+tap_done

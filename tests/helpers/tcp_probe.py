@@ -1,0 +1,248 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""tcp_probe.py — a scripted TCP client at the packet level, for
+tests/e2e/tcp_packets.sh. It speaks from an address of the client
+namespace's subnet that the namespace's kernel does not own, so the
+kernel stays silent (no RST to segments it never asked for); frames are
+built with scapy and sent and received on an AF_PACKET socket.
+
+  reorder   a GET sent as three segments in the order 3, 1, 2: the
+            server must hold the first one it gets (a duplicate ACK with
+            a SACK block for it), ACK the partial fill at once, and
+            answer the request once whole; the body's sha256 is printed.
+  rst       a large download ACKed segment by segment until the server's
+            window is large, then an ACK for everything received and,
+            right behind it, a RST at exactly RCV.NXT (RFC 5961: accepted);
+            prints how many data segments with new sequence numbers still
+            arrived, and whether a later ACK gets the RST of a server that
+            no longer knows the connection.
+
+Output: "key value" lines for the shell test; exit 0 unless the protocol
+itself went wrong (no SYN-ACK, a timeout), which it says on stderr.
+"""
+import argparse
+import hashlib
+import os
+import random
+import select
+import socket
+import struct
+import sys
+import time
+
+from scapy.all import IP, TCP, Ether  # noqa: E402
+
+ETH_P_IP = 0x0800
+WSCALE = 7
+WINDOW = 65535  # << WSCALE: 8 MiB
+
+
+class Probe:
+    def __init__(self, a):
+        self.a = a
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IP))
+        self.sock.bind((a.iface, 0))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 20)
+        self.sport = random.randint(20000, 60000)
+        self.iss = random.randint(0, 2**32 - 1)
+        self.nxt = (self.iss + 1) & 0xFFFFFFFF  # our next sequence number
+        self.rcv = 0  # the server's next byte we expect
+        self.ts = 0  # the server's last TSval, echoed
+
+    # --- frames ---------------------------------------------------------
+    def send(self, flags, seq=None, ack=None, payload=b"", opts=None, wnd=WINDOW):
+        if seq is None:
+            seq = self.nxt
+        if ack is None:
+            ack = self.rcv
+        if opts is None:
+            opts = [("NOP", None), ("NOP", None),
+                    ("Timestamp", (int(time.monotonic() * 1000) & 0xFFFFFFFF, self.ts))]
+        f = (Ether(src=self.a.src_mac, dst=self.a.dst_mac) /
+             IP(src=self.a.src, dst=self.a.dst, flags="DF") /
+             TCP(sport=self.sport, dport=80, seq=seq & 0xFFFFFFFF, ack=ack & 0xFFFFFFFF,
+                 flags=flags, window=wnd, options=opts) / payload)
+        self.sock.send(bytes(f))
+
+    def recv(self, timeout):
+        """The next segment from the server to us, parsed, or None on timeout."""
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([self.sock], [], [], left)[0]:
+                return None
+            seg = self.parse(self.sock.recv(65536))
+            if seg:
+                return seg
+
+    def parse(self, b):
+        if len(b) < 54 or struct.unpack("!H", b[12:14])[0] != ETH_P_IP:
+            return None
+        ihl = (b[14] & 15) * 4
+        ip = b[14:]
+        if ip[9] != 6 or socket.inet_ntoa(ip[12:16]) != self.a.dst or \
+                socket.inet_ntoa(ip[16:20]) != self.a.src:
+            return None
+        total = struct.unpack("!H", ip[2:4])[0]
+        t = ip[ihl:total]
+        sport, dport, seq, ack = struct.unpack("!HHII", t[:12])
+        if sport != 80 or dport != self.sport:
+            return None
+        doff = (t[12] >> 4) * 4
+        s = {"seq": seq, "ack": ack, "flags": t[13], "data": bytes(t[doff:]), "sack": [],
+             "tsval": None}
+        o, i = t[20:doff], 0
+        while i < len(o):
+            kind = o[i]
+            if kind == 0:
+                break
+            if kind == 1:
+                i += 1
+                continue
+            ln = o[i + 1]
+            if kind == 8:
+                s["tsval"] = struct.unpack("!I", o[i + 2:i + 6])[0]
+            elif kind == 5:
+                for k in range((ln - 2) // 8):
+                    s["sack"].append(struct.unpack("!II", o[i + 2 + 8 * k:i + 10 + 8 * k]))
+            i += ln
+        if s["tsval"] is not None:
+            self.ts = s["tsval"]
+        return s
+
+    # --- a connection ---------------------------------------------------
+    def connect(self):
+        ts = int(time.monotonic() * 1000) & 0xFFFFFFFF
+        self.send("S", seq=self.iss, ack=0,
+                  opts=[("MSS", 1460), ("SAckOK", b""), ("Timestamp", (ts, 0)),
+                        ("NOP", None), ("WScale", WSCALE)])
+        for _ in range(3):
+            s = self.recv(2)
+            if s and s["flags"] & 0x12 == 0x12:
+                self.rcv = (s["seq"] + 1) & 0xFFFFFFFF
+                self.send("A")
+                return
+        sys.exit("tcp_probe: no SYN-ACK")
+
+    def rel(self, seq):
+        """Our sequence number as an offset from our first data byte."""
+        return (seq - self.iss - 1) & 0xFFFFFFFF
+
+
+def reorder(p, a):
+    req = ("GET /%s HTTP/1.1\r\nHost: xdpserve-test\r\nConnection: close\r\n\r\n"
+           % a.path).encode()
+    cut1, cut2 = 9, 27
+    parts = [(0, req[:cut1]), (cut1, req[cut1:cut2]), (cut2, req[cut2:])]
+    p.connect()
+    base = p.nxt
+    print("req_len", len(req))
+    # Part 3 first: held, a duplicate ACK at once with a SACK block for it.
+    p.send("PA", seq=base + cut2, payload=parts[2][1])
+    s = p.recv(2)
+    print("ooo_ack", p.rel(s["ack"]) if s else -1)
+    print("ooo_sack", " ".join("%d-%d" % (p.rel(l), p.rel(r)) for l, r in s["sack"])
+          if s and s["sack"] else "none")
+    # Part 1: fills part of the hole: ACKed at once, still SACKing part 3.
+    p.send("A", seq=base, payload=parts[0][1])
+    s = p.recv(2)
+    print("fill_ack", p.rel(s["ack"]) if s else -1)
+    print("fill_sack", " ".join("%d-%d" % (p.rel(l), p.rel(r)) for l, r in s["sack"])
+          if s and s["sack"] else "none")
+    # Part 2: the request is whole; the answer follows.
+    p.send("A", seq=base + cut1, payload=parts[1][1])
+    p.nxt = (base + len(req)) & 0xFFFFFFFF
+    body, fin = download(p, a.timeout)
+    head, _, content = body.partition(b"\r\n\r\n")
+    print("status", head.split(b"\r\n", 1)[0].decode(errors="replace"))
+    print("body_sha256", hashlib.sha256(content).hexdigest())
+    print("fin", int(fin))
+
+
+def download(p, timeout, until=None):
+    """Receive in order, ACK each segment; stop at FIN, after `until` bytes, or timeout."""
+    got = bytearray()
+    fin = False
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not fin and (until is None or len(got) < until):
+        s = p.recv(1)
+        if not s:
+            continue
+        if s["data"] and s["seq"] == p.rcv:
+            got += s["data"]
+            p.rcv = (p.rcv + len(s["data"])) & 0xFFFFFFFF
+        if s["flags"] & 0x01 and (s["seq"] + len(s["data"])) & 0xFFFFFFFF == p.rcv:
+            p.rcv = (p.rcv + 1) & 0xFFFFFFFF
+            fin = True
+        p.send("A")
+    if fin:
+        p.send("FA")
+        p.nxt = (p.nxt + 1) & 0xFFFFFFFF
+        p.recv(1)
+    return bytes(got), fin
+
+
+def rst(p, a):
+    p.connect()
+    req = ("GET /%s HTTP/1.1\r\nHost: xdpserve-test\r\n\r\n" % a.path).encode()
+    p.send("PA", payload=req)
+    p.nxt = (p.nxt + len(req)) & 0xFFFFFFFF
+    got, _ = download(p, a.timeout, until=a.before)
+    # Whatever else is in flight arrives; then one ACK opens the window for a
+    # large burst, and the RST (at RCV.NXT, accepted) follows right behind it.
+    while True:
+        s = p.recv(0.3)
+        if not s:
+            break
+        if s["data"] and s["seq"] == p.rcv:
+            p.rcv = (p.rcv + len(s["data"])) & 0xFFFFFFFF
+    acked = p.rcv
+    ack = bytes(Ether(src=a.src_mac, dst=a.dst_mac) /
+                IP(src=a.src, dst=a.dst, flags="DF") /
+                TCP(sport=p.sport, dport=80, seq=p.nxt, ack=acked, flags="A", window=WINDOW,
+                    options=[("NOP", None), ("NOP", None),
+                             ("Timestamp", (int(time.monotonic() * 1000) & 0xFFFFFFFF,
+                                            p.ts))]))
+    reset = bytes(Ether(src=a.src_mac, dst=a.dst_mac) /
+                  IP(src=a.src, dst=a.dst, flags="DF") /
+                  TCP(sport=p.sport, dport=80, seq=p.nxt, flags="R", window=0))
+    p.sock.send(ack)
+    p.sock.send(reset)
+    after = after_bytes = 0
+    while True:
+        s = p.recv(1.0)
+        if not s:
+            break
+        if s["data"]:
+            after += 1
+            after_bytes += len(s["data"])
+    # The connection is gone: an ACK for it gets a RST from the server.
+    p.send("A", ack=acked)
+    s = p.recv(2)
+    while s and s["data"]:
+        s = p.recv(2)
+    print("received_before", len(got))
+    print("segments_after", after)
+    print("bytes_after", after_bytes)
+    print("rst_after", int(bool(s and s["flags"] & 0x04)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["reorder", "rst"])
+    ap.add_argument("--iface", required=True)
+    ap.add_argument("--src-mac", required=True)
+    ap.add_argument("--dst-mac", required=True)
+    ap.add_argument("--src", required=True)
+    ap.add_argument("--dst", required=True)
+    ap.add_argument("--path", required=True)
+    ap.add_argument("--before", type=int, default=1 << 20, help="rst: bytes before the RST")
+    ap.add_argument("--timeout", type=float, default=20)
+    a = ap.parse_args()
+    random.seed(os.getpid())
+    p = Probe(a)
+    {"reorder": reorder, "rst": rst}[a.mode](p, a)
+
+
+if __name__ == "__main__":
+    main()
