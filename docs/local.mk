@@ -3,4 +3,4 @@ dist_doc_DATA += README.md docs/architecture.md docs/configuration.md docs/opera
 	docs/testing.md
 EXTRA_DIST += scripts/install-deps.sh scripts/build.sh scripts/test.sh scripts/demo.sh \
 	bench/bed.sh bench/compare.sh bench/large.sh .ci/run
-man5_MANS = man/xdpserve.conf.5
+dist_man5_MANS = man/xdpserve.conf.5

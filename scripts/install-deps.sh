@@ -14,6 +14,9 @@ test_pkgs="iproute2 ethtool bpftool curl wrk iputils-ping socat procps psmisc
 	python3 slowhttptest gzip diffutils fuse3 python3-fusepy libclang-rt-14-dev python3-scapy"
 # The cache tests: fast random files (openssl).
 test_pkgs="$test_pkgs openssl"
+# The package and its unit under systemd in a container (tests/e2e/systemd.sh).
+test_pkgs="$test_pkgs debhelper dh-autoreconf help2man dpkg-dev fakeroot debootstrap
+	systemd-container util-linux"
 # xdpservectl's tests parse Prometheus text with the real parser.
 test_pkgs="$test_pkgs python3-prometheus-client"
 # Packet-level probes (tests/e2e/wire.sh).

@@ -2,7 +2,8 @@
 # Build xdpserve and run the whole test suite (unit, BPF and end-to-end)
 # twice: a normal build, then one with AddressSanitizer and
 # UndefinedBehaviorSanitizer, where any memory error or leak fails its
-# test; then every fuzz target for a short smoke run (tests/fuzz/run.sh,
+# test; then, once, the Debian package and its unit under systemd in a
+# container (tests/e2e/systemd.sh); then every fuzz target for a short smoke run (tests/fuzz/run.sh,
 # FUZZ_SECONDS each, default 15). Installs missing build and test dependencies first (Debian 12, as
 # root).
 #
@@ -65,8 +66,31 @@ fuzz_smoke() {
 	[ "$f" -eq 0 ] || status=1
 }
 
+# systemd_stage: the Debian package and its unit under a real systemd in a
+# container (tests/e2e/systemd.sh), once: it builds its own package.
+systemd_stage() {
+	echo "== systemd"
+	out=$(XDPSERVE_SRCDIR="$top" XDPSERVE_BUILDDIR="$top/_build" \
+		bash "$top/tests/e2e/systemd.sh" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/systemd /'
+	cases=$(printf '%s\n' "$out" | grep -E '^(ok|not ok) ')
+	s=$(printf '%s\n' "$cases" | grep -c '# SKIP')
+	p=$(($(printf '%s\n' "$cases" | grep -c '^ok ') - s))
+	f=$(printf '%s\n' "$cases" | grep -c '^not ok ')
+	# A whole-test skip ("1..0 # SKIP why") is one skipped case.
+	printf '%s\n' "$out" | grep -q '^1\.\.0 # SKIP' && s=$((s + 1))
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	echo "systemd: $p passed, $f failed, $s skipped"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+	[ "$f" -eq 0 ] || status=1
+}
+
 run_pass build _build
 run_pass sanitizers _build-sanitize CFLAGS="$SAN_FLAGS" LDFLAGS="-fsanitize=address,undefined"
+systemd_stage
 fuzz_smoke
 
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"

@@ -60,6 +60,10 @@ if E2E_TESTS
 TESTS += tests/e2e/flood.sh
 endif
 
+# The package and its unit under a real systemd in a container: run once by
+# scripts/test.sh (its own stage, not in each build pass), or by hand.
+dist_check_SCRIPTS += tests/e2e/systemd.sh
+EXTRA_DIST += tests/helpers/nspawn.sh
 # Least privilege (worker threads without capabilities, files read as the
 # configured user), warm standby and restart after a crash, the access log.
 dist_check_SCRIPTS += tests/e2e/privilege.sh tests/e2e/standby.sh tests/e2e/access_log.sh

@@ -13,3 +13,5 @@ xdpservectl_SOURCES = \
 	%reldir%/steer_cmds.c \
 	%reldir%/addr.c
 xdpservectl_LDADD = $(XDPSERVE_LIBS)
+xdpservectl_CPPFLAGS = $(XDPSERVE_CPPFLAGS)
+xdpservectl_CFLAGS = $(XDPSERVE_CFLAGS)

@@ -3,6 +3,7 @@
 libxdpserve_a_SOURCES += \
 	%reldir%/log.c \
 	%reldir%/log.h \
+	%reldir%/caps.h \
 	%reldir%/list.h \
 	%reldir%/siphash.c \
 	%reldir%/siphash.h

@@ -126,7 +126,13 @@ static void conf_check_queues(const struct xdpserve_config *cfg, struct conf_rep
 			     f->nic_queues, cfg->ifname, f->nqueues);
 		return;
 	}
-	if (f->nqueues < f->nic_queues)
+	if (f->nqueues < f->nic_queues && f->nic_queues > XDPSERVE_MAX_QUEUES)
+		pr_warn("%s has %u RX queues but at most %u workers can serve it (queues = 1..%u): "
+			"served traffic arriving on queues %u-%u goes to the kernel; reduce the "
+			"queues (ethtool -L %s combined %u)",
+			cfg->ifname, f->nic_queues, XDPSERVE_MAX_QUEUES, XDPSERVE_MAX_QUEUES,
+			f->nqueues, f->nic_queues - 1, cfg->ifname, f->nqueues);
+	else if (f->nqueues < f->nic_queues)
 		pr_warn("%s has %u RX queues but only %u workers: served traffic arriving on "
 			"queues %u-%u goes to the kernel; run with --queues %u or reduce the "
 			"queues (ethtool -L %s combined %u)",

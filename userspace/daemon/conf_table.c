@@ -445,8 +445,8 @@ const struct conf_option conf_options[] = {
 	/* Workers, memory, the data path. */
 	{.name = "queues", .short_opt = 'q', .arg = "N", U32(queues, 1, XDPSERVE_MAX_QUEUES),
 	 .def_doc = "every RX queue",
-	 .help = "Workers for RX queues 0..N-1, one thread each. Default: every RX queue of "
-		 "the interface.",
+	 .help = "Workers for RX queues 0..N-1, one thread each, at most 64. Default: every "
+		 "RX queue of the interface (the first 64 of more).",
 	 .doc = "Worker *i* is pinned to CPU *i* mod CPUs. Served traffic on queues without a "
 		"worker passes to the kernel (logged at start)."},
 	{.name = "cache-size", .short_opt = 'c', .arg = "SIZE", .def = "256M",

@@ -22,12 +22,14 @@ libxdpserve_a_SOURCES += \
 	%reldir%/worker.h
 xdpserved_SOURCES = %reldir%/main.c
 xdpserved_LDADD = $(XDPSERVE_LIBS)
+xdpserved_CPPFLAGS = $(XDPSERVE_CPPFLAGS)
+xdpserved_CFLAGS = $(XDPSERVE_CFLAGS)
 
 UNIT_TESTS += tests/unit/daemon/test_conf
 UNIT_TESTS += tests/unit/daemon/test_access_log
 
 # Least privilege after set-up (privilege.c): per-thread capability sets.
-AM_CFLAGS += $(LIBCAPNG_CFLAGS)
+XDPSERVE_CFLAGS += $(LIBCAPNG_CFLAGS)
 XDPSERVE_LIBS += $(LIBCAPNG_LIBS)
 UNIT_TESTS += tests/unit/daemon/test_conf_file
 
