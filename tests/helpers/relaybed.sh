@@ -161,3 +161,185 @@ rb_timestamps() {
 	[ "$1" = off ] && v=0
 	tb_cli sysctl -qw net.ipv4.tcp_timestamps=$v
 }
+
+# --- the end-to-end impairment run (tests/e2e/impair*.sh) -------------------
+#
+#   rb_e2e_files ROOT      the download set (sizes from 1 KiB to 64 MiB, odd
+#                          ones among them) and ROOT/SHA256SUMS
+#   rb_e2e_profiles P...   each profile in a bed of its own, all at once:
+#                          relay, daemon (IPv4 and IPv6), then >= 50 downloads
+#                          over IPv4 and IPv6 with the client's timestamps on
+#                          and off, sha256-exact within a generous curl
+#                          --max-time; then no connection held, the relay's
+#                          counts show the profile's impairment happened, and
+#                          the daemon exits cleanly with every frame back with
+#                          its owner. TAP cases "PROFILE: ..." (needs ROOT)
+# Under the sanitizer build (XDPSERVE_SANITIZE=1, or the daemon links libasan)
+# every profile still runs, with fewer and smaller downloads.
+
+rb_sanitizer() {
+	[ "${XDPSERVE_SANITIZE:-0}" = 1 ] ||
+		ldd "$XDPSERVE_BUILDDIR/xdpserved" 2>/dev/null | grep -q libasan
+}
+
+# Per phase (address family x client timestamps), then the two large ones.
+if rb_sanitizer; then
+	RB_PHASE_SIZES=(1024 16384 100001 1048576 1024 2097153)
+	RB_LARGE_BG=8388608 # alongside the phases, from their start
+	RB_LARGE_LAST=4194304
+else
+	RB_PHASE_SIZES=(1024 3001 4096 16384 65536 100001 262144 1048576 1024 2097153 4096 4194304)
+	RB_LARGE_BG=67108864
+	RB_LARGE_LAST=16777216
+fi
+
+rb_e2e_files() {
+	local root=$1 s
+	mkdir -p "$root" || return 1
+	for s in $(printf '%s\n' "${RB_PHASE_SIZES[@]}" "$RB_LARGE_BG" "$RB_LARGE_LAST" | sort -un); do
+		head -c "$s" /dev/urandom >"$root/$s.bin" || return 1
+	done
+	(cd "$root" && sha256sum -- *.bin >SHA256SUMS)
+}
+
+# rb__download FAMILY SIZE: one download, sha256-checked; appends
+# "family timestamps size seconds" to $RB_TIMES.
+rb__download() {
+	local fam=$1 size=$2 host=$TB_SRV_IP4 max=120 want got t0 status
+	[ "$fam" = 6 ] && host="[$TB_SRV_IP6]"
+	[ "$size" -gt 4194304 ] && max=300
+	[ "$size" -gt 16777216 ] && max=500
+	want=$(grep " $size.bin\$" "$ROOT/SHA256SUMS" | cut -d' ' -f1)
+	t0=$EPOCHREALTIME
+	got=$(tb_cli curl -sS --fail --max-time "$max" "http://$host/$size.bin" | sha256sum | cut -d' ' -f1)
+	status=${PIPESTATUS[0]}
+	awk -v a="$t0" -v b="$EPOCHREALTIME" -v l="$fam $RB_TS $size" \
+		'BEGIN { printf "%s %.3f\n", l, b - a }' >>"$RB_TIMES"
+	[ "$got" = "$want" ] && return 0
+	echo "IPv$fam timestamps $RB_TS: $size bytes: sha256 $got, want $want (curl exit $status)"
+	xd_dump # the daemon's view: resets, timeouts, retransmits
+	return 1
+}
+
+rb__phase() { # FAMILY: every phase size, one after another; stops at a failure
+	local s
+	for s in "${RB_PHASE_SIZES[@]}"; do
+		rb__download "$1" "$s" || return 1
+	done
+}
+
+# What the profile must have done (a test of a missing impairment fails).
+rb__impaired() {
+	local want
+	rb_relay_stop || return 1
+	case $1 in
+	loss2 | bursty) want="b2a:lost a2b:lost" ;;
+	reorder5) want="b2a:reordered a2b:reordered" ;;
+	dup1) want="b2a:duplicated a2b:duplicated" ;;
+	corrupt) want="b2a:corrupted a2b:corrupted" ;;
+	mixed) want="b2a:lost b2a:reordered b2a:duplicated b2a:corrupted b2a:delayed" ;;
+	mtu1280) want="b2a:icmp-sent" ;;
+	blackhole) want="b2a:mtu-dropped" ;;
+	esac
+	for w in $want; do
+		[ "$(rb_relay_count "${w%%:*}" "${w#*:}")" -gt 0 ] || {
+			echo "the relay did not do ${w#*:} in ${w%%:*}"
+			return 1
+		}
+	done
+	# Corrupted segments reach the daemon (client to server) and fail its
+	# checksum check.
+	case $1 in
+	corrupt | mixed)
+		xd_dump
+		[ "$(xd_counter csum)" -gt 0 ] || {
+			echo "the daemon counted no checksum failure"
+			return 1
+		}
+		;;
+	esac
+}
+
+rb__times_summary() { # the slowest download of each size, seconds
+	sort -k3,3n -k4,4gr "$RB_TIMES" | awk '$3 != last { printf "%s%s B %.1f s", sep, $3, $4; sep = ", "; last = $3 } END { print "" }'
+}
+
+# One profile in the selected bed (rb_bed PROFILE; rb_setup done): TAP lines
+# on stdout, numbered from 1.
+rb__profile_run() {
+	local p=$1 big_pid t0=$SECONDS
+	RB_TIMES=$TB_DIR/$p.times
+	: >"$RB_TIMES"
+	tap_check "$p: relay starts ($(rb_profile "$p"))" rb_relay_start "$p" || return 1
+	tap_diag "$p: $(grep '^relay: seed' "$RB_LOG")"
+	tap_check "$p: xdpserved starts on IPv4 and IPv6" xd_start "xdpserved-$p" \
+		--addr "[$TB_SRV_IP6]:80" --cache-size 64M --drain-ms 2000 || return 1
+	RB_TS=on
+	rb_timestamps on
+	(rb__download 4 "$RB_LARGE_BG" >"$TB_DIR/$p.large" 2>&1) &
+	big_pid=$!
+	sleep 0.5 # its handshake with timestamps on, before the sysctl moves
+	# A failure stops the profile's other downloads: a stalled path would
+	# otherwise cost every one of them its whole --max-time.
+	for ph in "4 on" "6 on" "4 off" "6 off" "6 off last"; do
+		RB_TS=$(cut -d' ' -f2 <<<"$ph")
+		local what="IPv${ph%% *}, client timestamps $RB_TS:" fail=${fail:-}
+		what="$what ${#RB_PHASE_SIZES[@]} downloads sha256-exact"
+		[ "${ph##* }" = last ] && what="IPv6, timestamps off: $RB_LARGE_LAST bytes sha256-exact"
+		if [ -n "$fail" ]; then
+			tap_not_ok "$p: $what (not run after the failure above)"
+			continue
+		fi
+		rb_timestamps "$RB_TS" || tap_bail "cannot set net.ipv4.tcp_timestamps"
+		if [ "${ph##* }" = last ]; then
+			tap_check "$p: $what" rb__download 6 "$RB_LARGE_LAST" || fail=1
+		else
+			tap_check "$p: $what" rb__phase "${ph%% *}" || fail=1
+		fi
+	done
+	[ -n "$fail" ] && kill "$big_pid" 2>/dev/null
+	wait "$big_pid"
+	tap_result $? "$p: IPv4, timestamps on: $RB_LARGE_BG bytes sha256-exact (alongside the rest)"
+	[ -s "$TB_DIR/$p.large" ] && tap_diag - <"$TB_DIR/$p.large"
+	tap_diag "$p: $(wc -l <"$RB_TIMES") downloads in $((SECONDS - t0)) s; slowest per size: $(rb__times_summary)"
+	tap_check "$p: afterwards no connection held" tb_wait 20 xd_no_conns_left
+	tap_check "$p: the relay impaired as the profile says" rb__impaired "$p"
+	grep -E '^relay: (a2b|b2a) received' "$RB_LOG" | sed "s/^relay:/$p:/" | tap_diag -
+	tap_check "$p: SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
+}
+
+# Replays a subshell's TAP lines as cases of this test.
+rb__tap_merge() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) tap_ok "${line#ok * - }" ;;
+		"not ok "*) tap_not_ok "${line#not ok * - }" ;;
+		"Bail out!"*) tap_not_ok "$2: ${line#Bail out! }" ;;
+		"#"*) echo "$line" ;;
+		*) echo "# $line" ;;
+		esac
+	done <"$1"
+}
+
+rb_e2e_profiles() {
+	local p pids=() i=0
+	for p in "$@"; do
+		rb_bed "$p"
+		rb_setup
+	done
+	for p in "$@"; do
+		(
+			rb_bed "$p"
+			TAP_COUNT=0 TAP_FAILED=0
+			rb__profile_run "$p"
+		) >"$TB_DIR/$p.tap" 2>&1 &
+		pids+=($!)
+		TB_PIDS+=($!)
+	done
+	for p in "$@"; do
+		wait "${pids[$i]}"
+		i=$((i + 1))
+		rb__tap_merge "$TB_DIR/$p.tap" "$p"
+	done
+}
