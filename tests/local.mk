@@ -70,7 +70,7 @@ endif
 # Impaired paths through the seeded relay (tests/helpers/relaybed.sh): loss,
 # bursts, reordering, duplicates, corruption, delay; the MTU profiles skip
 # until the daemon handles PMTU (see impair_mtu.sh).
-dist_check_SCRIPTS += tests/e2e/impair.sh tests/e2e/impair_mtu.sh
+dist_check_SCRIPTS += tests/e2e/impair_relay.sh tests/e2e/impair.sh tests/e2e/impair_mtu.sh
 if E2E_TESTS
-TESTS += tests/e2e/impair.sh tests/e2e/impair_mtu.sh
+TESTS += tests/e2e/impair_relay.sh tests/e2e/impair.sh tests/e2e/impair_mtu.sh
 endif

@@ -36,9 +36,10 @@
  *   relay [OPTIONS] IF_A IF_B [--seed N] [--duration S] [--trace]
  *
  * Deterministic: the seed (random unless given) is printed first; every
- * decision about the k-th frame of a direction comes from a counter-based
- * generator keyed by (seed, direction, k), so the same seed and the same
- * frames give the same losses, copies, holds, corrupted bytes and jitter.
+ * decision about the k-th TCP segment of a direction comes from a
+ * counter-based generator keyed by (seed, direction, k), so the same seed and
+ * the same segments give the same losses, copies, holds, corrupted bytes and
+ * jitter, whatever other frames come in between.
  * Only what depends on the clock (the rate limit's queue, a hold's timeout)
  * can differ between runs. --trace prints every decision. It stops by itself
  * after --duration seconds (default 600) or on SIGTERM/SIGINT and prints one
@@ -177,7 +178,7 @@ static double draw_unit(const struct relay *r, int d, uint32_t j)
 	return (double)(draw(r, d, j) >> 11) * 0x1.0p-53;
 }
 
-/* The draws every frame makes, whatever the outcome, so that the k-th frame's
+/* The draws every frame makes, whatever the outcome, so that the k-th segment's
  * decisions never depend on what happened to the frames before it. */
 enum {
 	D_LOSS,
@@ -445,13 +446,15 @@ static void frame_input(struct relay *r, int d, uint32_t slot, uint64_t now)
 	bool tcp, dup, hold;
 
 	dir->c.received++;
-	dir->frame_no++;
 	frame_parse(f, len, &fi);
 	if (mtu_exceeded(r, d, f, &fi)) {
 		slot_put(r, slot);
 		return;
 	}
 	tcp = fi.l3 && fi.proto == IPPROTO_TCP && fi.l3 + fi.l3_len > fi.l4;
+	/* Decisions are numbered by TCP segment: ARP, ND or an ICMP error
+	 * arriving at another moment does not shift them. */
+	dir->frame_no += tcp;
 	if (tcp && lost(r, d)) {
 		dir->c.lost++;
 		trace(r, d, "lost", len);

@@ -137,6 +137,9 @@ rb_relay_start() {
 	fi
 	[ -n "${RB_SEED:-}" ] && args+=(--seed "$RB_SEED")
 	RB_LOG=$TB_DIR/relay-$RB_NAME.log
+	# The background shell truncates the log only once it runs: a previous
+	# relay's "forwarding" line must not be taken for this one's.
+	rm -f "$RB_LOG"
 	tb__bg "$RB_NS_RTR" "relay-$RB_NAME" "$RB_RELAY" --duration "${RB_DURATION:-600}" \
 		--router4 "$RB_ROUTER_IP4" --router6 "$RB_ROUTER_IP6" "${args[@]}" rtr-cli rtr-srv
 	RB_RELAY_PID=$TB_LAST_PID
