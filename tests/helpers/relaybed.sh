@@ -214,8 +214,11 @@ rb__download() {
 	[ "$size" -gt 16777216 ] && max=500
 	want=$(grep " $size.bin\$" "$ROOT/SHA256SUMS" | cut -d' ' -f1)
 	t0=$EPOCHREALTIME
-	got=$(tb_cli curl -sS --fail --max-time "$max" "http://$host/$size.bin" | sha256sum | cut -d' ' -f1)
-	status=${PIPESTATUS[0]}
+	got=$(
+		set -o pipefail
+		tb_cli curl -sS --fail --max-time "$max" "http://$host/$size.bin" | sha256sum | cut -d' ' -f1
+	)
+	status=$?
 	awk -v a="$t0" -v b="$EPOCHREALTIME" -v l="$fam $RB_TS $size" \
 		'BEGIN { printf "%s %.3f\n", l, b - a }' >>"$RB_TIMES"
 	[ "$got" = "$want" ] && return 0
