@@ -101,12 +101,14 @@ rb_setup() {
 	# The router's kernel must not take part: no addresses (IPv6 off, so not
 	# even link-local ones, and no ND), no forwarding, no offloads that would
 	# merge or split frames behind the relay's back.
-	rb_rtr sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 &&
-		for dev in rtr-cli rtr-srv; do
-			rb_rtr sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" &&
-				rb_rtr ethtool -K "$dev" tx off gro off gso off tso off >/dev/null 2>&1
-			rb_rtr ip link set dev "$dev" up || return 1
-		done || tap_bail "cannot configure the router namespace"
+	rb_rtr sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 ||
+		tap_bail "cannot turn forwarding off in the router namespace"
+	for dev in rtr-cli rtr-srv; do
+		rb_rtr sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" ||
+			tap_bail "cannot turn IPv6 off on $dev"
+		rb_rtr ethtool -K "$dev" tx off gro off gso off tso off >/dev/null 2>&1
+		rb_rtr ip link set dev "$dev" up || tap_bail "cannot bring $dev up"
+	done
 	tb_cli ip addr add "$TB_CLI_IP4/24" dev "$TB_CLI_IF" &&
 		tb_srv ip addr add "$TB_SRV_IP4/24" dev "$TB_SRV_IF" &&
 		tb_cli ip addr add "$TB_CLI_IP6/64" dev "$TB_CLI_IF" nodad &&
