@@ -11,7 +11,8 @@
  *   --loss PCT            random loss
  *   --ge P,R[,BAD[,GOOD]] Gilbert-Elliott bursty loss: P(good->bad) and
  *                         P(bad->good) per frame, loss in the bad state
- *                         (default 100) and in the good state (default 0), %
+ *                         (default 100) and in the good state (default 0), %;
+ *                         a bad state lasts at most --ge-ms T (100) ms
  *   --dup PCT             a second copy right behind the frame
  *   --reorder PCT         hold the frame back until --reorder-gap N (3) later
  *                         frames went out, or --reorder-ms T (10) passed
@@ -40,10 +41,10 @@
  * counter-based generator keyed by (seed, direction, k), so the same seed and
  * the same segments give the same losses, copies, holds, corrupted bytes and
  * jitter, whatever other frames come in between.
- * Only what depends on the clock (the rate limit's queue, a hold's timeout)
- * can differ between runs. --trace prints every decision. It stops by itself
- * after --duration seconds (default 600) or on SIGTERM/SIGINT and prints one
- * line of counts per direction.
+ * Only what depends on the clock (the rate limit's queue, a hold's timeout,
+ * the end of a long burst) can differ between runs. --trace prints every
+ * decision. It stops by itself after --duration seconds (default 600) or on
+ * SIGTERM/SIGINT and prints one line of counts per direction.
  *
  * Why AF_PACKET: the relay must see and send whole Ethernet frames of any
  * protocol on two plain veths, which a raw packet socket per interface does
@@ -92,7 +93,8 @@ struct impair {
 	double ge_p, ge_r, ge_bad, ge_good; /* ge_p == 0: no Gilbert-Elliott */
 	uint32_t reorder_gap;
 	uint64_t reorder_ns, delay_ns, jitter_ns;
-	uint64_t rate; /* bits/s, 0 = unlimited */
+	uint64_t ge_ns; /* longest stay in the bad state */
+	uint64_t rate;	/* bits/s, 0 = unlimited */
 	uint64_t queue;
 	uint32_t mtu; /* 0 = none */
 	bool no_icmp;
@@ -124,6 +126,7 @@ struct direction {
 	uint32_t n_held;
 	uint64_t frame_no;
 	bool ge_bad_state;
+	uint64_t ge_bad_since;
 	uint64_t last_depart_ns, last_release_ns;
 	struct counts c;
 };
@@ -352,11 +355,15 @@ static bool mtu_exceeded(struct relay *r, int d, const uint8_t *f, const struct 
 	return true;
 }
 
-/* Random and Gilbert-Elliott loss for the current frame. */
-static bool lost(struct relay *r, int d)
+/* Random and Gilbert-Elliott loss for the current frame. The chain moves per
+ * segment, but a bad state also ends --ge-ms after it began: a burst is a
+ * moment of the path, and a sender down to one retransmission per RTO must
+ * not meet the same burst for seconds. */
+static bool lost(struct relay *r, int d, uint64_t now)
 {
 	struct direction *dir = &r->dir[d];
 	const struct impair *imp = &dir->imp;
+	bool was_bad;
 	double p;
 
 	if (draw_unit(r, d, D_LOSS) < imp->loss)
@@ -364,8 +371,13 @@ static bool lost(struct relay *r, int d)
 	if (imp->ge_p <= 0)
 		return false;
 	p = draw_unit(r, d, D_GE_MOVE);
-	if (dir->ge_bad_state ? p < imp->ge_r : p < imp->ge_p)
-		dir->ge_bad_state = !dir->ge_bad_state;
+	was_bad = dir->ge_bad_state;
+	if (was_bad && now - dir->ge_bad_since > imp->ge_ns)
+		dir->ge_bad_state = false;
+	else if (was_bad ? p < imp->ge_r : p < imp->ge_p)
+		dir->ge_bad_state = !was_bad;
+	if (dir->ge_bad_state && !was_bad)
+		dir->ge_bad_since = now;
 	return draw_unit(r, d, D_GE_LOSS) < (dir->ge_bad_state ? imp->ge_bad : imp->ge_good);
 }
 
@@ -455,7 +467,7 @@ static void frame_input(struct relay *r, int d, uint32_t slot, uint64_t now)
 	/* Decisions are numbered by TCP segment: ARP, ND or an ICMP error
 	 * arriving at another moment does not shift them. */
 	dir->frame_no += tcp;
-	if (tcp && lost(r, d)) {
+	if (tcp && lost(r, d, now)) {
 		dir->c.lost++;
 		trace(r, d, "lost", len);
 		slot_put(r, slot);
@@ -781,7 +793,8 @@ enum {
 	O_ROUTER4,
 	O_ROUTER6,
 	O_FRAMES,
-	O_TRACE
+	O_TRACE,
+	O_GE_MS
 };
 
 static const struct option options[] = {{"loss", 1, NULL, O_LOSS},
@@ -797,6 +810,7 @@ static const struct option options[] = {{"loss", 1, NULL, O_LOSS},
 					{"queue", 1, NULL, O_QUEUE},
 					{"mtu", 1, NULL, O_MTU},
 					{"no-icmp", 0, NULL, O_NO_ICMP},
+					{"ge-ms", 1, NULL, O_GE_MS},
 					{"dir", 1, NULL, O_DIR},
 					{"seed", 1, NULL, O_SEED},
 					{"duration", 1, NULL, O_DURATION},
@@ -824,6 +838,8 @@ static int parse_impair(int c, const char *arg, struct impair *imp)
 		return parse_pct(arg, &imp->corrupt);
 	case O_REORDER_MS:
 		return parse_ms(arg, &imp->reorder_ns);
+	case O_GE_MS:
+		return parse_ms(arg, &imp->ge_ns);
 	case O_DELAY:
 		return parse_ms(arg, &imp->delay_ns);
 	case O_JITTER:
@@ -880,8 +896,10 @@ static int parse_args(int argc, char **argv, struct relay *r, uint64_t *duration
 
 	r->seed = mix64((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
 	for (int d = 0; d < NDIR; d++)
-		r->dir[d].imp = (struct impair){
-			.reorder_gap = 3, .reorder_ns = 10 * 1000000ull, .queue = 1 << 20};
+		r->dir[d].imp = (struct impair){.reorder_gap = 3,
+						.reorder_ns = 10 * 1000000ull,
+						.ge_ns = 100 * 1000000ull,
+						.queue = 1 << 20};
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		int err = -EINVAL;
@@ -890,7 +908,7 @@ static int parse_args(int argc, char **argv, struct relay *r, uint64_t *duration
 			scope[A2B] = !strcmp(optarg, "a2b") || !strcmp(optarg, "both");
 			scope[B2A] = !strcmp(optarg, "b2a") || !strcmp(optarg, "both");
 			err = scope[A2B] || scope[B2A] ? 0 : -EINVAL;
-		} else if (c >= O_LOSS && c < O_DIR) {
+		} else if ((c >= O_LOSS && c < O_DIR) || c == O_GE_MS) {
 			for (int d = 0; d < NDIR; d++)
 				if (scope[d] && (err = parse_impair(c, optarg, &r->dir[d].imp)))
 					break;
@@ -972,14 +990,15 @@ static void impair_print(const struct direction *dir)
 {
 	const struct impair *m = &dir->imp;
 
-	printf("relay: %s loss %g%% ge %g%%,%g%%,%g%%,%g%% dup %g%% reorder %g%% (gap %u, %llu ms) "
+	printf("relay: %s loss %g%% ge %g%%,%g%%,%g%%,%g%% (%llu ms) dup %g%% reorder %g%% (gap "
+	       "%u, %llu ms) "
 	       "corrupt %g%% delay %llu us jitter %llu us rate %llu bit/s queue %llu B mtu %u%s\n",
 	       dir->name, m->loss * 100, m->ge_p * 100, m->ge_r * 100, m->ge_bad * 100,
-	       m->ge_good * 100, m->dup * 100, m->reorder * 100, m->reorder_gap,
-	       (unsigned long long)(m->reorder_ns / 1000000), m->corrupt * 100,
-	       (unsigned long long)(m->delay_ns / 1000), (unsigned long long)(m->jitter_ns / 1000),
-	       (unsigned long long)m->rate, (unsigned long long)m->queue, m->mtu,
-	       m->no_icmp ? " (no icmp)" : "");
+	       m->ge_good * 100, (unsigned long long)(m->ge_ns / 1000000), m->dup * 100,
+	       m->reorder * 100, m->reorder_gap, (unsigned long long)(m->reorder_ns / 1000000),
+	       m->corrupt * 100, (unsigned long long)(m->delay_ns / 1000),
+	       (unsigned long long)(m->jitter_ns / 1000), (unsigned long long)m->rate,
+	       (unsigned long long)m->queue, m->mtu, m->no_icmp ? " (no icmp)" : "");
 }
 
 int main(int argc, char **argv)
