@@ -21,6 +21,13 @@ check_PROGRAMS += tests/helpers/flood
 tests_helpers_flood_SOURCES = tests/helpers/flood.c
 tests_helpers_flood_LDADD =
 EXTRA_DIST += tests/helpers/http_many.py
+# relay: the seeded impairment relay (loss, bursts, duplicates, reordering,
+# corruption, delay, a bottleneck, a smaller MTU) between client and server
+# namespaces (tests/helpers/relaybed.sh) for the impairment tests and bench.
+check_PROGRAMS += tests/helpers/relay
+tests_helpers_relay_SOURCES = tests/helpers/relay.c
+tests_helpers_relay_LDADD =
+EXTRA_DIST += tests/helpers/relaybed.sh
 
 dist_check_SCRIPTS += tests/e2e/steer.sh tests/e2e/serve.sh tests/e2e/daemon_errors.sh tests/e2e/multiqueue.sh tests/e2e/http_semantics.sh tests/e2e/http_files.sh tests/e2e/crash.sh tests/e2e/config_reload.sh
 EXTRA_DIST += tests/helpers/testbed.sh tests/helpers/tap.sh
@@ -99,4 +106,12 @@ dist_check_SCRIPTS += tests/e2e/tcp_packets.sh
 EXTRA_DIST += tests/helpers/tcp_probe.py
 if E2E_TESTS
 TESTS += tests/e2e/tcp_packets.sh
+endif
+
+# Impaired paths through the seeded relay (tests/helpers/relaybed.sh): loss,
+# bursts, reordering, duplicates, corruption, delay, a 1280-byte MTU with
+# ICMP and as a black hole (impair_mtu.sh).
+dist_check_SCRIPTS += tests/e2e/impair_relay.sh tests/e2e/impair.sh tests/e2e/impair_mtu.sh
+if E2E_TESTS
+TESTS += tests/e2e/impair_relay.sh tests/e2e/impair.sh tests/e2e/impair_mtu.sh
 endif
