@@ -12,7 +12,7 @@
  *     content by offset, so the go-back rebuilds smaller segments).
  *   tcp_timer_rexmt() (RTO) -> tcp_pmtu_rto(): black-hole detection in the
  *     spirit of RFC 4821 — where no ICMP arrives, two RTOs in a row of a
- *     full-sized segment lower the MSS to what a 1280-byte MTU carries,
+ *     segment larger than that lower the MSS to what a 1280-byte MTU carries,
  *     then by halves toward the floor. The MSS is not raised again for the
  *     connection's life (no probing upwards).
  *
@@ -30,7 +30,7 @@
 #define PMTU_MSS_MIN_V6 (1280 - NET_IPV6_HLEN - TCP_HLEN)
 /* The MTU black-hole detection falls back to first: nearly every path carries it. */
 #define PMTU_BLACKHOLE_MTU 1280
-/* Consecutive RTOs of a full-sized segment that count as a black hole. */
+/* Consecutive RTOs of a segment over the fallback size that count as a black hole. */
 #define PMTU_BLACKHOLE_RTOS 2
 
 static inline uint32_t get_be32(const uint8_t *p)
@@ -105,15 +105,24 @@ ignore:
 
 void tcp_pmtu_rto(struct tcp_conn *c)
 {
-	uint32_t floor = pmtu_mss_floor(c), mss;
+	uint32_t floor = pmtu_mss_floor(c), out = c->snd_max - c->snd_una, mss;
+	/* The head of the queue: what the timed-out retransmission carried. */
+	uint32_t head = out < c->mss ? out : c->mss;
 
-	/* A full-sized segment timed out PMTU_BLACKHOLE_RTOS times in a row (no ICMP came). */
 	if (c->retransmits < PMTU_BLACKHOLE_RTOS || c->retransmits % PMTU_BLACKHOLE_RTOS ||
-	    c->snd_max - c->snd_una < c->mss || c->mss <= floor)
+	    c->mss <= floor)
 		return;
 	mss = tcp_pmtu_mss_for(c, PMTU_BLACKHOLE_MTU);
 	if (mss >= c->mss)
 		mss = c->mss / 2 > floor ? c->mss / 2 : floor;
+	/*
+	 * A segment too big for the smaller size timed out PMTU_BLACKHOLE_RTOS
+	 * times in a row (no ICMP came). Not only a full-sized one: a short
+	 * answer of one segment over 1280 bytes must get through too. A head
+	 * that already fits the smaller size was not lost to the MTU.
+	 */
+	if (head <= mss)
+		return;
 	c->s->stats.pmtu_blackhole++;
 	tcp_pmtu_lower(c, mss);
 }

@@ -266,8 +266,12 @@ Test(pmtu, quote_from_another_source_is_refused, .fini = teardown)
 	cr_assert_eq(conn_mss(), mss);
 }
 
-/* RFC 4821-style black hole: no ICMP, full-sized segments time out twice, the MSS falls. */
-static void black_hole(uint8_t family, uint32_t want)
+/*
+ * RFC 4821-style black hole: no ICMP, `bytes` of answer (one or more
+ * segments over the fallback size) time out twice, the MSS falls to `want`
+ * (0: it must stay as it was).
+ */
+static void black_hole_of(uint8_t family, uint32_t bytes, uint32_t want)
 {
 	uint8_t raw[2048];
 	uint32_t first, before;
@@ -275,7 +279,7 @@ static void black_hole(uint8_t family, uint32_t want)
 	setup_family(family, true);
 	before = conn_mss();
 	first = H.s_nxt;
-	send_and_capture(16 * 1024, raw, sizeof(raw));
+	send_and_capture(bytes, raw, sizeof(raw));
 	for (int i = 0; i < 200 && h_stats(&H)->rto_fired < 1; i++) {
 		h_advance(&H, H.now + 100 * MS);
 		h_drain(&H);
@@ -289,9 +293,37 @@ static void black_hole(uint8_t family, uint32_t want)
 			h_drain(&H);
 	}
 	cr_assert_eq(h_stats(&H)->rto_fired, 2);
+	if (!want) {
+		cr_assert_eq(h_stats(&H)->pmtu_blackhole, 0,
+			     "a segment that fits 1280 was not lost to the MTU");
+		cr_assert_eq(conn_mss(), before);
+		return;
+	}
 	cr_assert_eq(h_stats(&H)->pmtu_blackhole, 1);
 	cr_assert_eq(conn_mss(), want);
 	cr_assert_gt(expect_fit(want, first), 0, "the retransmission fits the lowered MSS");
+}
+
+static void black_hole(uint8_t family, uint32_t want)
+{
+	black_hole_of(family, 16 * 1024, want);
+}
+
+/* A short answer in one segment over 1280 bytes (a small file and its head) gets through too. */
+Test(pmtu, v4_black_hole_of_one_short_segment, .fini = teardown)
+{
+	black_hole_of(4, 1300, 1280 - 20 - 20 - 12);
+}
+
+Test(pmtu, v6_black_hole_of_one_short_segment, .fini = teardown)
+{
+	black_hole_of(6, 1250, 1280 - 40 - 20 - 12);
+}
+
+/* An answer that fits a 1280-byte path timing out is loss, not the MTU. */
+Test(pmtu, no_black_hole_for_a_segment_that_fits, .fini = teardown)
+{
+	black_hole_of(4, 1000, 0);
 }
 
 Test(pmtu, v4_black_hole_after_two_rtos, .fini = teardown)
