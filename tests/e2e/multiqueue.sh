@@ -2,13 +2,16 @@
 # multiqueue.sh — two RX queues, two workers, one UMEM shared by both
 # queues' sockets: flows spread over the queues, each worker serves its
 # own, every download is byte-exact, and each partition's frames all come
-# back at the end.
+# back at the end. The workers follow --cpus (in reverse order of the
+# default round robin when two CPUs are allowed), as `xdpservectl status
+# --json` shows; `--check` refuses a CPU outside the allowed set and takes
+# a list shorter than the queues (it wraps around; the daemon warns).
 . "$(dirname "$0")/../helpers/testbed.sh"
 
 tb_init
 tb_require_root
 tb_require_cmd ip ethtool curl wrk sha256sum
-tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ"
+tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ" "$TB_XDPSERVECTL"
 TB_QUEUES=2
 tb_setup
 
@@ -18,10 +21,42 @@ head -c 1048576 /dev/urandom >"$ROOT/1m.bin"
 head -c 3000 /dev/urandom >"$ROOT/3k.bin"
 WANT=$(sha256sum "$ROOT/1m.bin" | cut -d' ' -f1)
 
+RUN=$TB_DIR/run
+SOCK=$RUN/$TB_SRV_IF.sock
+# The CPUs this test may use: the last two allowed ones, last first, so the
+# pinning differs from the default (worker 0 on the first allowed CPU).
+mapfile -t ALLOWED < <(/usr/bin/python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)), sep="\n")')
+if [ "${#ALLOWED[@]}" -ge 2 ]; then
+	CPUS="${ALLOWED[-1]},${ALLOWED[-2]}"
+	WANT_CPUS="[${ALLOWED[-1]}, ${ALLOWED[-2]}]"
+else
+	CPUS=${ALLOWED[0]}
+	WANT_CPUS="[${ALLOWED[0]}, ${ALLOWED[0]}]"
+fi
+OUTSIDE=$((ALLOWED[-1] + 1))
+XD_ARGS=(--iface "$TB_SRV_IF" --addr "$TB_SRV_IP4:80" --addr "[$TB_SRV_IP6]:80" --root "$ROOT"
+	--cache-size 64M --max-conns 512 --bpf-obj "$TB_BPF_OBJ")
+
+check_outside() {
+	local out
+	out=$(tb_srv "$XDPSERVE_BUILDDIR/xdpserved" --check "${XD_ARGS[@]}" --cpus "$CPUS,$OUTSIDE" 2>&1)
+	local rc=$?
+	echo "$out"
+	[ $rc -eq 1 ] && grep -q "^--cpus: CPU $OUTSIDE is not one this daemon may run on" <<<"$out"
+}
+tap_check "--check: a CPU outside the allowed set is a problem, exit 1" check_outside
+check_short() {
+	local out
+	out=$(tb_srv "$XDPSERVE_BUILDDIR/xdpserved" --check "${XD_ARGS[@]}" --cpus "${ALLOWED[0]}" 2>&1)
+	local rc=$?
+	echo "$out"
+	[ $rc -eq 0 ] && grep -q "configuration OK" <<<"$out"
+}
+tap_check "--check: a list shorter than the queues is no problem (it wraps around)" check_short
+
 start_daemon() {
-	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" --iface "$TB_SRV_IF" \
-		--addr "$TB_SRV_IP4:80" --addr "[$TB_SRV_IP6]:80" --root "$ROOT" \
-		--cache-size 64M --max-conns 512 --bpf-obj "$TB_BPF_OBJ"
+	tb_bg_srv xdpserved "$XDPSERVE_BUILDDIR/xdpserved" "${XD_ARGS[@]}" --cpus "$CPUS" \
+		--control-socket "$SOCK"
 	DAEMON=$TB_LAST_PID
 	LOG=$TB_DIR/xdpserved.log
 	tb_wait_log "$LOG" 'ready: 2 workers' 15
@@ -29,6 +64,28 @@ start_daemon() {
 tap_check "xdpserved starts one worker per queue" start_daemon
 tap_check "the second queue shares the first one's UMEM" \
 	grep -q 'queue 1: AF_XDP .*UMEM shared' "$LOG"
+
+pinned_by_list() {
+	tb_srv "$TB_XDPSERVECTL" --runtime-dir "$RUN" status "$TB_SRV_IF" --json |
+		/usr/bin/python3 -c 'import json, sys
+cpus = [q["cpu"] for q in sorted(json.load(sys.stdin)["queues"], key=lambda q: q["queue"])]
+print("queues on CPUs", cpus, "want", sys.argv[1])
+sys.exit(0 if cpus == json.loads(sys.argv[1]) else 1)' "$WANT_CPUS"
+}
+tap_check "--cpus $CPUS: worker i runs on the i-th CPU of the list (status --json)" pinned_by_list
+# And the kernel agrees: each worker thread may run on its one CPU only.
+threads_pinned() {
+	local t q got want
+	want=$(tr -d '[] ' <<<"$WANT_CPUS")
+	for t in /proc/"$DAEMON"/task/*; do
+		q=$(sed -n 's/^xdpserve-q//p' "$t/comm")
+		[ -n "$q" ] || continue
+		got[q]=$(sed -n 's/^Cpus_allowed_list:\s*//p' "$t/status")
+	done
+	echo "worker threads on CPUs ${got[0]},${got[1]}, want $want"
+	[ "${got[0]},${got[1]}" = "$want" ]
+}
+tap_check "each worker thread's affinity is its CPU of the list" threads_pinned
 
 parallel_fetches() {
 	local i pids=() bad=0

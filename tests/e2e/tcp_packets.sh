@@ -15,6 +15,17 @@
 #     limits too: tests/unit/tcp/test_txlimit.c is the test that needs them.)
 #   - a large download by curl is byte-exact while the TX limit holds its
 #     output back (counted): completions always bring the connection back.
+#   - a GET for a 14-segment file, answered and ACKed (RTT samples: the
+#     RTO falls to its 200 ms floor), then the same GET again and silence
+#     (nothing ACKed): the answer's first data segment comes again and
+#     again, the same bytes from the same sequence number each time, and
+#     each gap between two retransmissions is roughly double the one
+#     before (RTO backoff, RFC 6298 5.5: ratios from 1.4 to 2.8; constant
+#     timeouts give 1.0). The gap from the original to the first
+#     retransmission is left out: a loss probe (RFC 8985 TLP, which sends
+#     new data or the flight's last segment, never this one) re-arms the
+#     timer, so that gap is PTO + RTO. 5 retransmissions from a 200 ms RTO
+#     take about 6 s; the probe gives up after 20 s.
 . "$(dirname "$0")/../helpers/testbed.sh"
 # shellcheck source=tests/helpers/daemon.sh
 . "$(dirname "$0")/../helpers/daemon.sh"
@@ -56,7 +67,7 @@ val() { # val KEY: from $OUT
 	sed -n "s/^$1 //p" <<<"$OUT"
 }
 
-tap_plan 7
+tap_plan 8
 tap_check "xdpserved starts" xd_start xdpserved --cache-size 64M
 
 reorder_ok() {
@@ -94,6 +105,24 @@ limited_download() {
 }
 tap_check "a $BIG_MIB MiB download is byte-exact while the TX limit holds output back" \
 	limited_download
+rto_backoff() {
+	probe rto --path small.bin --count 5 --timeout 20 || return 1
+	[ "$(val retransmissions)" -ge 4 ] && [ "$(val same_bytes)" = 1 ] &&
+		[ -n "$(val lengths)" ] &&
+		awk '{
+			if (NF < 4) exit 1
+			for (i = 3; i <= NF; i++) {
+				r = $i / $(i - 1)
+				printf "retransmission gap %d / gap %d: %.2f\n", i - 1, i - 2, r
+				if (r < 1.4 || r > 2.8) bad = 1
+			}
+			exit bad
+		}' <<<"$(val gaps_ms)"
+}
+tap_check "no ACK: the first segment is resent, each timeout about double the last" rto_backoff
+tap_diag "gaps between the first segment's copies (ms): $(val gaps_ms); their lengths:" \
+	"$(val lengths); before the first timeout $(val before_rto_others) other data segments" \
+	"($(val before_rto_repeats) resent)"
 tap_check "no connection is left" tb_wait 5 xd_no_conns_left
 tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done

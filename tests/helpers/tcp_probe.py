@@ -16,6 +16,13 @@ built with scapy and sent and received on an AF_PACKET socket.
             prints how many data segments with new sequence numbers still
             arrived, and whether a later ACK gets the RST of a server that
             no longer knows the connection.
+  rto       a GET for a file of several segments, then silence: nothing
+            is ACKed (after a first answer on the same connection that was,
+            for RTT samples), so the server's retransmission timer fires
+            again and again; prints the gaps between the arrivals of the first data
+            segment (the original, then each retransmission of it), until
+            --count retransmissions or --timeout, and whether every copy
+            carried the same bytes; a RST at the end closes the connection.
 
 Output: "key value" lines for the shell test; exit 0 unless the protocol
 itself went wrong (no SYN-ACK, a timeout), which it says on stderr.
@@ -24,6 +31,7 @@ import argparse
 import hashlib
 import os
 import random
+import re
 import select
 import socket
 import struct
@@ -227,9 +235,75 @@ def rst(p, a):
     print("rst_after", int(bool(s and s["flags"] & 0x04)))
 
 
+def whole_answer(p, timeout):
+    """Receive one answer in order, ACKing each segment; True once its body is whole."""
+    got = bytearray()
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        s = p.recv(1)
+        if not s:
+            continue
+        if s["data"] and s["seq"] == p.rcv:
+            got += s["data"]
+            p.rcv = (p.rcv + len(s["data"])) & 0xFFFFFFFF
+        p.send("A")
+        head, sep, body = bytes(got).partition(b"\r\n\r\n")
+        m = re.search(rb"(?im)^content-length: *(\d+)", head)
+        if sep and m and len(body) >= int(m.group(1)):
+            return True
+    return False
+
+
+def rto(p, a):
+    p.connect()
+    req = ("GET /%s HTTP/1.1\r\nHost: xdpserve-test\r\n\r\n" % a.path).encode()
+    # A first answer, all ACKed, gives the server RTT samples (its RTO falls
+    # to the 200 ms floor); the second one is never ACKed.
+    for i in range(2):
+        p.send("PA", payload=req)
+        p.nxt = (p.nxt + len(req)) & 0xFFFFFFFF
+        if i == 0 and not whole_answer(p, a.timeout):
+            sys.exit("tcp_probe: the first answer did not arrive")
+    first, data = p.rcv, None
+    arrivals, lens, seen, others, repeats, same, reset = [], [], set(), 0, 0, True, False
+    end = time.monotonic() + a.timeout
+    while len(arrivals) <= a.count:
+        s = p.recv(end - time.monotonic())
+        if not s:
+            break
+        if s["flags"] & 0x04:
+            reset = True
+            break
+        if not s["data"]:
+            continue
+        if s["seq"] == first:
+            arrivals.append(time.monotonic())
+            # The same bytes from the same sequence number (a later copy
+            # may be shorter: black-hole probing lowers the MSS).
+            data = data or s["data"]
+            n = min(len(data), len(s["data"]))
+            same = same and s["data"][:n] == data[:n]
+            lens.append(len(s["data"]))
+        elif len(arrivals) == 1:
+            # Before the first timeout: the first flight, and a loss probe
+            # (RFC 8985 TLP) that resends its last segment or sends new data.
+            others += 1
+            repeats += s["seq"] in seen
+            seen.add(s["seq"])
+    p.send("R", ack=0, opts=[], wnd=0)
+    gaps = [b - a_ for a_, b in zip(arrivals, arrivals[1:])]
+    print("lengths", " ".join(str(n) for n in lens))
+    print("retransmissions", max(len(arrivals) - 1, 0))
+    print("gaps_ms", " ".join("%.1f" % (g * 1000) for g in gaps))
+    print("before_rto_others", others)
+    print("before_rto_repeats", repeats)
+    print("same_bytes", int(same))
+    print("reset", int(reset))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["reorder", "rst"])
+    ap.add_argument("mode", choices=["reorder", "rst", "rto"])
     ap.add_argument("--iface", required=True)
     ap.add_argument("--src-mac", required=True)
     ap.add_argument("--dst-mac", required=True)
@@ -237,11 +311,12 @@ def main():
     ap.add_argument("--dst", required=True)
     ap.add_argument("--path", required=True)
     ap.add_argument("--before", type=int, default=1 << 20, help="rst: bytes before the RST")
+    ap.add_argument("--count", type=int, default=5, help="rto: retransmissions to wait for")
     ap.add_argument("--timeout", type=float, default=20)
     a = ap.parse_args()
     random.seed(os.getpid())
     p = Probe(a)
-    {"reorder": reorder, "rst": rst}[a.mode](p, a)
+    {"reorder": reorder, "rst": rst, "rto": rto}[a.mode](p, a)
 
 
 if __name__ == "__main__":

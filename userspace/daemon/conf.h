@@ -48,6 +48,23 @@ struct conf_root {
 	char dir[PATH_MAX];
 };
 
+/*
+ * --cpus: the CPU of each worker, in order ("0-3,6" gives 0 1 2 3 6);
+ * worker i runs on cpu[i % n]. n == 0: round robin over the allowed CPUs.
+ */
+#define CONF_MAX_CPUS 1024 /* CPU_SETSIZE */
+struct conf_cpus {
+	uint16_t n;
+	uint16_t cpu[CONF_MAX_CPUS];
+};
+
+/*
+ * Parse a CPU list ("0-3,6": numbers and ascending ranges, comma-separated,
+ * each CPU once, below CONF_MAX_CPUS) into *out. 0, or -EINVAL with
+ * "what — what to do" in why.
+ */
+int conf_cpus_parse(const char *text, struct conf_cpus *out, char *why, size_t len);
+
 struct xdpserve_config {
 	char ifname[IF_NAMESIZE];
 	char root[PATH_MAX];	    /* document root of every address without its own */
@@ -58,6 +75,7 @@ struct xdpserve_config {
 	struct conf_root roots[CONFIG_MAX_ROOTS]; /* per-address roots, in file order */
 	uint32_t nroots;
 	uint32_t queues;	       /* workers, one per RX queue from 0; 0 = every queue */
+	struct conf_cpus cpus;	       /* --cpus; n == 0: round robin */
 	uint64_t cache_bytes;	       /* content cache, split evenly over the workers */
 	uint64_t cache_chunk_bytes;    /* large files are cached in chunks of this size */
 	uint32_t max_loads;	       /* chunk loads under way per worker */

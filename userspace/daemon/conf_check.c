@@ -107,10 +107,51 @@ static void conf_check_roots(const struct xdpserve_config *cfg, struct conf_repo
 	}
 }
 
+/* The CPUs of `set` as a list ("0-3,6"), for messages. */
+static void conf_cpu_set_text(const cpu_set_t *set, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE && at < len; c++) {
+		int hi = c;
+
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (hi + 1 < CPU_SETSIZE && CPU_ISSET(hi + 1, set))
+			hi++;
+		if (hi > c)
+			at += (size_t)snprintf(buf + at, len - at, "%s%d-%d", at ? "," : "", c, hi);
+		else
+			at += (size_t)snprintf(buf + at, len - at, "%s%d", at ? "," : "", c);
+		c = hi;
+	}
+}
+
+/* --cpus: every CPU is one the daemon may run on; a short list wraps around. */
+static void conf_check_cpus(const struct xdpserve_config *cfg, struct conf_report *r,
+			    const cpu_set_t *allowed, uint32_t nqueues)
+{
+	const struct conf_cpus *c = &cfg->cpus;
+	char text[256];
+
+	conf_cpu_set_text(allowed, text, sizeof(text));
+	for (uint16_t i = 0; i < c->n; i++)
+		if (!CPU_ISSET(c->cpu[i], allowed))
+			conf_problem(r, cfg, "cpus",
+				     "CPU %u is not one this daemon may run on (allowed: %s, from "
+				     "its affinity or cpuset) — list only those CPUs",
+				     c->cpu[i], text);
+	if (c->n && c->n < nqueues)
+		pr_warn("cpus lists %u CPU%s for %u workers: the list wraps around (worker i on "
+			"its CPU i mod %u); list %u CPUs to give each worker its own",
+			c->n, c->n == 1 ? "" : "s", nqueues, c->n, nqueues);
+}
+
 static void conf_check_queues(const struct xdpserve_config *cfg, struct conf_report *r,
 			      struct conf_facts *f)
 {
-	cpu_set_t allowed;
+	cpu_set_t allowed = {0};
 	long cpus = sched_getaffinity(0, sizeof(allowed), &allowed) ? sysconf(_SC_NPROCESSORS_ONLN)
 								    : CPU_COUNT(&allowed);
 
@@ -138,7 +179,10 @@ static void conf_check_queues(const struct xdpserve_config *cfg, struct conf_rep
 			"queues (ethtool -L %s combined %u)",
 			cfg->ifname, f->nic_queues, f->nqueues, f->nqueues, f->nic_queues - 1,
 			f->nic_queues, cfg->ifname, f->nqueues);
-	if (cpus > 0 && f->nqueues > (uint32_t)cpus)
+	if (cfg->cpus.n) {
+		if (CPU_COUNT(&allowed) > 0)
+			conf_check_cpus(cfg, r, &allowed, f->nqueues);
+	} else if (cpus > 0 && f->nqueues > (uint32_t)cpus)
 		pr_warn("%u workers but only %ld CPUs to run on: workers will share CPUs; "
 			"use --queues %ld",
 			f->nqueues, cpus, cpus);

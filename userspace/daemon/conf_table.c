@@ -306,6 +306,73 @@ static int conf_parse_codings(const struct conf_option *o, struct xdpserve_confi
 	return 0;
 }
 
+/*
+ * One CPU number of a list at *p, spaces around it allowed, advancing *p;
+ * -1 when there is none or it is too big.
+ */
+static long conf_cpu_number(const char **p)
+{
+	char *end;
+	long v;
+
+	while (**p == ' ')
+		(*p)++;
+	if (**p < '0' || **p > '9')
+		return -1;
+	errno = 0;
+	v = strtol(*p, &end, 10);
+	for (*p = end; **p == ' ';)
+		(*p)++;
+	return errno || v >= CONF_MAX_CPUS ? -1 : v;
+}
+
+/* Append CPUs lo..hi to out; -EINVAL when one is listed already. */
+static int conf_cpus_add(struct conf_cpus *out, long lo, long hi, char *why, size_t len)
+{
+	for (long c = lo; c <= hi; c++) {
+		for (uint16_t i = 0; i < out->n; i++) {
+			if (out->cpu[i] == c) {
+				snprintf(why, len, "lists CPU %ld twice — give each CPU once", c);
+				return -EINVAL;
+			}
+		}
+		out->cpu[out->n++] = (uint16_t)c;
+	}
+	return 0;
+}
+
+int conf_cpus_parse(const char *text, struct conf_cpus *out, char *why, size_t len)
+{
+	const char *p = text;
+
+	memset(out, 0, sizeof(*out));
+	do {
+		long lo = conf_cpu_number(&p), hi = lo;
+
+		if (lo >= 0 && *p == '-') {
+			p++;
+			hi = conf_cpu_number(&p);
+		}
+		if (lo < 0 || hi < lo || (*p && *p != ',')) {
+			snprintf(why, len,
+				 "is not a CPU list — write CPU numbers below %d and ranges, "
+				 "e.g. 0-3,6 (see lscpu)",
+				 CONF_MAX_CPUS);
+			return -EINVAL;
+		}
+		if (conf_cpus_add(out, lo, hi, why, len))
+			return -EINVAL;
+	} while (*p++ == ',');
+	return 0;
+}
+
+static int conf_parse_cpus(const struct conf_option *o, struct xdpserve_config *cfg,
+			   const char *text, const char *section, bool first, char *why, size_t len)
+{
+	(void)o, (void)section, (void)first;
+	return conf_cpus_parse(text, &cfg->cpus, why, len);
+}
+
 /* A congestion control algorithm by name (tcp_cc_find): its ops table. */
 static int conf_parse_congestion(const struct conf_option *o, struct xdpserve_config *cfg,
 				 const char *text, const char *section, bool first, char *why,
@@ -447,8 +514,17 @@ const struct conf_option conf_options[] = {
 	 .def_doc = "every RX queue",
 	 .help = "Workers for RX queues 0..N-1, one thread each, at most 64. Default: every "
 		 "RX queue of the interface (the first 64 of more).",
-	 .doc = "Worker *i* is pinned to CPU *i* mod CPUs. Served traffic on queues without a "
-		"worker passes to the kernel (logged at start)."},
+	 .doc = "Worker *i* is pinned to the *i*-th allowed CPU (round robin), or to the *i*-th "
+		"CPU of `cpus`. Served traffic on queues without a worker passes to the kernel "
+		"(logged at start)."},
+	{.name = "cpus", .arg = "LIST", .type = "cpu list", .parse = conf_parse_cpus, FIELD(cpus),
+	 .def_doc = "round robin over the allowed CPUs",
+	 .help = "The CPUs to pin the workers to, in order: worker i runs on the i-th CPU of "
+		 "LIST, e.g. 0-3,6.",
+	 .doc = "Numbers and ascending ranges, comma-separated, each CPU once. A list shorter "
+		"than the queues wraps around (worker *i* on CPU *i* mod its length; a warning at "
+		"start); a CPU outside the daemon's allowed set (`taskset`, cpuset, "
+		"`CPUAffinity=`) is a problem for `--check`. A change needs a restart."},
 	{.name = "cache-size", .short_opt = 'c', .arg = "SIZE", .def = "256M",
 	 SIZE(cache_bytes, 1ull << 20, 1ull << 50),
 	 .help = "Content cache, pinned memory split evenly over the workers.",

@@ -753,12 +753,17 @@ static void daemon_control_close(struct daemon *d)
 	d->control = NULL;
 }
 
-/* The i-th CPU this process may run on (cpuset, taskset, CPUAffinity=), round robin. */
-static int daemon_worker_cpu(uint32_t i)
+/*
+ * Worker i's CPU: the i-th of --cpus (wrapping around), else the i-th CPU this
+ * process may run on (cpuset, taskset, CPUAffinity=), round robin.
+ */
+static int daemon_worker_cpu(const struct xdpserve_config *cfg, uint32_t i)
 {
 	cpu_set_t allowed;
 	int n, seen = 0;
 
+	if (cfg->cpus.n)
+		return cfg->cpus.cpu[i % cfg->cpus.n];
 	if (sched_getaffinity(0, sizeof(allowed), &allowed))
 		return -1;
 	n = CPU_COUNT(&allowed);
@@ -795,7 +800,7 @@ int daemon_run(struct xdpserve_config *cfg, int argc, char **argv)
 		goto out;
 	}
 	for (uint32_t i = 0; i < d.nqueues; i++) {
-		if (worker_start(d.workers[i], daemon_worker_cpu(i), &d.user)) {
+		if (worker_start(d.workers[i], daemon_worker_cpu(cfg, i), &d.user)) {
 			status = EXIT_FAILURE;
 			goto out;
 		}

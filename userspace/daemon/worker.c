@@ -417,9 +417,11 @@ int worker_start(struct worker *w, int cpu, const struct privilege_user *user)
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
 		err = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-		if (err)
+		if (err) {
 			pr_warn("queue %u: cannot pin to CPU %d (%s); running unpinned", w->index,
 				cpu, strerror(err));
+			cpu = -1;
+		}
 	}
 	err = pthread_create(&w->thread, &attr, worker_main, w);
 	if (err == EINVAL && cpu >= 0) {
@@ -429,6 +431,7 @@ int worker_start(struct worker *w, int cpu, const struct privilege_user *user)
 		pthread_attr_destroy(&attr);
 		pthread_attr_init(&attr);
 		err = pthread_create(&w->thread, &attr, worker_main, w);
+		cpu = -1; /* status says "unpinned", not the CPU it did not get */
 	}
 	pthread_attr_destroy(&attr);
 	if (err) {

@@ -98,6 +98,13 @@ static void k_queues(void)
 {
 	cr_assert_eq(cfg.queues, 3);
 }
+static void k_cpus(void)
+{
+	static const uint16_t want[] = {0, 1, 2, 5};
+
+	cr_assert_eq(cfg.cpus.n, 4);
+	cr_assert_arr_eq(cfg.cpus.cpu, want, sizeof(want));
+}
 static void k_cache(void)
 {
 	cr_assert_eq(cfg.cache_bytes, 1ull << 30);
@@ -208,6 +215,7 @@ static struct key_case key_cases[] = {
 	{"serve-dotfiles", "serve-dotfiles = yes\n", k_dotfiles},
 	{"precompressed", "precompressed = br\n", k_precompressed},
 	{"queues", "queues = 3\n", k_queues},
+	{"cpus", "cpus = 0-2,5\n", k_cpus},
 	{"cache-size", "cache-size = 1G\n", k_cache},
 	{"cache-chunk-size", "cache-chunk-size = 512K\n", k_chunk},
 	{"max-loads", "max-loads = 7\n", k_loads},
@@ -316,6 +324,8 @@ static struct broken_case broken_cases[] = {
 	{BASE "queues = 65\n", 4, "from 1 to 64"},
 	{BASE "queues = two\n", 4, "queues \"two\" wants a whole number"},
 	{BASE "queues = 1\nqueues = 2\n", 5, "queues is given twice (first at line 4)"},
+	{BASE "cpus = 3-1\n", 4, "cpus \"3-1\" is not a CPU list — write CPU numbers"},
+	{BASE "cpus = 0,2,1-2\n", 4, "cpus \"0,2,1-2\" lists CPU 2 twice"},
 	{BASE "cache-size = 10K\n", 4, "cache-size \"10K\" wants a size from 1M"},
 	{BASE "cache-size = 1GB\n", 4, "write e.g. 512K, 64M or 2G"},
 	{BASE "cache-chunk-size = 1G\n", 4, "from 64K to 256M"},
@@ -385,6 +395,29 @@ Test(conf_file, broken_cases_are_many_and_distinct)
 			cr_expect(strcmp(broken_cases[i].says, broken_cases[j].says) ||
 					  broken_cases[i].line != broken_cases[j].line,
 				  "cases %zu and %zu say the same", i, j);
+}
+
+/* The CPU list parser on its own: what it takes, in order, and what it refuses. */
+Test(conf_file, cpu_lists)
+{
+	static const char *const bad[] = {"",	 ",",	"0,",  ",0",   "1-",	 "-1",	"a",
+					  "0 1", "0;1", "2-1", "1024", "0-1024", "0x1", "+1"};
+	struct conf_cpus c;
+	char why[256];
+
+	cr_assert_eq(conf_cpus_parse("6", &c, why, sizeof(why)), 0);
+	cr_assert(c.n == 1 && c.cpu[0] == 6);
+	cr_assert_eq(conf_cpus_parse("7, 0 - 1 ,4-4", &c, why, sizeof(why)), 0, "%s", why);
+	cr_assert(c.n == 4 && c.cpu[0] == 7 && c.cpu[1] == 0 && c.cpu[2] == 1 && c.cpu[3] == 4,
+		  "the list's order is the workers' order");
+	cr_assert_eq(conf_cpus_parse("0-1023", &c, why, sizeof(why)), 0);
+	cr_assert(c.n == 1024 && c.cpu[1023] == 1023);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		cr_expect_eq(conf_cpus_parse(bad[i], &c, why, sizeof(why)), -EINVAL, "\"%s\"",
+			     bad[i]);
+		cr_expect(strstr(why, " — "), "\"%s\" says what to do: %s", bad[i], why);
+	}
 }
 
 Test(conf_file, every_problem_is_reported_not_just_the_first)
