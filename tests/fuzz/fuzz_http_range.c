@@ -15,6 +15,8 @@
  */
 #include "fuzz/fuzz.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "http/http_cond.h"
@@ -52,8 +54,11 @@ static void check_ranges(const char *v, size_t len, uint64_t size)
 
 		http_multipart_boundary(boundary, size);
 		total = http_multipart_length(&rs, boundary, "text/plain", size);
-		FUZZ_CHECK(total >= 0 && (uint64_t)total > sum, "multipart length %lld for %llu",
-			   (long long)total, (unsigned long long)sum);
+		/* Only a size near 2^63 may overflow: every part head is under 512 bytes. */
+		FUZZ_CHECK(total == -EOVERFLOW ? sum > (uint64_t)INT64_MAX - 512ull * (rs.n + 1)
+					       : total >= 0 && (uint64_t)total > sum,
+			   "multipart length %lld for %llu", (long long)total,
+			   (unsigned long long)sum);
 	}
 }
 

@@ -6,7 +6,9 @@
  */
 #include "http/http_range.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "http/http_types.h"
@@ -188,7 +190,7 @@ int64_t http_multipart_length(const struct http_ranges *rs, const char *boundary
 			      const char *content_type, uint64_t total)
 {
 	char scratch[512];
-	int64_t sum = 0;
+	uint64_t sum = 0, part;
 	int n;
 
 	for (unsigned int i = 0; i < rs->n; i++) {
@@ -196,10 +198,15 @@ int64_t http_multipart_length(const struct http_ranges *rs, const char *boundary
 					     &rs->r[i], total);
 		if (n < 0)
 			return n;
-		sum += n + (int64_t)(rs->r[i].last - rs->r[i].first + 1);
+		part = (uint64_t)n + (rs->r[i].last - rs->r[i].first + 1);
+		if (part > (uint64_t)INT64_MAX - sum)
+			return -EOVERFLOW;
+		sum += part;
 	}
 	n = http_multipart_tail(scratch, sizeof(scratch), boundary);
 	if (n < 0)
 		return n;
-	return sum + n;
+	if ((uint64_t)n > (uint64_t)INT64_MAX - sum)
+		return -EOVERFLOW;
+	return (int64_t)(sum + (uint64_t)n);
 }

@@ -88,7 +88,8 @@ int http_multipart_tail(char *out, size_t size, const char *boundary);
 
 /*
  * Content-Length of the whole multipart body the helpers above produce
- * for `rs`; -ENOSPC if a part head would exceed 512 bytes.
+ * for `rs`; -ENOSPC if a part head would exceed 512 bytes, -EOVERFLOW if the
+ * body would be longer than INT64_MAX (only for a "file" near 2^63 bytes).
  */
 int64_t http_multipart_length(const struct http_ranges *rs, const char *boundary,
 			      const char *content_type, uint64_t total);
