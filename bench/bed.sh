@@ -6,39 +6,68 @@
 # server CPU over the same document root.
 #
 #   ROOT=DIR must be set before start_server; top=the source tree.
-#   start_server NAME   -> SERVER_PID, SERVER_URL (warms with /1k.bin if present)
+#   BED=relay           (before sourcing) the tests' relay bed instead
+#                       (tests/helpers/relaybed.sh: client <-> router with
+#                       the seeded relay <-> server), named "bench"; only a
+#                       queue on each endpoint's veth, no NAPI set-up
+#   start_server NAME [XDPSERVED_FLAG...]
+#                       -> SERVER_PID, SERVER_URL (warms with /1k.bin if present)
 #   stop_server
 #   ticks_of PID        CPU ticks of the server's process tree and NAPI thread
 #   cpu_ns_of PID       the same in nanoseconds (schedstat: every thread counted)
+#   median_spread       numbers on stdin -> "median min max"
+#   median_of KEY SERVER COLUMN
+#                       the same for column COLUMN of the $RESULTS lines
+#                       "KEY SERVER ..."
 #   SRV_CPU, CLI_CPU    the two CPUs
 #   XDPSERVE_FLAGS      extra flags for xdpserved (default none)
+#   XDPSERVE_CACHE      xdpserved's --cache-size (default 128M)
 "$top/scripts/install-deps.sh" bench || exit 1
 "$top/scripts/build.sh" || exit 1
+[ "${BED:-}" != relay ] || make -C "$top/_build" -s tests/helpers/relay || exit 1
 export XDPSERVE_SRCDIR=$top XDPSERVE_BUILDDIR=$top/_build
 # shellcheck source=tests/helpers/testbed.sh
 . "$top/tests/helpers/testbed.sh"
 tb_init
 [ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
-tb_setup >/dev/null
 SRV_CPU=0
 CLI_CPU=1
 [ "$(nproc)" -ge 2 ] || CLI_CPU=0
 
 # --- the set-up that keeps the two sides' work apart ----------------------
-for side in srv cli; do
-	ns=$TB_NS_SRV; dev=$TB_SRV_IF; cpu=$SRV_CPU
-	[ $side = cli ] && { ns=$TB_NS_CLI; dev=$TB_CLI_IF; cpu=$CLI_CPU; }
-	ip netns exec "$ns" tc qdisc replace dev "$dev" root pfifo limit 10000
-	# veth has NAPI (and so a NAPI thread) only with GRO or XDP on. TX
-	# offload off on both sides: the client must send real checksums to an
-	# AF_XDP stack, and without TSO nginx pays per 1500-byte packet like
-	# everyone else; veth also hands a frame to the peer's NAPI thread
-	# only when the sender has no TSO, so each side's work stays on its CPU.
-	ip netns exec "$ns" ethtool -K "$dev" gro on tx off >/dev/null
-	ip netns exec "$ns" sh -c "echo 1 > /sys/class/net/$dev/threaded" ||
-		echo "warning: no threaded NAPI on $dev: server CPU will hide client work" >&2
-done
-napi_pids() { # napi_pids DEV: the NAPI kthreads of a veth (threaded NAPI)
+bed_setup_relay() {
+	rb_bed bench
+	rb_setup >/dev/null
+	# A queue on each endpoint's veth, as on the bench bed: bursts wait, not drop.
+	tb_cli tc qdisc replace dev "$TB_CLI_IF" root pfifo limit 10000
+	tb_srv tc qdisc replace dev "$TB_SRV_IF" root pfifo limit 10000
+}
+bed_setup_veth() {
+	local side ns dev cpu
+	tb_setup >/dev/null
+	for side in srv cli; do
+		ns=$TB_NS_SRV; dev=$TB_SRV_IF; cpu=$SRV_CPU
+		[ $side = cli ] && { ns=$TB_NS_CLI; dev=$TB_CLI_IF; cpu=$CLI_CPU; }
+		ip netns exec "$ns" tc qdisc replace dev "$dev" root pfifo limit 10000
+		# veth has NAPI (and so a NAPI thread) only with GRO or XDP on. TX
+		# offload off on both sides: the client must send real checksums to an
+		# AF_XDP stack, and without TSO nginx pays per 1500-byte packet like
+		# everyone else; veth also hands a frame to the peer's NAPI thread
+		# only when the sender has no TSO, so each side's work stays on its CPU.
+		ip netns exec "$ns" ethtool -K "$dev" gro on tx off >/dev/null
+		ip netns exec "$ns" sh -c "echo 1 > /sys/class/net/$dev/threaded" ||
+			echo "warning: no threaded NAPI on $dev: server CPU will hide client work" >&2
+	done
+}
+if [ "${BED:-}" = relay ]; then
+	# shellcheck source=tests/helpers/relaybed.sh
+	. "$top/tests/helpers/relaybed.sh"
+	bed_setup_relay
+else
+	bed_setup_veth
+fi
+napi_pids() { # napi_pids DEV: the NAPI kthreads of a veth (threaded NAPI; none on the relay bed)
+	[ "${BED:-}" != relay ] || return 0
 	pgrep -f "^napi/$1-" || true
 }
 pin_napi() {
@@ -88,13 +117,13 @@ CONF
 }
 
 SERVER_PID=
-start_server() { # start_server NAME -> SERVER_PID, SERVER_URL
+start_server() { # start_server NAME [XDPSERVED_FLAG...] -> SERVER_PID, SERVER_URL
 	case $1 in
 	xdpserve)
 		tb_bg_srv xdpserved taskset -c $SRV_CPU "$XDPSERVE_BUILDDIR/xdpserved" \
 			--iface "$TB_SRV_IF" --addr "$TB_SRV_IP4:80" --root "$ROOT" \
-			--queues 1 --cache-size 128M --bpf-obj "$TB_BPF_OBJ" --log-level warn \
-			--max-conns-per-source 0 ${XDPSERVE_FLAGS:-}
+			--queues 1 --cache-size "${XDPSERVE_CACHE:-128M}" --bpf-obj "$TB_BPF_OBJ" \
+			--log-level warn --max-conns-per-source 0 "${@:2}" ${XDPSERVE_FLAGS:-}
 		SERVER_PID=$TB_LAST_PID
 		SERVER_URL=http://$TB_SRV_IP4:80
 		sleep 1
@@ -151,4 +180,12 @@ cpu_ns_of() {
 		done
 	done
 	echo $total
+}
+
+median_spread() { # numbers on stdin -> "median min max"
+	sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "0 0 0"; exit }
+		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
+}
+median_of() { # KEY SERVER COLUMN -> "median min max" of that column in $RESULTS
+	awk -v a="$1" -v b="$2" -v c="$3" '$1 == a && $2 == b { print $c }' "$RESULTS" | median_spread
 }

@@ -75,11 +75,6 @@ run_wrk() {
 		}' <<<"$out"
 }
 
-median_spread() { # numbers on stdin -> "median min max"
-	sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "0 0 0"; exit }
-		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
-}
-
 echo "# xdpserve vs ${SERVERS[*]:1}: $ROUNDS rounds x ${DURATION}s, $CONNS connections, wrk -t 1"
 echo "# $(uname -r), $(nproc) CPUs; server on CPU $SRV_CPU, client on CPU $CLI_CPU"
 RESULTS=$TB_DIR/results
@@ -104,10 +99,10 @@ printf '|---|---|---|---|---|---|---|---|\n'
 for sc in "${SCENARIOS[@]}"; do
 	base=
 	for s in "${SERVERS[@]}"; do
-		read -r med lo hi < <(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $4 }' "$RESULTS" | median_spread)
-		mbit=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $5 }' "$RESULTS" | median_spread | cut -d' ' -f1)
-		us=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $6 }' "$RESULTS" | median_spread | cut -d' ' -f1)
-		ccpu=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $7 }' "$RESULTS" | median_spread | cut -d' ' -f1)
+		read -r med lo hi < <(median_of "$sc" "$s" 4)
+		mbit=$(median_of "$sc" "$s" 5 | cut -d' ' -f1)
+		us=$(median_of "$sc" "$s" 6 | cut -d' ' -f1)
+		ccpu=$(median_of "$sc" "$s" 7 | cut -d' ' -f1)
 		p50=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $8 }' "$RESULTS" | tail -1)
 		p99=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $9 }' "$RESULTS" | tail -1)
 		printf '| %s | %s | %s (%s–%s) | %s | %s | %s | %s | %s |\n' "$sc" "$s" "$med" "$lo" "$hi" "$mbit" "$us" "$ccpu" "$p50" "$p99"
@@ -116,9 +111,9 @@ for sc in "${SCENARIOS[@]}"; do
 done
 printf '\nRatios against %s (median req/s):\n' "${SERVERS[0]}"
 for sc in "${SCENARIOS[@]}"; do
-	a=$(awk -v a="$sc" -v b="${SERVERS[0]}" '$1 == a && $2 == b { print $4 }' "$RESULTS" | median_spread | cut -d' ' -f1)
+	a=$(median_of "$sc" "${SERVERS[0]}" 4 | cut -d' ' -f1)
 	for s in "${SERVERS[@]:1}"; do
-		b=$(awk -v a="$sc" -v b="$s" '$1 == a && $2 == b { print $4 }' "$RESULTS" | median_spread | cut -d' ' -f1)
+		b=$(median_of "$sc" "$s" 4 | cut -d' ' -f1)
 		awk -v sc="$sc" -v s="$s" -v a="$a" -v b="$b" -v x="${SERVERS[0]}" \
 			'BEGIN { printf "  %s: %s / %s = %.2f\n", sc, x, s, (b > 0 ? a / b : 0) }'
 	done

@@ -34,21 +34,9 @@ while getopts "r:p:S:s:h" o; do
 	esac
 done
 
-"$top/scripts/install-deps.sh" bench || exit 1
-"$top/scripts/build.sh" || exit 1
-make -C "$top/_build" -s tests/helpers/relay || exit 1
-export XDPSERVE_SRCDIR=$top XDPSERVE_BUILDDIR=$top/_build
-# shellcheck source=tests/helpers/testbed.sh
-. "$top/tests/helpers/testbed.sh"
-# shellcheck source=tests/helpers/relaybed.sh
-. "$top/tests/helpers/relaybed.sh"
-tb_init
-[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
-rb_bed bench
-rb_setup >/dev/null
-SRV_CPU=0
-CLI_CPU=1
-[ "$(nproc)" -ge 2 ] || CLI_CPU=0
+BED=relay
+# shellcheck source=bench/bed.sh
+. "$top/bench/bed.sh"
 HAS_CC=0
 "$XDPSERVE_BUILDDIR/xdpserved" --help 2>&1 | grep -q -- '--congestion' && HAS_CC=1
 [ ${#PATHS[@]} -gt 0 ] || PATHS=(lossy-wan bottleneck)
@@ -56,9 +44,6 @@ if [ ${#SERVERS[@]} -eq 0 ]; then
 	SERVERS=(xdpserve nginx nginx-reno)
 	[ $HAS_CC = 1 ] && SERVERS=(xdpserve xdpserve-newreno nginx nginx-reno)
 fi
-# A queue on each endpoint's veth, as on the bench bed: bursts wait, not drop.
-tb_cli tc qdisc replace dev "$TB_CLI_IF" root pfifo limit 10000
-tb_srv tc qdisc replace dev "$TB_SRV_IF" root pfifo limit 10000
 KERNEL_CC=$(tb_srv sysctl -n net.ipv4.tcp_congestion_control)
 # No cached ssthresh or RTT from the clean warm-up for the kernel's next
 # connections.
@@ -70,43 +55,14 @@ mkdir -p "$ROOT"
 head -c 64M /dev/urandom >"$ROOT/64m.bin"
 head -c 1M /dev/urandom >"$ROOT/1m.bin"
 
-PORT_NGINX=8081
-write_nginx_conf() {
-	cat >"$TB_DIR/nginx.conf" <<CONF
-user root;
-worker_processes 1;
-daemon off;
-pid $TB_DIR/nginx.pid;
-error_log $TB_DIR/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_requests 1000000;
-	default_type application/octet-stream;
-	server {
-		listen $TB_SRV_IP4:$PORT_NGINX reuseport;
-		root $ROOT;
-	}
-}
-CONF
-}
-
-SERVER_PID=
-start_server() { # NAME -> SERVER_PID, SERVER_URL
-	local cc=$KERNEL_CC flags=()
+XDPSERVE_CACHE=256M
+# start_impaired NAME -> SERVER_PID, SERVER_URL (bed.sh's start_server with
+# the congestion control NAME asks for), its cache warm.
+start_impaired() {
+	local cc=$KERNEL_CC
 	case $1 in
-	xdpserve*)
-		[ "$1" = xdpserve-newreno ] && flags=(--congestion newreno)
-		tb_bg_srv xdpserved taskset -c $SRV_CPU "$XDPSERVE_BUILDDIR/xdpserved" \
-			--iface "$TB_SRV_IF" --addr "$TB_SRV_IP4:80" --root "$ROOT" \
-			--queues 1 --cache-size 256M --bpf-obj "$TB_BPF_OBJ" --log-level warn \
-			--max-conns-per-source 0 "${flags[@]}" ${XDPSERVE_FLAGS:-}
-		SERVER_PID=$TB_LAST_PID
-		SERVER_URL=http://$TB_SRV_IP4:80
-		sleep 1
-		;;
+	xdpserve) start_server xdpserve ;;
+	xdpserve-newreno) start_server xdpserve --congestion newreno ;;
 	nginx*)
 		[ "$1" = nginx-cubic ] && cc=cubic
 		[ "$1" = nginx-reno ] && cc=reno
@@ -118,11 +74,7 @@ start_server() { # NAME -> SERVER_PID, SERVER_URL
 				"$(tb_srv sysctl -n net.ipv4.tcp_allowed_congestion_control))" >&2
 			exit 1
 		}
-		write_nginx_conf
-		tb_bg_srv nginx taskset -c $SRV_CPU nginx -c "$TB_DIR/nginx.conf"
-		SERVER_PID=$TB_LAST_PID
-		SERVER_URL=http://$TB_SRV_IP4:$PORT_NGINX
-		tb_wait_listen "$TB_NS_SRV" $PORT_NGINX 5
+		start_server nginx
 		;;
 	esac
 	# Warm the cache with both files through a clean relay, so the
@@ -131,12 +83,9 @@ start_server() { # NAME -> SERVER_PID, SERVER_URL
 	tb_cli curl -s -o /dev/null -o /dev/null "$SERVER_URL/64m.bin" "$SERVER_URL/1m.bin"
 	rb_relay_stop >/dev/null
 }
-stop_server() {
-	kill -TERM "$SERVER_PID" 2>/dev/null
-	tb_reap "$SERVER_PID"
-	pkill -f "nginx -c $TB_DIR/nginx.conf" 2>/dev/null
+stop_impaired() {
+	stop_server
 	tb_srv sysctl -qw net.ipv4.tcp_congestion_control="$KERNEL_CC"
-	sleep 0.5
 }
 
 # one_large -> Mbit/s of one 64 MiB download ("0" when short)
@@ -170,13 +119,13 @@ for r in $(seq "$ROUNDS"); do
 	[ $((r % 2)) -eq 0 ] && mapfile -t order < <(printf '%s\n' "${SERVERS[@]}" | tac)
 	for path in "${PATHS[@]}"; do
 		for s in "${order[@]}"; do
-			start_server "$s"
+			start_impaired "$s"
 			RB_SEED=$SEED rb_relay_start "$path" >"$TB_DIR/seed" || exit 1
 			g=$(one_large)
 			read -r p50 p99 < <(many_small)
 			rb_relay_stop >/dev/null
 			drops=$(($(rb_relay_count b2a lost) + $(rb_relay_count b2a tail-dropped)))
-			stop_server
+			stop_impaired
 			echo "$path $s $r $g $p50 $p99 $drops" >>"$RESULTS"
 			echo "  round $r $path $s: 64 MiB at $g Mbit/s; 64 x 1 MiB p50 $p50 s," \
 				"p99 $p99 s; server->client frames dropped $drops; $(cat "$TB_DIR/seed")" >&2
@@ -184,11 +133,6 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 
-median_of() { # PATH SERVER COLUMN -> "median min max"
-	awk -v a="$1" -v b="$2" -v c="$3" '$1 == a && $2 == b { print $c }' "$RESULTS" | sort -g |
-		awk '{ v[NR] = $1 } END { if (!NR) { print "0 0 0"; exit }
-			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
-}
 cc_of() {
 	case $1 in
 	xdpserve) [ $HAS_CC = 1 ] && echo "cubic (default)" || echo "newreno (the only one)" ;;

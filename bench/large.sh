@@ -72,11 +72,6 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 
-median_of() { # SCENARIO SERVER COLUMN -> "median min max"
-	awk -v a="$1" -v b="$2" -v c="$3" '$1 == a && $2 == b { print $c }' "$RESULTS" | sort -g |
-		awk '{ v[NR] = $1 } END { if (!NR) { print "0 0 0"; exit }
-			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
-}
 printf '\n| download | server | Gbit/s (median, min–max) | server CPU ns/byte (median) |\n'
 printf '|---|---|---|---|\n'
 for sz in "${SIZES[@]}"; do

@@ -20,12 +20,5 @@
 # shellcheck source=tests/helpers/relaybed.sh
 . "$(dirname "$0")/../helpers/relaybed.sh"
 
-tb_init
-tb_require_root
-tb_require_cmd ip ethtool curl sha256sum sysctl awk
-tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ" "$RB_RELAY"
-
-ROOT=$TB_DIR/root
-rb_e2e_files "$ROOT" || tap_bail "cannot write the files to download"
-rb_e2e_profiles ${IMPAIR_PROFILES:-loss2 reorder5 dup1 corrupt bursty mixed}
-tap_done
+# shellcheck disable=SC2086 # IMPAIR_PROFILES is a list
+rb_e2e_main ${IMPAIR_PROFILES:-loss2 reorder5 dup1 corrupt bursty mixed}

@@ -179,6 +179,9 @@ rb_timestamps() {
 #                          counts show the profile's impairment happened, and
 #                          the daemon exits cleanly with every frame back with
 #                          its owner. TAP cases "PROFILE: ..." (needs ROOT)
+#   rb_e2e_main P...       the whole test: tb_init, the bed's requirements
+#                          (skip when missing), ROOT=$TB_DIR/root with the
+#                          download set, rb_e2e_profiles P..., tap_done
 # Under the sanitizer build (XDPSERVE_SANITIZE=1, or the daemon links libasan)
 # every profile still runs, with fewer and smaller downloads.
 
@@ -350,4 +353,15 @@ rb_e2e_profiles() {
 		i=$((i + 1))
 		rb__tap_merge "$TB_DIR/$p.tap" "$p"
 	done
+}
+
+rb_e2e_main() {
+	tb_init
+	tb_require_root
+	tb_require_cmd ip ethtool curl sha256sum sysctl awk
+	tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ" "$RB_RELAY"
+	ROOT=$TB_DIR/root
+	rb_e2e_files "$ROOT" || tap_bail "cannot write the files to download"
+	rb_e2e_profiles "$@"
+	tap_done
 }

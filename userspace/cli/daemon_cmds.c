@@ -49,9 +49,47 @@ static int cli_ask(const struct cli_env *env, const char *ifname, const char *cm
 	return err ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
+/* How a subcommand shows a reply in words; `arg` is its own (a verb, the interface). */
+typedef void cli_text_fn(struct json_object *r, const char *arg);
+
+/* Ask, then print the reply as JSON or through `text`; a CLI_EXIT_* status. */
+static int cli_ask_print(const struct cli_env *env, const char *ifname, const char *name,
+			 const char *key, const char *value, bool json, cli_text_fn *text,
+			 const char *arg)
+{
+	struct json_object *r = NULL;
+	int ret = cli_ask(env, ifname, name, key, value, &r);
+
+	if (ret)
+		return ret;
+	if (json)
+		cli_json_print(stdout, r);
+	else
+		text(r, arg);
+	json_object_put(r);
+	return CLI_EXIT_OK;
+}
+
+/*
+ * Options, then at most one operand, the interface (else the one daemon);
+ * *ifname points into buf or argv. -1 to go on, else the status to return.
+ */
+static int cli_parse_iface(const struct cli_cmd *cmd, const struct cli_env *env, int argc,
+			   char **argv, bool *json, char *buf, const char **ifname)
+{
+	int ret = cli_parse_common(cmd, argc, argv, json);
+
+	if (ret >= 0)
+		return ret;
+	if (argc - optind > 1)
+		return cli_usage_error(cmd, "expected at most one interface");
+	*ifname = cli_pick_iface(cmd, env, argc - optind ? argv[optind] : NULL, buf);
+	return *ifname ? -1 : CLI_EXIT_USAGE;
+}
+
 /* --- conns --------------------------------------------------------------- */
 
-static void cli_conns_text(struct json_object *r)
+static void cli_conns_text(struct json_object *r, const char *arg)
 {
 	struct json_object *a = json_object_object_get(r, "conns");
 
@@ -73,28 +111,14 @@ static void cli_conns_text(struct json_object *r)
 
 static int cli_conns(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
 {
-	struct json_object *r = NULL;
 	char buf[IF_NAMESIZE];
-	const char *ifname;
+	const char *ifname = NULL;
 	bool json = false;
-	int ret = cli_parse_common(cmd, argc, argv, &json);
+	int ret = cli_parse_iface(cmd, env, argc, argv, &json, buf, &ifname);
 
 	if (ret >= 0)
 		return ret;
-	if (argc - optind > 1)
-		return cli_usage_error(cmd, "expected at most one interface");
-	ifname = cli_pick_iface(cmd, env, argc - optind ? argv[optind] : NULL, buf);
-	if (!ifname)
-		return CLI_EXIT_USAGE;
-	ret = cli_ask(env, ifname, "conns", NULL, NULL, &r);
-	if (ret)
-		return ret;
-	if (json)
-		cli_json_print(stdout, r);
-	else
-		cli_conns_text(r);
-	json_object_put(r);
-	return CLI_EXIT_OK;
+	return cli_ask_print(env, ifname, "conns", NULL, NULL, json, cli_conns_text, NULL);
 }
 
 const struct cli_cmd cli_cmd_conns = {
@@ -106,7 +130,7 @@ const struct cli_cmd cli_cmd_conns = {
 
 /* --- cache --------------------------------------------------------------- */
 
-static void cli_cache_text(const char *verb, struct json_object *r)
+static void cli_cache_text(struct json_object *r, const char *verb)
 {
 	struct json_object *a;
 
@@ -140,7 +164,6 @@ static void cli_cache_text(const char *verb, struct json_object *r)
 
 static int cli_cache(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
 {
-	struct json_object *r = NULL;
 	const char *verb, *path = NULL, *ifname;
 	char buf[IF_NAMESIZE], name[32];
 	bool json = false;
@@ -170,15 +193,8 @@ static int cli_cache(const struct cli_cmd *cmd, const struct cli_env *env, int a
 	if (!ifname)
 		return CLI_EXIT_USAGE;
 	snprintf(name, sizeof(name), "cache-%s", verb);
-	ret = cli_ask(env, ifname, name, path ? "path" : NULL, path, &r);
-	if (ret)
-		return ret;
-	if (json)
-		cli_json_print(stdout, r);
-	else
-		cli_cache_text(verb, r);
-	json_object_put(r);
-	return CLI_EXIT_OK;
+	return cli_ask_print(env, ifname, name, path ? "path" : NULL, path, json, cli_cache_text,
+			     verb);
 }
 
 const struct cli_cmd cli_cmd_cache = {
@@ -190,26 +206,20 @@ const struct cli_cmd cli_cmd_cache = {
 
 /* --- reload -------------------------------------------------------------- */
 
+static void cli_reload_text(struct json_object *r, const char *ifname)
+{
+	printf("%s: reload %s (the daemon's log says how it went)\n", ifname, cli_str(r, "reload"));
+}
+
 static int cli_reload(const struct cli_cmd *cmd, const struct cli_env *env, int argc, char **argv)
 {
-	struct json_object *r = NULL;
 	char buf[IF_NAMESIZE];
-	const char *ifname;
-	int ret = cli_parse_common(cmd, argc, argv, NULL);
+	const char *ifname = NULL;
+	int ret = cli_parse_iface(cmd, env, argc, argv, NULL, buf, &ifname);
 
 	if (ret >= 0)
 		return ret;
-	if (argc - optind > 1)
-		return cli_usage_error(cmd, "expected at most one interface");
-	ifname = cli_pick_iface(cmd, env, argc - optind ? argv[optind] : NULL, buf);
-	if (!ifname)
-		return CLI_EXIT_USAGE;
-	ret = cli_ask(env, ifname, "reload", NULL, NULL, &r);
-	if (ret)
-		return ret;
-	printf("%s: reload %s (the daemon's log says how it went)\n", ifname, cli_str(r, "reload"));
-	json_object_put(r);
-	return CLI_EXIT_OK;
+	return cli_ask_print(env, ifname, "reload", NULL, NULL, false, cli_reload_text, ifname);
 }
 
 const struct cli_cmd cli_cmd_reload = {

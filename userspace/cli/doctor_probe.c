@@ -1,26 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * doctor_probe.c — `xdpservectl doctor`'s questions to the kernel about one
- * interface: driver, MTU and channels (ethtool ioctls), XDP features (the
+ * interface: driver, MTU and channels (net_iface_*, net/iface.c), XDP features (the
  * "netdev" generic netlink family, Linux 6.3+), and the attached XDP
  * programs (libxdp). Called by doctor.c only.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <linux/ethtool.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
-#include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <xdp/libxdp.h>
 
 #include "cli/doctor.h"
+#include "net/net.h"
 #include "xdpserve/shared.h"
 
 /* From <linux/netdev.h> (not in Debian 12's kernel headers). */
@@ -32,20 +30,6 @@
 #define NETDEV_XDP_ACT_REDIRECT	     (1u << 1)
 #define NETDEV_XDP_ACT_XSK_ZEROCOPY  (1u << 3)
 #define NETDEV_XDP_ACT_RX_SG	     (1u << 5)
-
-static int doctor_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	if (ioctl(fd, req, ifr) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
 
 /* --- generic netlink ----------------------------------------------------- */
 
@@ -153,9 +137,6 @@ out:
 
 int doctor_nic_probe(const char *ifname, struct doctor_nic *nic)
 {
-	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
-	struct ethtool_channels ch = {.cmd = ETHTOOL_GCHANNELS};
-	struct ifreq ifr = {0};
 	int ifindex = (int)if_nametoindex(ifname);
 	uint64_t f = 0;
 
@@ -163,17 +144,9 @@ int doctor_nic_probe(const char *ifname, struct doctor_nic *nic)
 	if (!ifindex)
 		return -ENODEV;
 	snprintf(nic->driver, sizeof(nic->driver), "?");
-	ifr.ifr_data = (void *)&info;
-	if (!doctor_ioctl(ifname, SIOCETHTOOL, &ifr))
-		snprintf(nic->driver, sizeof(nic->driver), "%s", info.driver);
-	memset(&ifr, 0, sizeof(ifr));
-	if (!doctor_ioctl(ifname, SIOCGIFMTU, &ifr))
-		nic->mtu = (uint32_t)ifr.ifr_mtu;
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_data = (void *)&ch;
-	nic->rx_queues = 1;
-	if (!doctor_ioctl(ifname, SIOCETHTOOL, &ifr) && ch.combined_count + ch.rx_count)
-		nic->rx_queues = ch.combined_count + ch.rx_count;
+	net_iface_driver(ifname, nic->driver, sizeof(nic->driver));
+	net_iface_mtu(ifname, &nic->mtu);
+	nic->rx_queues = net_iface_rx_queues(ifname);
 	if (!doctor_xdp_features(ifindex, &f, &nic->zc_max_segs)) {
 		nic->features_known = true;
 		nic->xdp_basic = f & NETDEV_XDP_ACT_BASIC;

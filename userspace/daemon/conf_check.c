@@ -13,16 +13,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net/net.h"
 #include "xsk/frame.h"
 
 /* Frames per partition for the fill ring and for TX headers (ring sizes). */
@@ -30,33 +28,6 @@
 #define CONF_TX_FRAMES	    4096
 #define CONF_FRAME_HEADROOM 256 /* UMEM frame headroom the MTU must leave */
 #define CONF_ETH_OVERHEAD   18	/* Ethernet header + one VLAN tag */
-
-static int conf_iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	if (ioctl(fd, req, ifr) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* RX queues of the interface: ethtool channels, else 1. */
-static uint32_t conf_iface_rx_queues(const char *ifname)
-{
-	struct ethtool_channels ch = {.cmd = ETHTOOL_GCHANNELS};
-	struct ifreq ifr = {.ifr_data = (void *)&ch};
-	uint32_t n;
-
-	if (conf_iface_ioctl(ifname, SIOCETHTOOL, &ifr))
-		return 1;
-	n = ch.combined_count + ch.rx_count;
-	return n ? n : 1;
-}
 
 static void conf_check_dir(struct conf_report *r, const struct xdpserve_config *cfg, int32_t origin,
 			   const char *dir)
@@ -155,7 +126,7 @@ static void conf_check_queues(const struct xdpserve_config *cfg, struct conf_rep
 	long cpus = sched_getaffinity(0, sizeof(allowed), &allowed) ? sysconf(_SC_NPROCESSORS_ONLN)
 								    : CPU_COUNT(&allowed);
 
-	f->nic_queues = conf_iface_rx_queues(cfg->ifname);
+	f->nic_queues = net_iface_rx_queues(cfg->ifname);
 	f->nqueues = cfg->queues ? cfg->queues : f->nic_queues;
 	if (f->nqueues > XDPSERVE_MAX_QUEUES)
 		f->nqueues = XDPSERVE_MAX_QUEUES;
@@ -191,7 +162,6 @@ static void conf_check_queues(const struct xdpserve_config *cfg, struct conf_rep
 static bool conf_check_iface(const struct xdpserve_config *cfg, struct conf_report *r,
 			     struct conf_facts *f)
 {
-	struct ifreq ifr = {0};
 	int err;
 
 	if (!if_nametoindex(cfg->ifname)) {
@@ -199,13 +169,12 @@ static bool conf_check_iface(const struct xdpserve_config *cfg, struct conf_repo
 			     cfg->ifname);
 		return false;
 	}
-	err = conf_iface_ioctl(cfg->ifname, SIOCGIFMTU, &ifr);
+	err = net_iface_mtu(cfg->ifname, &f->mtu);
 	if (err) {
 		conf_problem(r, cfg, "iface", "cannot read the MTU of %s: %s — check the interface",
 			     cfg->ifname, strerror(-err));
 		return false;
 	}
-	f->mtu = (uint32_t)ifr.ifr_mtu;
 	if (f->mtu + CONF_ETH_OVERHEAD > FRAME_SIZE - CONF_FRAME_HEADROOM)
 		conf_problem(r, cfg, "iface",
 			     "MTU %u of %s does not fit a %u-byte UMEM frame — set an MTU of at "

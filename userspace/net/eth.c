@@ -3,18 +3,12 @@
  * eth.c — Ethernet input and output, the first and last stage of the TCP/IP
  * path: tcp_stack__input() -> eth_input() -> ipv4_parse()/ipv6_parse(), and
  * the TCP output path -> eth_output() -> ipv4_write()/ipv6_write().
- * net_iface_mac() reads the interface's own MAC at start (daemon, workers):
- * the source of every frame we send.
+ * The interface's own MAC, the source of every frame we send, is read at
+ * start by net_iface_mac() (iface.c).
  */
 #include "net/eth.h"
 
-#include <errno.h>
-#include <net/if.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "net/checksum.h"
 #include "net/ip.h"
@@ -122,24 +116,6 @@ enum net_drop eth_input(const uint8_t *frame, uint32_t len, struct net_rx *rx)
 	rx->l4 = frame + hl;
 	rx->l4_len = ip.payload_len;
 	return NET_OK;
-}
-
-int net_iface_mac(const char *ifname, uint8_t mac[NET_ETH_ALEN])
-{
-	struct ifreq ifr;
-	int fd, err = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
-		err = -errno;
-	else
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, NET_ETH_ALEN);
-	close(fd);
-	return err;
 }
 
 uint32_t eth_output(uint8_t *buf, const struct net_path *p, uint32_t l4_len, uint16_t ip_id,

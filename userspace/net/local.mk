@@ -6,6 +6,7 @@ libxdpserve_a_SOURCES += \
 	%reldir%/net.h \
 	%reldir%/eth.c \
 	%reldir%/eth.h \
+	%reldir%/iface.c \
 	%reldir%/ip.h \
 	%reldir%/ipv4.c \
 	%reldir%/ipv6.c

@@ -16,6 +16,7 @@
 #define XDPSERVE_NET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define NET_FAMILY_INET	 4
@@ -62,8 +63,21 @@ struct net_rx {
 	uint32_t ptb_mtu;     /* the MTU it names */
 };
 
-/* The hardware address of interface `ifname` (SIOCGIFHWADDR, eth.c); 0 or -errno. */
+/*
+ * Interface facts (iface.c), read at start, not per packet. Each returns 0
+ * or -errno and writes its result only on success.
+ */
+struct ifreq;
+/* One interface ioctl (ifr_name filled in from `ifname`). */
+int net_iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr);
+/* The hardware address (SIOCGIFHWADDR). */
 int net_iface_mac(const char *ifname, uint8_t mac[NET_ETH_ALEN]);
+/* The MTU (SIOCGIFMTU); 0 if the kernel reports none. */
+int net_iface_mtu(const char *ifname, uint32_t *mtu);
+/* The driver's name (ethtool drvinfo), possibly empty. */
+int net_iface_driver(const char *ifname, char *buf, size_t len);
+/* RX queues: ethtool channels (combined + rx), else 1. */
+uint32_t net_iface_rx_queues(const char *ifname);
 
 static inline uint32_t net_addr_len(uint8_t family)
 {

@@ -15,18 +15,16 @@
 
 #include "common/log.h"
 #include "common/caps.h"
+#include "net/net.h"
 #include "xsk/frame.h"
 #include "xsk/umem.h"
 #include "xsk/xsk_compat.h"
 
 #include <errno.h>
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,40 +43,19 @@
  */
 #define XSK_ZC_MAX_FRAGS 4
 
-/* An AF_INET datagram socket answers the interface ioctls an AF_XDP one refuses. */
-static int ifreq_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	if (ioctl(fd, req, ifr))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 static void driver_name(const char *ifname, char *buf, size_t len)
 {
-	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
-	struct ifreq ifr = {0};
-
-	ifr.ifr_data = (void *)&info;
-	if (ifreq_ioctl(ifname, SIOCETHTOOL, &ifr) || !info.driver[0])
+	if (net_iface_driver(ifname, buf, len) || !buf[0])
 		snprintf(buf, len, "(unknown)");
-	else
-		snprintf(buf, len, "%s", info.driver);
 }
 
 static uint32_t link_mtu(const char *ifname)
 {
-	struct ifreq ifr = {0};
+	uint32_t mtu = 0;
 
-	if (ifreq_ioctl(ifname, SIOCGIFMTU, &ifr) || ifr.ifr_mtu <= 0)
+	if (net_iface_mtu(ifname, &mtu) || !mtu)
 		return 1500;
-	return (uint32_t)ifr.ifr_mtu;
+	return mtu;
 }
 
 /* Descriptors per packet copy mode accepts: MAX_SKB_FRAGS, seen through its sysctl. */
