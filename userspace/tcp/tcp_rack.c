@@ -96,9 +96,15 @@ void tcp_rack_sent(struct tcp_conn *c, uint32_t seq, uint32_t len, bool rexmit)
 		return;
 	if (rexmit && r->undo_valid && seq_lt(seq, r->undo_high)) {
 		r->undo_retrans += (len + c->mss - 1) / c->mss;
-		if (!r->undo_ts_valid && c->ts_ok) {
+		/*
+		 * Only the first: after Eifel's one look a later retransmission
+		 * must not become the reference, or the ACK of an earlier one
+		 * would look like an original's and undo a real loss.
+		 */
+		if (!r->undo_ts_taken && c->ts_ok) {
 			r->undo_tsval = tcp_conn_ts_now(c);
 			r->undo_ts_valid = true;
+			r->undo_ts_taken = true;
 		}
 	}
 	if (c->tlp_probe) {
@@ -235,6 +241,7 @@ void tcp_rack_undo_begin(struct tcp_conn *c, bool rto)
 	r->undo_high = c->snd_max;
 	r->undo_retrans = 0;
 	r->undo_ts_valid = false;
+	r->undo_ts_taken = false;
 	r->undo_cc = c->cc;
 }
 

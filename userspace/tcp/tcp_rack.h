@@ -56,7 +56,8 @@ struct tcp_rack {
 	uint32_t undo_start, undo_high; /* the episode retransmitted within [start, high) */
 	uint32_t undo_retrans;		/* its retransmissions not yet D-SACKed */
 	uint32_t undo_tsval;		/* our TSval on its first retransmission, ... */
-	bool undo_ts_valid;		/* ... if one went with timestamps */
+	bool undo_ts_valid;		/* ... if one went with timestamps, not yet looked at */
+	bool undo_ts_taken;		/* the episode's first retransmission set undo_tsval */
 	struct tcp_cc undo_cc;		/* the window before the reduction */
 };
 

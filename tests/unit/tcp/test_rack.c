@@ -726,3 +726,50 @@ Test(rack, spurious_rto_undone_by_timestamps)
 	cr_assert_eq(h_stats(&H)->spurious_undone, 1);
 	cr_assert_geq(cwnd(), before, "the window is back");
 }
+
+/* An ACK of segments [0, ack) echoing `tsecr`, without SACK blocks. */
+static void ack_segs_echo(uint32_t ack, uint32_t tsecr)
+{
+	struct pkt_spec sp = h_spec(&H, PKT_ACK);
+
+	sp.ack = base + ack * MSS;
+	sp.tsecr = tsecr;
+	h_send(&H, &sp);
+	h_poll(&H);
+}
+
+/*
+ * A real RTO: the whole flight was lost, the retransmissions go back over
+ * it in slow start, more than one per RTT. Eifel looks once, at the first
+ * ACK past the first retransmission; a later retransmission must not become
+ * the reference, or the ACK of an earlier one (sent before it) looks like an
+ * original's and undoes a real loss (then the go-back stops with holes left).
+ */
+Test(rack, rto_go_back_is_not_undone_by_its_own_retransmissions)
+{
+	struct pkt_info seg[64];
+	uint32_t ts2;
+	uint64_t t;
+	int n;
+
+	cr_assert_eq(flight(10, seg, 64), 10);
+	t = H.now;
+	while (!h_stats(&H)->rto_fired && H.now < t + 5 * SEC)
+		run_until_sent(t + 5 * SEC, seg, 64, &n);
+	cr_assert_eq(h_stats(&H)->rto_fired, 1);
+	cr_assert_eq(idx(&seg[0]), 0);
+	/* The first retransmission's ACK: the one look, an echo of the retransmission. */
+	H.now += RTT;
+	ack_segs_echo(1, seg[0].tsval);
+	n = sent(seg, 64);
+	cr_assert_geq(n, 2, "slow start resends 1 and 2");
+	cr_assert_eq(idx(&seg[0]), 1);
+	ts2 = seg[1].tsval;
+	/* 1 and 2 arrive one after the other; 1's ACK lets 3 and 4 go, later. */
+	H.now += RTT;
+	ack_segs_echo(2, seg[0].tsval);
+	cr_assert_geq(sent(seg, 64), 1);
+	ack_segs_echo(3, ts2);
+	cr_assert_eq(h_stats(&H)->spurious_undone, 0, "a real loss was undone");
+	cr_assert_lt(cwnd(), 10 * MSS, "the window after the RTO stays small");
+}
