@@ -72,6 +72,8 @@ write_conf() {
 		index = $1
 		queues = 1
 		cache-size = 16M
+		access-log = journal
+		access-log-format = json
 	EOF
 }
 
@@ -108,6 +110,17 @@ body_is() {
 	got=$(tb_cli curl -sS --max-time 10 "http://$TB_SRV_IP4$1") || return 1
 	echo "GET $1: $got"
 	[ "$got" = "$2" ]
+}
+
+# The access log's journal target: one JSON line per answer, with its own
+# identifier, read back with journalctl inside the container.
+access_in_journal() {
+	body_is "/index.html?journal-probe" "index one" || return 1
+	tb_wait 10 sh -c "nsenter -a -t '$NS_PID' journalctl --no-pager -o cat \
+		-t xdpserve-access | grep -F '/index.html?journal-probe' | grep -q '\"status\": *200'" || {
+		ns_run journalctl --no-pager -o cat -t xdpserve-access | tail -5
+		return 1
+	}
 }
 
 wait_serving() {
@@ -268,6 +281,7 @@ tap_check "systemctl start $UNIT (Type=notify, --check first)" start_unit
 WD0=$(watchdog_stamp)
 tap_check "the client fetches a file through it" wait_serving
 tap_check "the index name is the configured one" body_is / "index one"
+tap_check "access-log = journal: the answer is a JSON line in the journal" access_in_journal
 tap_check "workers read files as the package's xdpserve user, no capabilities" \
 	workers_unprivileged
 tap_check "control socket: 0660, group xdpserve; xdpservectl status answers" control_socket
