@@ -229,6 +229,19 @@ bool h_recv(struct harness *h, struct pkt_info *pi)
 	return true;
 }
 
+int h_recv_data(struct harness *h, struct pkt_info *out, int max)
+{
+	struct pkt_info pi;
+	int n = 0;
+
+	while (h_recv(h, &pi))
+		if (pi.len || (pi.flags & PKT_FIN)) {
+			cr_assert_lt(n, max, "more than %d data segments", max);
+			out[n++] = pi;
+		}
+	return n;
+}
+
 uint32_t h_drain(struct harness *h)
 {
 	struct pkt_info pi;

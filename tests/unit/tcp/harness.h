@@ -102,6 +102,8 @@ uint64_t h_advance(struct harness *h, uint64_t t);
  * reference, addressed to the client); false when there is none.
  */
 bool h_recv(struct harness *h, struct pkt_info *pi);
+/* Take every frame sent so far; keep the data (or FIN) segments, in order, at most max. */
+int h_recv_data(struct harness *h, struct pkt_info *out, int max);
 /* Count and discard every frame sent so far. */
 uint32_t h_drain(struct harness *h);
 
