@@ -61,6 +61,7 @@ struct bench {
 	uint64_t want;	    /* bytes left of the response being received; 0: at a head */
 	uint8_t head[1024]; /* a head gathered across segments */
 	uint32_t head_len;
+	uint64_t resp_len; /* length of every response of this run (from its first) */
 	uint64_t complete; /* responses received whole */
 	uint64_t bad;	   /* responses not 200, unparsable heads, out-of-order data */
 };
@@ -146,39 +147,64 @@ static uint64_t response_length(const uint8_t *p, uint32_t len)
 	return (uint64_t)(end + 4 - (const char *)p) + strtoull(f + sizeof(cl) - 1, NULL, 10);
 }
 
+/* Gather the start of a response in b->head; true once it holds `need` bytes. */
+static bool bench_gather(struct bench *b, const uint8_t **p, uint32_t *len, uint32_t need)
+{
+	uint32_t take = need - b->head_len < *len ? need - b->head_len : *len;
+
+	memcpy(b->head + b->head_len, *p, take);
+	b->head_len += take;
+	*p += take;
+	*len -= take;
+	return b->head_len == need;
+}
+
 /*
- * Response bytes in order. A head may straddle segments (pipelined answers
- * are packed into full segments): it is gathered in b->head first.
+ * Response bytes in order; a head may straddle segments (pipelined answers
+ * are packed into full segments). The first response of a run is parsed
+ * whole; every later one must start with the same status line and have
+ * the same length (the Date is frozen), or it counts as bad.
  */
 static void bench_payload(struct bench *b, const uint8_t *p, uint32_t len)
 {
+	static const char ok[] = "HTTP/1.1 200 ";
+	const uint32_t okl = sizeof(ok) - 1;
+
 	while (len) {
 		uint32_t n;
 
-		if (!b->want) {
-			const uint8_t *end;
-			uint32_t take;
-
-			n = (uint32_t)sizeof(b->head) - b->head_len;
-			take = len < n ? len : n;
-			memcpy(b->head + b->head_len, p, take);
-			end = memmem(b->head, b->head_len + take, "\r\n\r\n", 4);
-			if (!end) {
-				b->head_len += take;
-				if (b->head_len == sizeof(b->head))
-					b->bad++;
+		if (!b->want && b->resp_len) {
+			if (!bench_gather(b, &p, &len, okl))
 				return;
-			}
-			/* Bytes of this segment that belong to the head: the rest is body. */
-			n = (uint32_t)(end + 4 - b->head) - b->head_len;
-			b->want = response_length(b->head, (uint32_t)(end + 4 - b->head));
 			b->head_len = 0;
-			if (!b->want) {
+			if (memcmp(b->head, ok, okl)) {
 				b->bad++;
 				return;
 			}
-			b->want -= (uint64_t)(end + 4 - b->head) - n;
-			/* `want` now counts from p: head bytes here, then the body. */
+			b->want = b->resp_len - okl;
+			continue;
+		}
+		if (!b->want) {
+			const uint8_t *end;
+			uint32_t prev = b->head_len;
+
+			bench_gather(b, &p, &len, sizeof(b->head));
+			end = memmem(b->head, b->head_len, "\r\n\r\n", 4);
+			if (!end) {
+				b->bad += b->head_len == sizeof(b->head);
+				return;
+			}
+			b->resp_len = response_length(b->head, (uint32_t)(end + 4 - b->head));
+			if (!b->resp_len) {
+				b->bad++;
+				return;
+			}
+			/* Give back what was gathered past the head's first byte of this segment.
+			 */
+			p -= b->head_len - prev;
+			len += b->head_len - prev;
+			b->want = b->resp_len - prev;
+			b->head_len = 0;
 		}
 		n = b->want < len ? (uint32_t)b->want : len;
 		b->want -= n;
@@ -307,6 +333,7 @@ static int bench_run(struct bench *b, const struct scenario *sc, uint64_t reques
 	for (uint32_t i = 0; i < sc->pipeline; i++, blen += rlen)
 		memcpy(batch + blen, req, rlen);
 	b->complete = 0;
+	b->resp_len = 0;
 	if (!sc->new_conn) {
 		err = bench_connect(b, 40000);
 		if (!err)
