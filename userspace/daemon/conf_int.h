@@ -36,14 +36,14 @@ enum conf_flags {
 };
 
 struct conf_option {
-	const char *name; /* the long flag without "--", and the file key */
-	char short_opt;	  /* 0: none */
-	const char *arg;  /* what the value is, for --help: "N", "SIZE", "DIR" ... */
-	const char *type; /* for the reference: "u32", "size", "enum" ... */
-	const char *def;  /* the default, as text the parser takes; NULL: none */
+	const char *name;    /* the long flag without "--", and the file key */
+	char short_opt;	     /* 0: none */
+	const char *arg;     /* what the value is, for --help: "N", "SIZE", "DIR" ... */
+	const char *type;    /* for the reference: "u32", "size", "enum" ... */
+	const char *def;     /* the default, as text the parser takes; NULL: none */
 	const char *def_doc; /* the default as the docs say it, when not def */
-	const char *help; /* one or more sentences: --help, the docs, the man page */
-	const char *doc;  /* more for the docs and the man page only; NULL: none */
+	const char *help;    /* one or more sentences: --help, the docs, the man page */
+	const char *doc;     /* more for the docs and the man page only; NULL: none */
 	conf_parse_fn parse;
 	size_t off;			    /* field in struct xdpserve_config */
 	size_t size;			    /* its size: strings, and what conf_diff compares */

@@ -149,11 +149,11 @@ struct tcp_stats {
 	uint64_t rto_fired;
 	uint64_t pmtu_icmp_accepted; /* "packet too big" that lowered a connection's MSS */
 	uint64_t pmtu_icmp_ignored;  /* ... for no connection, out of window, or no smaller */
-	uint64_t pmtu_blackhole;     /* MSS lowered after repeated RTOs of full-sized segments */
-	uint64_t loss_rack;	  /* transmissions RACK found lost (RFC 8985) */
-	uint64_t tlp_probes;	  /* tail loss probes sent */
-	uint64_t tlp_repaired;	  /* probes that repaired a loss (window reduced once) */
-	uint64_t dsack_received;  /* D-SACK blocks: duplicates the peer received */
+	uint64_t pmtu_blackhole;     /* MSS lowered after repeated RTOs of segments over 1280 B */
+	uint64_t loss_rack;	     /* transmissions RACK found lost (RFC 8985) */
+	uint64_t tlp_probes;	     /* tail loss probes sent */
+	uint64_t tlp_repaired;	     /* probes that repaired a loss (window reduced once) */
+	uint64_t dsack_received;     /* D-SACK blocks: duplicates the peer received */
 	uint64_t spurious_undone; /* window reductions undone: the retransmissions were spurious */
 	uint32_t conns_active;	  /* gauge: connections not in TIME_WAIT */
 	uint32_t conns_time_wait; /* gauge */

@@ -3,7 +3,7 @@
  * Path MTU (tcp_pmtu.c): an ICMP "fragmentation needed" / ICMPv6 "packet
  * too big" quoting a segment in flight lowers the connection's MSS and the
  * lost data goes again in segments that fit; forged or stale errors are
- * ignored; without any ICMP, two RTOs of full-sized segments lower the MSS
+ * ignored; without any ICMP, two RTOs of segments over 1280 bytes lower the MSS
  * (black-hole detection). The errors are built from the frames the stack
  * sent, as a router would.
  */
