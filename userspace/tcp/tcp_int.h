@@ -458,6 +458,8 @@ void tcp_rack_dsack(struct tcp_conn *c, uint32_t start, uint32_t end);
 /* The window is about to be reduced (recovery or RTO): keep it for an undo. */
 void tcp_rack_undo_begin(struct tcp_conn *c, bool rto);
 void tcp_rack_recovered(struct tcp_conn *c);
+/* The flight was really lost (too big for the path): no undo may skip its resend. */
+void tcp_rack_undo_cancel(struct tcp_conn *c);
 void tcp_rack_on_rto(struct tcp_conn *c);
 
 /* tcp_output.c */

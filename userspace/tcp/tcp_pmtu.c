@@ -94,7 +94,12 @@ void tcp_pmtu_input(struct tcp_stack *s, const struct net_rx *rx)
 		goto ignore;
 	s->stats.pmtu_icmp_accepted++;
 	tcp_pmtu_lower(c, mss);
-	/* Everything in flight was at least as large as the packet that did not fit: resend. */
+	/*
+	 * Everything in flight was at least as large as the packet that did not
+	 * fit: resend. Those losses are real, so an undo of an earlier
+	 * reduction must not move SND.NXT past them again.
+	 */
+	tcp_rack_undo_cancel(c);
 	c->snd_nxt = c->snd_una;
 	c->rtt_timing = false;
 	tcp_conn_want_output(c);

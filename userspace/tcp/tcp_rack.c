@@ -225,6 +225,13 @@ static void rack_undo(struct tcp_conn *c)
 	tcp_conn_want_output(c);
 }
 
+void tcp_rack_undo_cancel(struct tcp_conn *c)
+{
+	/* As Linux's tcp_simple_retransmit() clears undo_marker. */
+	c->rack.undo_valid = false;
+	c->rack.undo_ts_valid = false;
+}
+
 void tcp_rack_undo_begin(struct tcp_conn *c, bool rto)
 {
 	struct tcp_rack *r = &c->rack;
