@@ -17,6 +17,8 @@
 #define XDPSERVE_MAP_ENDPOINTS xdpserve_endpoints
 #define XDPSERVE_MAP_STATS     xdpserve_stats
 #define XDPSERVE_MAP_IFACE     xdpserve_iface
+#define XDPSERVE_MAP_SYN       xdpserve_syn
+#define XDPSERVE_MAP_SYN_QUEUES xdpserve_synq
 
 /* The same names as strings, for bpf_object__find_map_by_name() and pins. */
 #define XDPSERVE__STR(x)	    #x
@@ -25,6 +27,8 @@
 #define XDPSERVE_MAP_ENDPOINTS_NAME XDPSERVE_STR(XDPSERVE_MAP_ENDPOINTS)
 #define XDPSERVE_MAP_STATS_NAME	    XDPSERVE_STR(XDPSERVE_MAP_STATS)
 #define XDPSERVE_MAP_IFACE_NAME	    XDPSERVE_STR(XDPSERVE_MAP_IFACE)
+#define XDPSERVE_MAP_SYN_NAME	    XDPSERVE_STR(XDPSERVE_MAP_SYN)
+#define XDPSERVE_MAP_SYN_QUEUES_NAME XDPSERVE_STR(XDPSERVE_MAP_SYN_QUEUES)
 
 /* Name of the XDP program function (SEC("xdp")) in the object. */
 #define XDPSERVE_PROG_NAME "xdpserve_steer"
@@ -81,6 +85,38 @@ struct xdpserve_iface {
 };
 
 /*
+ * SYNs answered in XDP. Key 0 of XDPSERVE_MAP_SYN (an array of one) holds
+ * what the user-space stack would put into its SYN-ACK; the daemon writes it
+ * at start, before any worker's socket enters the XSKMAP. The program
+ * answers a SYN to a served endpoint itself (XDP_TX, a SYN cookie made with
+ * the same key and encoding as userspace/tcp/syncookie.c) only when
+ * XDPSERVE_SYN_ON is set, the queue's socket is in the XSKMAP and the
+ * queue's slot of XDPSERVE_MAP_SYN_QUEUES (an mmapable array of __u32, one
+ * per queue, written by that queue's worker) is XDPSERVE_SYNQ_ACCEPT: a
+ * worker clears its slot while it refuses new connections, so a refusal
+ * still gets its RST from user space. Everything else is redirected as
+ * before.
+ */
+#define XDPSERVE_SYN_ON		0x1u /* answer SYNs in XDP */
+#define XDPSERVE_SYN_TIMESTAMPS 0x2u /* the stack uses RFC 7323 timestamps */
+#define XDPSERVE_SYN_SACK	0x4u /* the stack uses RFC 2018 SACK */
+#define XDPSERVE_SYN_WSCALE	0x8u /* the stack uses RFC 7323 window scaling */
+
+#define XDPSERVE_SYNQ_ACCEPT 1u /* a XDPSERVE_MAP_SYN_QUEUES slot: this queue's worker accepts */
+
+struct xdpserve_syn_conf {
+	__u8 cookie_key[16]; /* the SipHash-2-4 key of syncookie_make() */
+	__u8 ts_key[16];     /* the SipHash-2-4 key of the timestamp offset */
+	__u32 flags;	     /* host order: XDPSERVE_SYN_* */
+	__u16 mss_v4;	     /* host order: the MSS announced over IPv4 */
+	__u16 mss_v6;	     /* host order: ... over IPv6 */
+	__u16 window;	     /* host order: the SYN-ACK's (unscaled) window */
+	__u8 wscale;	     /* our window shift, when the peer scales */
+	__u8 hop_limit;	     /* IPv4 TTL and IPv6 hop limit of our packets */
+	__u32 pad;	     /* always 0 */
+};
+
+/*
  * Per-CPU counters, one array slot per outcome. Every packet the program
  * sees lands in exactly one slot.
  */
@@ -96,6 +132,7 @@ enum xdpserve_stat {
 	XDPSERVE_STAT_PASS_OTHER_MAC,	/* served endpoint, but not to the interface's MAC */
 	XDPSERVE_STAT_DROP_FRAGMENT,	/* first fragment to a served endpoint: dropped */
 	XDPSERVE_STAT_REDIRECTED_ICMP,	/* "packet too big" quoting a served flow, redirected */
+	XDPSERVE_STAT_SYNACK_TX,	/* a SYN to a served endpoint answered in XDP (XDP_TX) */
 	XDPSERVE_STAT__MAX,
 };
 
@@ -109,6 +146,7 @@ _Static_assert(sizeof(struct xdpserve_endpoint_key) == 24, "endpoint key layout"
 _Static_assert(sizeof(struct xdpserve_endpoint_val) == 4, "endpoint value layout");
 _Static_assert(sizeof(struct xdpserve_stat_val) == 16, "stat value layout");
 _Static_assert(sizeof(struct xdpserve_iface) == 20, "interface value layout");
+_Static_assert(sizeof(struct xdpserve_syn_conf) == 48, "SYN answer configuration layout");
 _Static_assert(__builtin_offsetof(struct xdpserve_endpoint_key, addr) == 8,
 	       "the trie's data starts at port; addr follows 4 bytes later");
 

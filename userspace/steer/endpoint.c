@@ -162,6 +162,7 @@ const char *steer_stat_name(enum xdpserve_stat stat)
 		[XDPSERVE_STAT_PASS_OTHER_MAC] = "pass_other_mac",
 		[XDPSERVE_STAT_DROP_FRAGMENT] = "drop_fragment",
 		[XDPSERVE_STAT_REDIRECTED_ICMP] = "redirected_icmp",
+		[XDPSERVE_STAT_SYNACK_TX] = "synack_tx",
 	};
 
 	if ((unsigned int)stat >= XDPSERVE_STAT__MAX)
