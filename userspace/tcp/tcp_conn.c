@@ -81,6 +81,21 @@ struct tcp_conn *tcp_conn_lookup_hashed(struct tcp_stack *s, const struct tcp_tu
 	return NULL;
 }
 
+#define RACK_X_START offsetof(struct tcp_conn, rack.x)
+#define RACK_X_END   offsetof(struct tcp_conn, rack.n)
+_Static_assert(RACK_X_END - RACK_X_START == sizeof(((struct tcp_rack *)0)->x),
+	       "rack.n follows the send records");
+
+/*
+ * A new connection is all zero but for the RACK send records, about half
+ * of it: they are read only below rack.n (tcp_rack.c), which is zeroed.
+ */
+static void tcp_conn_clear(struct tcp_conn *c)
+{
+	memset(c, 0, RACK_X_START);
+	memset((uint8_t *)c + RACK_X_END, 0, sizeof(*c) - RACK_X_END);
+}
+
 struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash)
 {
 	struct tcp_conn *c = list_first(&s->free_conns, struct tcp_conn, list_node);
@@ -95,7 +110,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, 
 	/* A new generation: completions of the slot's last connection are not ours. */
 	gen = (uint8_t)(c->tx_gen + 1) ? (uint8_t)(c->tx_gen + 1) : 1;
 
-	memset(c, 0, sizeof(*c));
+	tcp_conn_clear(c);
 	c->s = s;
 	c->tx_gen = gen;
 	list_init(&c->hash_node);
