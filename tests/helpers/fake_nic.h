@@ -12,6 +12,12 @@
  * once inside commit(), like a device that sends instantly — unless `hold`
  * is set: then committed frames are "handed to TX, not completed" until
  * fake_nic_complete() completes the oldest ones, in order.
+ *
+ * A sink (fake_nic_set_sink) replaces the capture, for the stack benchmark:
+ * begin() no longer scribbles over the frame and commit() hands the frame
+ * in place (its header bytes and its references into the UMEM) to the sink
+ * instead of copying it, so the benchmark does not time the fake NIC's
+ * malloc, memset and memcpy. The protocol checks and completions stay.
  */
 #ifndef XDPSERVE_TEST_FAKE_NIC_H
 #define XDPSERVE_TEST_FAKE_NIC_H
@@ -32,14 +38,21 @@ struct fake_frame {
 	uint32_t tag;	     /* nic_ops.tag of the frame, 0 if none */
 };
 
+/* A committed frame, in place: valid only during the call. */
+typedef void (*fake_nic_sink_fn)(void *arg, const uint8_t *hdr, uint32_t hdr_len,
+				 const uint8_t *const *ref, const uint32_t *ref_len,
+				 uint32_t nrefs);
+
 struct fake_nic {
 	struct nic nic;
-	const uint8_t *umem; /* base that append_ref addresses are offsets into */
-	uint32_t frame_size; /* capacity begin() reports */
-	bool refuse;	     /* begin() returns NULL */
-	int64_t allow;	     /* >= 0: begin() succeeds this many more times, then refuses */
-	int64_t room;	     /* >= 0: what tx_room() counts as free frames (-1: plenty) */
-	bool hold;	     /* committed frames wait for fake_nic_complete() */
+	const uint8_t *umem;   /* base that append_ref addresses are offsets into */
+	uint32_t frame_size;   /* capacity begin() reports */
+	bool refuse;	       /* begin() returns NULL */
+	int64_t allow;	       /* >= 0: begin() succeeds this many more times, then refuses */
+	int64_t room;	       /* >= 0: what tx_room() counts as free frames (-1: plenty) */
+	bool hold;	       /* committed frames wait for fake_nic_complete() */
+	fake_nic_sink_fn sink; /* set: frames go here, uncopied and not kept */
+	void *sink_arg;
 
 	uint8_t *cur; /* the frame being built */
 	bool open;
@@ -62,6 +75,8 @@ struct fake_nic {
 void fake_nic_init(struct fake_nic *f, bool sg, uint32_t max_frags, uint32_t mtu,
 		   const uint8_t *umem);
 void fake_nic_fini(struct fake_nic *f);
+/* Hand every committed frame to sink(arg, ...) instead of capturing it. */
+void fake_nic_set_sink(struct fake_nic *f, fake_nic_sink_fn sink, void *arg);
 /* The next captured frame not yet taken, or NULL. */
 const struct fake_frame *fake_nic_take(struct fake_nic *f);
 /* Forget every captured frame. */

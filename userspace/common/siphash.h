@@ -16,15 +16,9 @@
 uint64_t siphash(const uint8_t key[SIPHASH_KEY_LEN], const void *data, size_t len,
 		 unsigned int c_rounds, unsigned int d_rounds);
 
-static inline uint64_t siphash24(const uint8_t key[SIPHASH_KEY_LEN], const void *data, size_t len)
-{
-	return siphash(key, data, len, 2, 4);
-}
-
+/* The same as siphash(.., 2, 4) and siphash(.., 1, 3), with the rounds unrolled. */
+uint64_t siphash24(const uint8_t key[SIPHASH_KEY_LEN], const void *data, size_t len);
 /* The lighter SipHash-1-3, for hash-table buckets. */
-static inline uint64_t siphash13(const uint8_t key[SIPHASH_KEY_LEN], const void *data, size_t len)
-{
-	return siphash(key, data, len, 1, 3);
-}
+uint64_t siphash13(const uint8_t key[SIPHASH_KEY_LEN], const void *data, size_t len);
 
 #endif /* XDPSERVE_SIPHASH_H */

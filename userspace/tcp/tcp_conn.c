@@ -7,6 +7,7 @@
  * (receive buffer, send queue, shutdown, abort).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "net/net.h"
@@ -41,9 +42,19 @@ void tcp_conn_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16
 	memcpy(t->raddr, rx->path.remote_addr, 16);
 }
 
+_Static_assert(offsetof(struct tcp_tuple, laddr) == 8, "family and ports in the first 8 bytes");
+
 uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *t)
 {
-	return (uint32_t)siphash13(s->hash_key, t, sizeof(*t));
+	uint8_t m[16];
+
+	if (t->family != NET_FAMILY_INET)
+		return (uint32_t)siphash13(s->hash_key, t, sizeof(*t));
+	/* IPv4: family, ports and the two addresses, without the 24 zero bytes. */
+	memcpy(m, t, 8);
+	memcpy(m + 8, t->laddr, 4);
+	memcpy(m + 12, t->raddr, 4);
+	return (uint32_t)siphash13(s->hash_key, m, sizeof(m));
 }
 
 static bool tuple_eq(const struct tcp_tuple *a, const struct tcp_tuple *b)
@@ -53,7 +64,13 @@ static bool tuple_eq(const struct tcp_tuple *a, const struct tcp_tuple *b)
 
 struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 {
-	struct list_node *head = &s->buckets[tcp_conn_tuple_hash(s, t) & s->hash_mask], *pos;
+	return tcp_conn_lookup_hashed(s, t, tcp_conn_tuple_hash(s, t));
+}
+
+struct tcp_conn *tcp_conn_lookup_hashed(struct tcp_stack *s, const struct tcp_tuple *t,
+					uint32_t hash)
+{
+	struct list_node *head = &s->buckets[hash & s->hash_mask], *pos;
 
 	list_for_each (pos, head) {
 		struct tcp_conn *c = list_entry(pos, struct tcp_conn, hash_node);
@@ -64,7 +81,22 @@ struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 	return NULL;
 }
 
-struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
+#define RACK_X_START offsetof(struct tcp_conn, rack.x)
+#define RACK_X_END   offsetof(struct tcp_conn, rack.n)
+_Static_assert(RACK_X_END - RACK_X_START == sizeof(((struct tcp_rack *)0)->x),
+	       "rack.n follows the send records");
+
+/*
+ * A new connection is all zero but for the RACK send records, about half
+ * of it: they are read only below rack.n (tcp_rack.c), which is zeroed.
+ */
+static void tcp_conn_clear(struct tcp_conn *c)
+{
+	memset(c, 0, RACK_X_START);
+	memset((uint8_t *)c + RACK_X_END, 0, sizeof(*c) - RACK_X_END);
+}
+
+struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash)
 {
 	struct tcp_conn *c = list_first(&s->free_conns, struct tcp_conn, list_node);
 	uint32_t idx;
@@ -78,7 +110,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	/* A new generation: completions of the slot's last connection are not ours. */
 	gen = (uint8_t)(c->tx_gen + 1) ? (uint8_t)(c->tx_gen + 1) : 1;
 
-	memset(c, 0, sizeof(*c));
+	tcp_conn_clear(c);
 	c->s = s;
 	c->tx_gen = gen;
 	list_init(&c->hash_node);
@@ -89,13 +121,14 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	tcp_ftimer_init(&c->deadline_timer);
 	tcp_ftimer_init(&c->rate_timer);
 	c->tuple = *t;
+	c->tuple_hash = hash;
 	c->src = tcp_source_get(s, t);
 	c->rx_buf = s->rx_mem + (uint64_t)idx * s->cfg.rx_buf_size;
 	tcp_sendq_init(&c->q, s->piece_mem + (uint64_t)idx * s->cfg.tx_max_pieces,
 		       s->cfg.tx_max_pieces, s->tx_mem + (uint64_t)idx * s->cfg.tx_copy_size,
 		       s->cfg.tx_copy_size);
 	c->state = TCP_STATE_ESTABLISHED;
-	list_add_tail(&s->buckets[tcp_conn_tuple_hash(s, t) & s->hash_mask], &c->hash_node);
+	list_add_tail(&s->buckets[hash & s->hash_mask], &c->hash_node);
 	list_add_tail(&s->active, &c->list_node);
 	s->stats.conns_active++;
 	return c;

@@ -178,7 +178,7 @@ static bool tcp_listen_ts_check(const struct tcp_stack *s, uint32_t tsecr, uint3
 
 /* An ACK for no connection: it must carry a valid cookie. */
 static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
-			   const struct tcp_tuple *t)
+			   const struct tcp_tuple *t, uint32_t hash)
 {
 	const struct tcp_opts *o = &seg->opts;
 	bool ts_ok = s->cfg.timestamps && o->ts_ok, ok;
@@ -208,7 +208,7 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 		tcp_output_reset_reply(s, seg);
 		return;
 	}
-	c = tcp_conn_alloc(s, t);
+	c = tcp_conn_alloc(s, t, hash);
 	if (!c) {
 		tcp_listen_refused(s, t, TCP_ADMIT_TABLE_FULL);
 		tcp_output_reset_reply(s, seg);
@@ -272,17 +272,20 @@ void tcp_input(struct tcp_stack *s, const struct net_rx *rx)
 	struct tcp_tuple t;
 	struct tcp_conn *c;
 	struct tcp_tw *tw;
+	uint32_t hash;
 
 	if (!tcp_parse(s, rx, &seg))
 		return;
 	tcp_conn_tuple_from_rx(&t, rx, seg.dport, seg.sport);
 
-	c = tcp_conn_lookup(s, &t);
+	/* One hash per segment: the connection, TIME_WAIT and a new connection's bucket. */
+	hash = tcp_conn_tuple_hash(s, &t);
+	c = tcp_conn_lookup_hashed(s, &t, hash);
 	if (c) {
 		tcp_process(c, &seg);
 		return;
 	}
-	tw = tcp_time_wait_lookup(s, &t);
+	tw = tcp_time_wait_lookup(s, &t, hash);
 	if (tw) {
 		if (!tcp_time_wait_input(s, tw, &seg))
 			return;
@@ -297,7 +300,7 @@ void tcp_input(struct tcp_stack *s, const struct net_rx *rx)
 	if (seg.flags & TCP_FLAG_SYN)
 		tcp_listen_syn(s, &seg, &t);
 	else if (seg.flags & TCP_FLAG_ACK)
-		tcp_listen_ack(s, &seg, &t);
+		tcp_listen_ack(s, &seg, &t, hash);
 	else {
 		s->stats.rx_drop_no_conn++;
 		tcp_output_reset_reply(s, &seg);

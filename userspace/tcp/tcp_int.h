@@ -147,6 +147,7 @@ struct tcp_conn {
 	struct tcp_stack *s;
 	void *app;
 	struct list_node hash_node;   /* stack bucket */
+	uint32_t tuple_hash;	      /* tcp_conn_tuple_hash(tuple), for TIME_WAIT too */
 	struct list_node list_node;   /* stack->active, ->reap or ->free */
 	struct list_node out_node;    /* stack->out_list while output may be possible */
 	struct tcp_ftimer life_timer; /* idle, or FIN_WAIT_2/LAST_ACK give-up */
@@ -359,7 +360,10 @@ static inline bool tcp_conn_fin_acked(const struct tcp_conn *c)
 void tcp_conn_tuple_from_rx(struct tcp_tuple *t, const struct net_rx *rx, uint16_t lport,
 			    uint16_t rport);
 struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
-struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t);
+/* The same, with t's tcp_conn_tuple_hash() already computed (once per segment). */
+struct tcp_conn *tcp_conn_lookup_hashed(struct tcp_stack *s, const struct tcp_tuple *t,
+					uint32_t hash);
+struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash);
 /* Finish c: RST to the peer if asked, timers off, closed() queued for tcp_conn_reap(). */
 void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst);
 /* Call closed() for finished connections and free their slots. */
@@ -505,7 +509,7 @@ void tcp_source_put(struct tcp_stack *s, struct tcp_source *src);
 
 /* tcp_time_wait.c */
 void tcp_time_wait_enter(struct tcp_conn *c);
-struct tcp_tw *tcp_time_wait_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
+struct tcp_tw *tcp_time_wait_lookup(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash);
 /* Handle a segment for a TIME_WAIT entry; true when a SYN may reopen the tuple. */
 bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg);
 void tcp_time_wait_free(struct tcp_stack *s, struct tcp_tw *tw);

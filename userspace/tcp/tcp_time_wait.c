@@ -15,18 +15,19 @@
 
 #include "tcp/tcp_int.h"
 
-static struct list_node *tw_bucket(struct tcp_stack *s, const struct tcp_tuple *t)
+/* hash: the tuple's tcp_conn_tuple_hash(), computed once per segment. */
+static struct list_node *tw_bucket(struct tcp_stack *s, uint32_t hash)
 {
-	return &s->tw_buckets[tcp_conn_tuple_hash(s, t) & s->tw_hash_mask];
+	return &s->tw_buckets[hash & s->tw_hash_mask];
 }
 
-struct tcp_tw *tcp_time_wait_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
+struct tcp_tw *tcp_time_wait_lookup(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash)
 {
 	struct list_node *head, *pos;
 
 	if (!s->cfg.max_time_wait)
 		return NULL;
-	head = tw_bucket(s, t);
+	head = tw_bucket(s, hash);
 	list_for_each (pos, head) {
 		struct tcp_tw *tw = list_entry(pos, struct tcp_tw, hash_node);
 
@@ -82,7 +83,7 @@ void tcp_time_wait_enter(struct tcp_conn *c)
 		tw->ts_off = c->ts_off;
 		tw->ts_recent = c->ts_recent;
 		tw->last_oow_ack_ns = 0;
-		list_add_tail(tw_bucket(s, &tw->tuple), &tw->hash_node);
+		list_add_tail(tw_bucket(s, c->tuple_hash), &tw->hash_node);
 		tcp_timer_fifo_arm(&s->tw_fifo, &tw->timer, s->now);
 		s->stats.conns_time_wait++;
 	}

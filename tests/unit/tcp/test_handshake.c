@@ -184,6 +184,62 @@ Test(handshake, fin_in_the_third_ack, .fini = teardown)
 	cr_assert_eq(pi.ack, H.c_nxt + 1, "the FIN is acknowledged");
 }
 
+/* The application answers the request at once and closes, as HTTP does after a FIN. */
+static void answer_and_close(struct h_app *a)
+{
+	if (!a->eof || tcp_conn_tx_closed(a->c))
+		return;
+	cr_assert_eq(tcp_conn_send_copy(a->c, "HTTP/1.1 204 No Content\r\n\r\n", 27), 0);
+	tcp_conn_shutdown(a->c);
+}
+
+/*
+ * A connection per request, as stack_bench's newconn-1k: SYN, SYN-ACK,
+ * ACK+request+FIN, then one segment from the server: the response with
+ * the ACK of request and FIN and its own FIN riding on it; no pure ACK
+ * before it, no bare FIN after it. The client's last ACK gets nothing and
+ * ends the connection (LAST_ACK: no TIME_WAIT entry on our side).
+ */
+Test(handshake, request_and_fin_in_the_third_ack_get_one_segment, .fini = teardown)
+{
+	struct h_syn o = {1460, 7, true, false};
+	struct pkt_info sa, pi;
+	struct pkt_spec sp;
+	struct h_app *a;
+
+	h_init(&H, NULL, 4, false, 0);
+	H.on_readable = answer_and_close;
+	cr_assert(h_syn(&H, &o, &sa));
+	H.s_nxt = sa.seq + 1;
+	H.c_nxt++;
+	sp = h_spec(&H, PKT_ACK | PKT_PSH | PKT_FIN);
+	sp.payload = "GET / HTTP/1.1\r\n\r\n";
+	sp.len = 18;
+	h_send(&H, &sp);
+	H.c_nxt += 18 + 1;
+	a = h_last(&H);
+	cr_assert_not_null(a);
+	cr_assert(a->eof);
+	h_poll(&H);
+	cr_assert(h_recv(&H, &pi), "the response");
+	cr_assert_eq(pi.flags & ~PKT_PSH, PKT_ACK | PKT_FIN, "flags %#x: the FIN rides on the data",
+		     pi.flags);
+	cr_assert_eq(pi.seq, H.s_nxt);
+	cr_assert_eq(pi.len, 27);
+	cr_assert_eq(pi.ack, H.c_nxt, "request and FIN acknowledged by the response");
+	cr_assert(!h_recv(&H, &pi), "a second segment, flags %#x len %u", pi.flags, pi.len);
+	cr_assert_eq(h_stats(&H)->tx_rst, 0);
+	H.s_nxt += 27 + 1;
+	h_ack(&H, H.s_nxt, 65535 << 7);
+	h_poll(&H);
+	cr_assert(!h_recv(&H, &pi), "the last ACK answered with flags %#x", pi.flags);
+	cr_assert_eq(h_stats(&H)->conns_active, 0);
+	cr_assert_eq(h_stats(&H)->conns_time_wait, 0,
+		     "the client closed first: LAST_ACK, no TIME_WAIT");
+	cr_assert(a->closed);
+	cr_assert_eq(a->why, TCP_CLOSE_NORMAL);
+}
+
 static void cookie_ack_after(uint64_t delay, bool expect_ok)
 {
 	struct h_syn o = {1460, -1, false, false};
