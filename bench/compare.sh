@@ -149,6 +149,12 @@ for sc in "${SCENARIOS[@]}"; do
 			esac
 			line=$(run_one "$sc")
 			stop_server
+			# A round that served nothing (a server that did not come up
+			# in time on a busy machine) is reported, not counted.
+			if [ "${line%% *}" = 0 ]; then
+				echo "  $sc round $r $s: no requests served, round left out" >&2
+				continue
+			fi
 			echo "$sc $s $r $line" >>"$RESULTS"
 			echo "  $sc round $r $s: $line" >&2
 		done
