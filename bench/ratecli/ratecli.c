@@ -321,6 +321,12 @@ int main(int argc, char **argv)
 	       nlat, errors, (double)nlat / seconds, pct(0.50), pct(0.99), pct(0.999),
 	       nlat ? (double)lat[nlat - 1] / 1e3 : 0.0);
 	(void)total;
+	for (unsigned int i = 0; i < nconns; i++)
+		if (cs[i].fd >= 0)
+			close(cs[i].fd);
+	close(ep);
+	free(cs);
+	free(lat);
 	return 0;
 usage:
 	fprintf(stderr, "usage: ratecli ADDR PORT PATH [-r RATE] [-c CONNS] [-d SECONDS] "

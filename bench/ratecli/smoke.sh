@@ -21,7 +21,7 @@ class H(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a): pass
 s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(H, directory=sys.argv[1]))
 print(s.server_address[1], flush=True)
-s.serve_forever()' "$dir" >"$dir/port" &
+s.serve_forever()' "$dir" >"$dir/port" 2>/dev/null &
 pid=$!
 for _ in $(seq 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
 port=$(cat "$dir/port")
