@@ -80,13 +80,13 @@ probe() {
 	tb_stop "$pid"
 	awk -v dt="$((c1 - c0))" '/^rx / { rx = $2; tx = $4 } END { printf "%.1f %d %d\n", rx ? dt / rx : 0, rx, tx }' \
 		"$TB_DIR/reflector.log"
-	: "$out"
+	: "$out" # the driver's own counts; the reflector's are the ones used
 }
 
 # --- one measurement ------------------------------------------------------
 # run_one SCENARIO -> "reqs_per_s mbit_per_s server_us_per_req client_cpu_pct p50 p99 errors frames_in/req frames_out/req"
 run_one() {
-	local file=1k.bin conns=$CONNS args=() out t0 t1 f0 f1 port path
+	local file=1k.bin conns=$CONNS args=() out t0 t1 f0 f1 port
 	case $1 in
 	ka-1k) ;;
 	pipe-16) args=(-s "$top/bench/pipeline.lua") ;;
@@ -201,7 +201,7 @@ to_us() { # wrk's latency ("1.23ms", "456.00us", "1.2s") -> µs
 printf '\nRatios (medians; "best peer" is the lowest server CPU per request, or p99, among %s):\n' "$(printf '%s\n' "${SERVERS[@]}" | grep -v '^xdpserve' | paste -sd' ')"
 for sc in "${SCENARIOS[@]}"; do
 	x=$(median_of "$sc" xdpserve 6 | cut -d' ' -f1)
-	best= bs=
+	best="" bs=""
 	for s in "${SERVERS[@]}"; do
 		case $s in xdpserve*) continue ;; esac
 		v=$(median_of "$sc" "$s" 6 | cut -d' ' -f1)
@@ -217,7 +217,7 @@ for sc in "${SCENARIOS[@]}"; do
 	done
 	if [ "$sc" = rate-5k ]; then
 		# p99 of each server: the median over the rounds.
-		bp= bps=
+		bp="" bps=""
 		xp=$(awk -v a="$sc" '$1 == a && $2 == "xdpserve" { print $9 + 0 }' "$RESULTS" | median_spread | cut -d' ' -f1)
 		for s in "${SERVERS[@]}"; do
 			case $s in xdpserve*) continue ;; esac
