@@ -43,7 +43,7 @@ bed_setup_relay() {
 	tb_srv tc qdisc replace dev "$TB_SRV_IF" root pfifo limit 10000
 }
 bed_setup_veth() {
-	local side ns dev cpu
+	local side ns dev cpu before new
 	tb_setup >/dev/null
 	for side in srv cli; do
 		ns=$TB_NS_SRV; dev=$TB_SRV_IF; cpu=$SRV_CPU
@@ -54,9 +54,15 @@ bed_setup_veth() {
 		# AF_XDP stack, and without TSO nginx pays per 1500-byte packet like
 		# everyone else; veth also hands a frame to the peer's NAPI thread
 		# only when the sender has no TSO, so each side's work stays on its CPU.
+		before=$(pgrep '^napi/' | sort)
 		ip netns exec "$ns" ethtool -K "$dev" gro on tx off >/dev/null
 		ip netns exec "$ns" sh -c "echo 1 > /sys/class/net/$dev/threaded" ||
 			echo "warning: no threaded NAPI on $dev: server CPU will hide client work" >&2
+		# This veth's NAPI threads are the ones that just appeared: every test
+		# bed names its veths alike, and a thread's name holds no namespace.
+		new=$(comm -13 <(echo "$before") <(pgrep '^napi/' | sort) | tr '\n' ' ')
+		[ $side = srv ] && NAPI_SRV=$new || NAPI_CLI=$new
+		[ -n "$new" ] || echo "warning: no NAPI thread found for $dev" >&2
 	done
 }
 if [ "${BED:-}" = relay ]; then
@@ -66,9 +72,9 @@ if [ "${BED:-}" = relay ]; then
 else
 	bed_setup_veth
 fi
-napi_pids() { # napi_pids DEV: the NAPI kthreads of a veth (threaded NAPI; none on the relay bed)
+napi_pids() { # napi_pids DEV: the NAPI kthreads of this bed's veth DEV (none on the relay bed)
 	[ "${BED:-}" != relay ] || return 0
-	pgrep -f "^napi/$1-" || true
+	if [ "$1" = "$TB_SRV_IF" ]; then echo "${NAPI_SRV:-}"; else echo "${NAPI_CLI:-}"; fi
 }
 pin_napi() {
 	local p
