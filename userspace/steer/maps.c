@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* Text of a key for messages; "?" when it does not format. */
 static const char *steer_key_text(const struct xdpserve_endpoint_key *key, char *buf, size_t len)
@@ -189,5 +191,67 @@ int steer_stats_read(struct steer *s, struct xdpserve_stat_val out[XDPSERVE_STAT
 			out[i].bytes += s->percpu[cpu].bytes;
 		}
 	}
+	return 0;
+}
+
+bool steer_syn_supported(const struct steer *s)
+{
+	return s->map_fd[STEER_MAP_SYN] >= 0 && s->map_fd[STEER_MAP_SYN_QUEUES] >= 0;
+}
+
+int steer_syn_set(struct steer *s, const struct xdpserve_syn_conf *conf)
+{
+	__u32 zero = 0;
+	int err;
+
+	if (!steer_syn_supported(s))
+		return -EOPNOTSUPP;
+	if (bpf_map_update_elem(s->map_fd[STEER_MAP_SYN], &zero, conf, BPF_ANY) == 0)
+		return 0;
+	err = -errno;
+	pr_err("cannot write the SYN answer settings of %s into the steering program's map (%s)",
+	       s->ifname, strerror(-err));
+	return err;
+}
+
+int steer_syn_get(struct steer *s, struct xdpserve_syn_conf *conf)
+{
+	__u32 zero = 0;
+	int err;
+
+	if (!steer_syn_supported(s))
+		return -EOPNOTSUPP;
+	if (bpf_map_lookup_elem(s->map_fd[STEER_MAP_SYN], &zero, conf) == 0)
+		return 0;
+	err = -errno;
+	pr_err("cannot read the SYN answer settings of %s (%s)", s->ifname, strerror(-err));
+	return err;
+}
+
+int steer_syn_queues(struct steer *s, _Atomic uint32_t **slots, uint32_t *n)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len;
+	void *p;
+	int err;
+
+	if (!steer_syn_supported(s) || !s->synq_entries)
+		return -EOPNOTSUPP;
+	if (!s->synq) {
+		len = ((size_t)s->synq_entries * sizeof(__u32) + (size_t)page - 1) &
+		      ~((size_t)page - 1);
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 s->map_fd[STEER_MAP_SYN_QUEUES], 0);
+		if (p == MAP_FAILED) {
+			err = -errno;
+			pr_err("cannot map the SYN accept slots of %s (%s)", s->ifname,
+			       strerror(-err));
+			return err;
+		}
+		s->synq = p;
+		s->synq_len = len;
+	}
+	*slots = s->synq;
+	*n = s->synq_entries;
 	return 0;
 }
