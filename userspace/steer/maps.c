@@ -228,30 +228,35 @@ int steer_syn_get(struct steer *s, struct xdpserve_syn_conf *conf)
 	return err;
 }
 
-int steer_syn_queues(struct steer *s, _Atomic uint32_t **slots, uint32_t *n)
+/* Bytes of a mapping of n slots: whole pages. */
+static size_t steer_syn_queues_len(uint32_t n)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	size_t len;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return ((size_t)n * sizeof(__u32) + page - 1) & ~(page - 1);
+}
+
+int steer_syn_queues_map(struct steer *s, _Atomic uint32_t **slots, uint32_t *n)
+{
 	void *p;
 	int err;
 
 	if (!steer_syn_supported(s) || !s->synq_entries)
 		return -EOPNOTSUPP;
-	if (!s->synq) {
-		len = ((size_t)s->synq_entries * sizeof(__u32) + (size_t)page - 1) &
-		      ~((size_t)page - 1);
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 s->map_fd[STEER_MAP_SYN_QUEUES], 0);
-		if (p == MAP_FAILED) {
-			err = -errno;
-			pr_err("cannot map the SYN accept slots of %s (%s)", s->ifname,
-			       strerror(-err));
-			return err;
-		}
-		s->synq = p;
-		s->synq_len = len;
+	p = mmap(NULL, steer_syn_queues_len(s->synq_entries), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 s->map_fd[STEER_MAP_SYN_QUEUES], 0);
+	if (p == MAP_FAILED) {
+		err = -errno;
+		pr_err("cannot map the SYN accept slots of %s (%s)", s->ifname, strerror(-err));
+		return err;
 	}
-	*slots = s->synq;
+	*slots = p;
 	*n = s->synq_entries;
 	return 0;
+}
+
+void steer_syn_queues_unmap(_Atomic uint32_t *slots, uint32_t n)
+{
+	if (slots)
+		munmap((void *)slots, steer_syn_queues_len(n));
 }

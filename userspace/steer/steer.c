@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -196,8 +195,6 @@ static int steer_find(int ifindex, struct xdp_multiprog **mp_out, struct xdp_pro
 
 static void steer_free(struct steer *s)
 {
-	if (s->synq)
-		munmap((void *)s->synq, s->synq_len);
 	for (int i = 0; i < STEER_MAP__MAX; i++)
 		if (s->map_fd[i] >= 0)
 			close(s->map_fd[i]);

@@ -153,13 +153,16 @@ int steer_syn_set(struct steer *s, const struct xdpserve_syn_conf *conf);
 int steer_syn_get(struct steer *s, struct xdpserve_syn_conf *conf);
 
 /*
- * The per-queue accept slots of XDPSERVE_MAP_SYN_QUEUES, mapped into this
- * process (once; unmapped by steer__close()): *slots points at *n words,
- * one per queue, each XDPSERVE_SYNQ_ACCEPT or 0. A worker writes its own
- * slot with a plain atomic store, no syscall. -EOPNOTSUPP (not logged)
- * without the maps.
+ * Map the per-queue accept slots of XDPSERVE_MAP_SYN_QUEUES into this
+ * process: *slots points at *n words, one per queue, each
+ * XDPSERVE_SYNQ_ACCEPT or 0; a worker writes its own slot with a plain
+ * atomic store, no syscall. The mapping is the caller's, to undo with
+ * steer_syn_queues_unmap(); it holds the map, so it stays valid after
+ * steer__close() and steer__detach(). -EOPNOTSUPP (not logged) without
+ * the maps.
  */
-int steer_syn_queues(struct steer *s, _Atomic uint32_t **slots, uint32_t *n);
+int steer_syn_queues_map(struct steer *s, _Atomic uint32_t **slots, uint32_t *n);
+void steer_syn_queues_unmap(_Atomic uint32_t *slots, uint32_t n);
 
 /* Counters summed over all CPUs, one entry per enum xdpserve_stat. */
 int steer_stats_read(struct steer *s, struct xdpserve_stat_val out[XDPSERVE_STAT__MAX]);

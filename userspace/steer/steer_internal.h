@@ -9,7 +9,6 @@
 
 #include <limits.h>
 #include <net/if.h>
-#include <stdatomic.h>
 
 #include "steer/steer.h"
 
@@ -38,8 +37,6 @@ struct steer {
 	int nr_cpus;			  /* possible CPUs: per-CPU value count */
 	struct xdpserve_stat_val *percpu; /* nr_cpus values, scratch for stats */
 	uint32_t synq_entries;		  /* slots of STEER_MAP_SYN_QUEUES */
-	_Atomic uint32_t *synq;		  /* its mmap, NULL until steer_syn_queues() */
-	size_t synq_len;		  /* bytes mapped */
 };
 
 /* "; run as root ..." for a permission error while not root, else "". */
