@@ -113,6 +113,14 @@ if E2E_TESTS
 TESTS += tests/e2e/tcp_packets.sh
 endif
 
+# SYNs answered in the steering program (syn_probe.py, python3-scapy, sends
+# the scripted ones).
+dist_check_SCRIPTS += tests/e2e/syn_xdp.sh
+EXTRA_DIST += tests/helpers/syn_probe.py
+if E2E_TESTS
+TESTS += tests/e2e/syn_xdp.sh
+endif
+
 # Impaired paths through the seeded relay (tests/helpers/relaybed.sh): loss,
 # bursts, reordering, duplicates, corruption, delay, a 1280-byte MTU with
 # ICMP and as a black hole (impair_mtu.sh).
