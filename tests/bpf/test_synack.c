@@ -40,7 +40,8 @@
 #include "helpers/pkt.h"
 #include "steer/steer.h"
 #include "tcp/syncookie.h"
-#include "tcp/tcp_int.h"
+#include "net/net.h"
+#include "tcp/tcp.h"
 #include "xdpserve/shared.h"
 
 #define FRAME_CAP 256
@@ -213,19 +214,26 @@ static void ref_fini(struct ref *r)
 	fake_nic_fini(&r->nic);
 }
 
-/* What the daemon writes for this stack (the contract in shared.h). */
+/*
+ * What the daemon writes for this stack (daemon_syn_setup(), the contract
+ * in shared.h), from the same public calls, so a stack whose SYN-ACK
+ * settings drift from what those calls report fails here.
+ */
 static void conf_from_stack(struct xdpserve_syn_conf *conf, const struct ref *r, __u32 on)
 {
+	struct tcp_synack_params sp;
+
+	tcp_stack__synack_params(r->s, &sp);
 	memset(conf, 0, sizeof(*conf));
 	memcpy(conf->cookie_key, r->cfg.syncookie_key, 16);
-	memcpy(conf->ts_key, r->s->hash_key, 16);
-	conf->flags = on | (r->cfg.timestamps ? XDPSERVE_SYN_TIMESTAMPS : 0) |
-		      (r->cfg.sack ? XDPSERVE_SYN_SACK : 0) |
-		      (r->cfg.window_scale ? XDPSERVE_SYN_WSCALE : 0);
-	conf->mss_v4 = r->s->rcv_mss_v4;
-	conf->mss_v6 = r->s->rcv_mss_v6;
-	conf->window = (uint16_t)(r->cfg.rx_buf_size > 65535 ? 65535 : r->cfg.rx_buf_size);
-	conf->wscale = r->s->rcv_wscale;
+	tcp_hash_key_derive(r->cfg.syncookie_key, conf->ts_key);
+	conf->flags = on | (sp.timestamps ? XDPSERVE_SYN_TIMESTAMPS : 0) |
+		      (sp.sack ? XDPSERVE_SYN_SACK : 0) |
+		      (sp.window_scale ? XDPSERVE_SYN_WSCALE : 0);
+	conf->mss_v4 = sp.mss_v4;
+	conf->mss_v6 = sp.mss_v6;
+	conf->window = sp.window;
+	conf->wscale = sp.wscale;
 	conf->hop_limit = NET_TTL;
 }
 
