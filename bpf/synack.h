@@ -12,7 +12,8 @@
  *     -> synack_parse(): Ethernet (+ one 802.1Q tag), IPv4 with IHL 5 or
  *        IPv6 without extension headers, TCP without payload; the IPv4
  *        header and TCP checksums verified
- *     -> synack_parse_opts(): the SYN's options, as tcp_options_parse()
+ *     -> synack_opt_step() under bpf_loop(): the SYN's options, as
+ *        tcp_options_parse()
  *     -> the cookie (synack_cookie) and TSval (synack_tsval), as
  *        tcp_listen_syn() in userspace/tcp/tcp_input.c computes them
  *     -> synack_write(): the reply in place (MACs and addresses swapped,
@@ -557,7 +558,7 @@ static __always_inline int synack_answer(struct xdp_md *ctx)
 	s.opt_i = 20;
 	if (bpf_loop(40, synack_opt_step, &s, 0) < 0 || s.opt_err)
 		return SYNACK_FALLBACK;
-	o = s.o;
+	o = s.o; /* a copy: reading s.o in place costs the verifier 3x the states */
 
 	/* tcp_listen_syn(), step by step. */
 	if (o.mss_ok)
