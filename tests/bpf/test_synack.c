@@ -287,6 +287,7 @@ struct syn_case {
 	int order; /* 0: MSS, NOP NOP SACK-permitted, NOP NOP TS, NOP WS; 1: Linux's
 		    * MSS, SACK-perm, TS, NOP WS; 2: reversed, no padding, EOL-filled */
 	uint32_t eth_pad;
+	uint8_t flags; /* 0: SYN */
 };
 
 static void spec_base(struct pkt_spec *sp, uint8_t family, bool vlan)
@@ -374,6 +375,8 @@ static uint32_t syn_build(uint8_t *buf, const struct syn_case *c)
 	sp.raw_opts = opts;
 	sp.raw_optlen = syn_opts(opts, c);
 	sp.eth_pad = c->eth_pad;
+	if (c->flags)
+		sp.flags = c->flags;
 	return pkt_build(buf, FRAME_CAP, &sp);
 }
 
@@ -643,6 +646,32 @@ Test(synack, ethernet_padding)
 	conf_from_stack(&conf, &r, XDPSERVE_SYN_ON);
 	conf_write(&p, &conf);
 	check_same(&p, &r, &c);
+	ref_fini(&r);
+	prog_close(&p);
+}
+
+/* SYN flags user space ignores (ECE and CWR of an ECN setup, PSH, URG): answered the same. */
+Test(synack, other_syn_flags)
+{
+	static const uint8_t flags[] = {0xc2, PKT_SYN | PKT_PSH, PKT_SYN | 0x20};
+	struct xdpserve_syn_conf conf;
+	struct prog p;
+	struct ref r;
+
+	prog_open(&p);
+	prog_accept(&p, XDPSERVE_SYNQ_ACCEPT);
+	ref_init(&r, XDPSERVE_SYN_TIMESTAMPS | XDPSERVE_SYN_SACK | XDPSERVE_SYN_WSCALE);
+	conf_from_stack(&conf, &r, XDPSERVE_SYN_ON);
+	conf_write(&p, &conf);
+	for (size_t i = 0; i < sizeof(flags); i++) {
+		struct syn_case c = {.family = i == 1 ? 6 : 4,
+				     .mss = 1460,
+				     .ws = 7,
+				     .ts = true,
+				     .flags = flags[i]};
+
+		check_same(&p, &r, &c);
+	}
 	ref_fini(&r);
 	prog_close(&p);
 }
