@@ -6,6 +6,9 @@
 #     while the program's synack_tx counts each SYN and the workers'
 #     "cookies sent" stays 0: user space sees only the completing ACK,
 #     and checks the cookie the program made;
+#   - a client that reuses its port while the server holds the old
+#     connection in TIME_WAIT gets in: the ACK completing the SYN the
+#     program answered reopens the tuple;
 #   - a scripted SYN (tests/helpers/syn_probe.py, python3-scapy) gets a
 #     SYN-ACK with the options the user-space stack would send; one with
 #     an unknown TCP option is answered by user space (cookies sent +1),
@@ -66,7 +69,7 @@ fetch() { # fetch URL: the body's sha256 is the file's
 	[ "$(tb_cli curl -gsS --max-time 5 "$1" | sha256sum | cut -d' ' -f1)" = "$SHA" ]
 }
 
-tap_plan 17
+tap_plan 18
 
 # --- SYNs answered in XDP -------------------------------------------------
 tap_check "xdpserved starts (SYNs in XDP by default)" xd_start on "${V6ADDR[@]}"
@@ -101,6 +104,20 @@ no_user_cookies() {
 	[ "$n" = 0 ] && [ "$(xd_counter 'accepted')" -ge $((2 * N)) ]
 }
 tap_check "the workers sent no cookie and accepted every completing ACK" no_user_cookies
+
+# The server closes first (Connection: close) and keeps TIME_WAIT; the same
+# client port again: the program answers the SYN without seeing the entry, the
+# completing ACK must reopen the tuple (RFC 6191), not meet an old duplicate.
+reuse_port() {
+	local i code
+	for i in 1 2; do
+		code=$(tb_cli curl -sS --max-time 5 --local-port 45123 -H 'Connection: close' \
+			-o /dev/null -w '%{http_code}' "http://$TB_SRV_IP4/file.bin")
+		echo "connection $i from port 45123: $code"
+		[ "$code" = 200 ] || return 1
+	done
+}
+tap_check "a client port reused while the server holds its TIME_WAIT gets in" reuse_port
 
 synack_xdp() { # synack_xdp SRC DST: a SYN-ACK, counted by the program
 	local before after
