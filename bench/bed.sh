@@ -23,9 +23,10 @@
 #   XDPSERVE_FLAGS      extra flags for xdpserved (default none)
 #   XDPSERVE_CACHE      xdpserved's --cache-size (default 128M)
 "$top/scripts/install-deps.sh" bench || exit 1
-"$top/scripts/build.sh" || exit 1
-[ "${BED:-}" != relay ] || make -C "$top/_build" -s tests/helpers/relay || exit 1
-export XDPSERVE_SRCDIR=$top XDPSERVE_BUILDDIR=$top/_build
+# BENCH_BUILD=DIR: build and run from DIR under the source tree (default _build).
+"$top/scripts/build.sh" "${BENCH_BUILD:-_build}" || exit 1
+[ "${BED:-}" != relay ] || make -C "$top/${BENCH_BUILD:-_build}" -s tests/helpers/relay || exit 1
+export XDPSERVE_SRCDIR=$top XDPSERVE_BUILDDIR=$top/${BENCH_BUILD:-_build}
 # shellcheck source=tests/helpers/testbed.sh
 . "$top/tests/helpers/testbed.sh"
 tb_init

@@ -8,6 +8,11 @@
  *        (bounds-checked cursor, parse.h) -> served-endpoint LPM lookup;
  *        or ICMP "fragmentation needed" / ICMPv6 "packet too big" -> the
  *        quoted TCP header's source looked up the same way
+ *     -> a pure SYN, served, to the interface's MAC, while user space lets
+ *        XDP answer (XDPSERVE_MAP_SYN, queue q's XDPSERVE_MAP_SYN_QUEUES
+ *        slot, a socket on q): synack_answer() (synack.h) writes the
+ *        SYN-ACK with the SYN cookie over it -> XDP_TX; a SYN it cannot
+ *        answer exactly as user space would goes on as any other packet
  *     -> served, to the interface's MAC: bpf_redirect_map(xsks, q) to the
  *        AF_XDP socket of queue q
  *     -> a first fragment to a served endpoint: XDP_DROP (the kernel has no
@@ -67,6 +72,30 @@ struct {
 	__type(value, struct xdpserve_iface);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } XDPSERVE_MAP_IFACE SEC(".maps");
+
+/* What the SYN-ACK carries (struct xdpserve_syn_conf), written by the daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpserve_syn_conf);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} XDPSERVE_MAP_SYN SEC(".maps");
+
+/*
+ * Per queue: XDPSERVE_SYNQ_ACCEPT while its worker accepts connections.
+ * Mmapable, so each worker flips its slot with a plain store.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XDPSERVE_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} XDPSERVE_MAP_SYN_QUEUES SEC(".maps");
+
+#include "synack.h"
 
 /*
  * libxdp dispatcher settings: run before programs of the default priority
@@ -208,9 +237,11 @@ static __always_inline __u32 steer_ipv6(struct cursor *c, struct xdpserve_endpoi
 /*
  * Parse the frame and fill `key` with its destination. Returns the counter
  * slot for a packet that is passed or dropped, or XDPSERVE_STAT_REDIRECTED
- * (_ICMP) for one to a served endpoint (the caller then tries the redirect).
+ * (_ICMP) for one to a served endpoint (the caller then tries the redirect);
+ * *syn tells a SYN without ACK.
  */
-static __always_inline __u32 steer_classify(struct xdp_md *ctx, struct xdpserve_endpoint_key *key)
+static __always_inline __u32 steer_classify(struct xdp_md *ctx, struct xdpserve_endpoint_key *key,
+					    int *syn)
 {
 	struct ethhdr *eth;
 	struct tcphdr *tcp;
@@ -234,6 +265,7 @@ static __always_inline __u32 steer_classify(struct xdp_md *ctx, struct xdpserve_
 		if (!tcp)
 			return frag ? XDPSERVE_STAT_PASS_FRAGMENT : XDPSERVE_STAT_PASS_MALFORMED;
 		key->port = tcp->dest;
+		*syn = tcp->syn && !tcp->ack;
 	} else if (stat != XDPSERVE_STAT_REDIRECTED_ICMP) {
 		return stat;
 	}
@@ -250,15 +282,18 @@ int xdpserve_steer(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
 	struct xdpserve_endpoint_key key;
-	int verdict = XDP_PASS;
+	int verdict = XDP_PASS, syn = 0;
 	__u32 stat;
 
 	__builtin_memset(&key, 0, sizeof(key));
 	key.prefixlen = XDPSERVE_ENDPOINT_MAX_PREFIX;
 
-	stat = steer_classify(ctx, &key);
+	stat = steer_classify(ctx, &key, &syn);
 	if (stat == XDPSERVE_STAT_DROP_FRAGMENT) {
 		verdict = XDP_DROP;
+	} else if (stat == XDPSERVE_STAT_REDIRECTED && syn &&
+		   (verdict = synack_answer(ctx)) != SYNACK_FALLBACK) {
+		stat = verdict == XDP_TX ? XDPSERVE_STAT_SYNACK_TX : XDPSERVE_STAT_PASS_MALFORMED;
 	} else if (stat == XDPSERVE_STAT_REDIRECTED || stat == XDPSERVE_STAT_REDIRECTED_ICMP) {
 		/*
 		 * Falls back to XDP_PASS when no socket sits in the queue's slot.

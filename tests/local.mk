@@ -9,6 +9,11 @@ tests_bpf_test_steer_SOURCES = tests/bpf/test_steer.c tests/bpf/frames.c tests/b
 	tests/bpf/steer_ref.c tests/bpf/steer_ref.h
 EXTRA_tests_bpf_test_steer_DEPENDENCIES = $(BPF_OBJ)
 
+# SYNs answered in XDP against the user-space stack on the fake NIC: the
+# same SYN-ACK bytes, cookies and handshakes (root; skips otherwise).
+UNIT_TESTS += tests/bpf/test_synack
+EXTRA_tests_bpf_test_synack_DEPENDENCIES = $(BPF_OBJ)
+
 # End-to-end tests: two namespaces joined by veth (tests/helpers/testbed.sh);
 # they skip by themselves without root or a needed tool. xsk_sink stands in
 # for a worker: an AF_XDP socket that counts and drops what is steered to it.
@@ -106,6 +111,14 @@ dist_check_SCRIPTS += tests/e2e/tcp_packets.sh
 EXTRA_DIST += tests/helpers/tcp_probe.py
 if E2E_TESTS
 TESTS += tests/e2e/tcp_packets.sh
+endif
+
+# SYNs answered in the steering program (syn_probe.py, python3-scapy, sends
+# the scripted ones).
+dist_check_SCRIPTS += tests/e2e/syn_xdp.sh
+EXTRA_DIST += tests/helpers/syn_probe.py
+if E2E_TESTS
+TESTS += tests/e2e/syn_xdp.sh
 endif
 
 # Impaired paths through the seeded relay (tests/helpers/relaybed.sh): loss,

@@ -126,6 +126,7 @@ rb_setup() {
 	export TB_SRV_MAC TB_CLI_MAC
 	mkdir -p "$TB_BPFFS" && mount -t bpf bpf "$TB_BPFFS" ||
 		tap_bail "cannot mount a BPF filesystem at $TB_BPFFS"
+	tb_xdp_pass "$RB_NS_RTR" rtr-srv # the server's SYN-ACKs sent with XDP_TX
 }
 
 rb_relay_start() {

@@ -196,6 +196,25 @@ tb_setup() {
 	LIBXDP_BPFFS=$TB_BPFFS
 	TC_BPF_MNT=$TB_BPFFS
 	export TB_SRV_MAC TB_CLI_MAC TB_BPFFS LIBXDP_BPFFS TC_BPF_MNT
+	tb_xdp_pass "$TB_NS_CLI" "$TB_CLI_IF"
+}
+
+# Frames the steering program sends back with XDP_TX (SYN-ACKs) reach a veth
+# peer only when the peer runs an XDP program itself: veth queues them on the
+# peer's XDP ring and wakes its NAPI only then (GRO alone gives the ring, not
+# the wake-up). libxdp's default AF_XDP program passes every frame while no
+# socket is bound, and an XDP program keeps GRO off, as on a plain veth.
+TB_XDP_PASS_OBJ=
+for d in /usr/lib/"$(uname -m)"-linux-gnu/bpf /usr/lib64/bpf /usr/lib/bpf /usr/local/lib/bpf; do
+	[ -e "$d/xsk_def_xdp_prog.o" ] && TB_XDP_PASS_OBJ=$d/xsk_def_xdp_prog.o && break
+done
+tb_xdp_pass() { # tb_xdp_pass NS DEV: the server's veth peer DEV in namespace NS
+	if [ -z "$TB_XDP_PASS_OBJ" ]; then
+		echo "# no xsk_def_xdp_prog.o (libxdp): SYN-ACKs sent in XDP will not reach $2"
+		return 0
+	fi
+	ip netns exec "$1" ip link set dev "$2" xdpdrv obj "$TB_XDP_PASS_OBJ" sec xdp ||
+		tap_bail "cannot attach $TB_XDP_PASS_OBJ to $2"
 }
 
 tb_srv() {

@@ -85,6 +85,7 @@ static void cli_status_text(struct json_object *st)
 		       : "",
 	       cli_str(st, "bind_mode"), cli_str(st, "bind_mode_config"), cli_str(st, "tx_path"),
 	       cli_str(st, "tx_path_config"));
+	printf("  %-10sanswered in XDP: %s\n", "SYNs", cli_str(st, "syn_in_xdp"));
 	json_object_object_get_ex(st, "queues", &qs);
 	printf("  %-10s", "queues");
 	for (size_t i = 0; qs && i < json_object_array_length(qs); i++) {

@@ -94,6 +94,7 @@ struct xdpserve_config {
 	enum steer_mode xdp_mode;
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */
+	bool syn_in_xdp;	  /* --syn-in-xdp: the steering program answers SYNs */
 	enum log_level log_level;
 	char user[64];			  /* --user: the workers read files as this user */
 	char access_log[PATH_MAX];	  /* --access-log: a path, "journal", or "" (off) */

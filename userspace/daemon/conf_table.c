@@ -598,6 +598,16 @@ const struct conf_option conf_options[] = {
 		 "once), or auto: by reference with zero-copy, copied in copy mode.",
 	 .doc = "In copy mode the kernel copies every extra descriptor into a newly allocated "
 		"page, which measured about 25% slower than one copy (see docs/performance.md)."},
+	{.name = "syn-in-xdp", BOOL(syn_in_xdp), .def = "yes", .flags = CONF_NO_ARG,
+	 .help = "Answer SYNs in the XDP program (a SYN cookie, sent back with XDP_TX); no: "
+		 "every SYN goes to its worker as before.",
+	 .doc = "The program makes the same cookie with the same key as the workers, so the "
+		"completing ACK is checked in user space as always. A worker whose table is full, "
+		"or that drains, takes its queue's SYNs back (refused with a RST, or dropped). "
+		"Per-source limits (`max-conns-per-source`) then apply at the completing ACK, not "
+		"the SYN. A SYN with options the program does not parse goes to user space. A "
+		"steering program built before this feature answers none. A change needs a "
+		"restart. In the file: `syn-in-xdp = no`."},
 	{.name = "bpf-obj", .arg = "PATH", .def = XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o",
 	 .def_doc = "$(libdir)/bpf/xdpserve.bpf.o",
 	 STRING(bpf_obj),

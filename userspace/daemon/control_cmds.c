@@ -263,6 +263,18 @@ static uint64_t control_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* "on", "off" (syn-in-xdp = no), or "unsupported" (a program without the maps). */
+static const char *control_syn_state(struct steer *s)
+{
+	struct xdpserve_syn_conf sc;
+
+	if (!steer_syn_supported(s))
+		return "unsupported";
+	if (steer_syn_get(s, &sc))
+		return "unknown";
+	return (sc.flags & XDPSERVE_SYN_ON) ? "on" : "off";
+}
+
 static struct json_object *control_endpoints_json(struct steer *s)
 {
 	struct xdpserve_endpoint_key keys[64];
@@ -355,6 +367,8 @@ static int control_cmd_status(void *ctx, struct json_object *req, struct json_ob
 				       json_object_new_int64(steer_prog_id(d->steer)));
 		json_object_object_add(reply, "dispatched",
 				       json_object_new_boolean(steer_is_dispatched(d->steer)));
+		json_object_object_add(reply, "syn_in_xdp",
+				       json_object_new_string(control_syn_state(d->steer)));
 	}
 	json_object_object_add(reply, "bind_mode_config",
 			       json_object_new_string(control_bind_mode_name(cfg->bind_mode)));

@@ -25,6 +25,7 @@
 #include <sched.h>
 #include <net/if.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,9 @@ struct daemon {
 	struct umem *umem;
 	struct worker *workers[XDPSERVE_MAX_QUEUES];
 	uint8_t etag_key[HTTP_ETAG_KEY_LEN]; /* one for all workers: they agree on ETags */
+	uint8_t syn_key[16];		     /* the SYN cookie key of every worker and of XDP */
+	_Atomic uint32_t *syn_slots;	     /* the program's per-queue accept slots; NULL: none */
+	uint32_t nsyn_slots;		     /* ... mapped, slots */
 	struct access_log *access;	     /* NULL: off */
 	struct privilege_user user;	     /* the workers read files as this user */
 	struct control_daemon ctl;	     /* what the control socket and /metrics look at */
@@ -245,6 +249,60 @@ static int daemon_steer(struct daemon *d)
 	return 0;
 }
 
+/*
+ * SYNs answered in XDP: write what worker 0's stack would put into a
+ * SYN-ACK (every worker's is the same: one interface, one configuration)
+ * with the daemon's cookie key, and map the per-queue accept slots, all
+ * cleared (an earlier daemon's may still say "accept"). With syn-in-xdp
+ * off the settings are written too, without XDPSERVE_SYN_ON, so an older
+ * "on" is not left behind. A program without the maps answers no SYN.
+ */
+static int daemon_syn_setup(struct daemon *d)
+{
+	struct xdpserve_syn_conf sc;
+	struct tcp_synack_params p;
+	int err;
+
+	if (!steer_syn_supported(d->steer)) {
+		if (d->cfg->syn_in_xdp)
+			pr_warn("the steering program on %s predates SYNs answered in XDP; every "
+				"SYN goes to user space (install the matching xdpserve.bpf.o)",
+				d->cfg->ifname);
+		return 0;
+	}
+	err = steer_syn_queues_map(d->steer, &d->syn_slots, &d->nsyn_slots);
+	if (err)
+		return err;
+	if (d->nsyn_slots < d->nqueues) {
+		pr_err("the steering program on %s has %u SYN accept slots, fewer than the %u "
+		       "queues",
+		       d->cfg->ifname, d->nsyn_slots, d->nqueues);
+		return -ERANGE;
+	}
+	for (uint32_t i = 0; i < d->nsyn_slots; i++)
+		atomic_store_explicit(&d->syn_slots[i], 0, memory_order_relaxed);
+
+	worker_synack_params(d->workers[0], &p);
+	memset(&sc, 0, sizeof(sc));
+	memcpy(sc.cookie_key, d->syn_key, sizeof(sc.cookie_key));
+	tcp_hash_key_derive(d->syn_key, sc.ts_key);
+	sc.flags = (d->cfg->syn_in_xdp ? XDPSERVE_SYN_ON : 0) |
+		   (p.timestamps ? XDPSERVE_SYN_TIMESTAMPS : 0) | (p.sack ? XDPSERVE_SYN_SACK : 0) |
+		   (p.window_scale ? XDPSERVE_SYN_WSCALE : 0);
+	sc.mss_v4 = p.mss_v4;
+	sc.mss_v6 = p.mss_v6;
+	sc.window = p.window;
+	sc.wscale = p.wscale;
+	sc.hop_limit = NET_TTL;
+	err = steer_syn_set(d->steer, &sc);
+	if (err)
+		return err;
+	pr_info("SYNs to %s %s (MSS %u/%u)", d->cfg->ifname,
+		d->cfg->syn_in_xdp ? "are answered in XDP" : "go to user space (syn-in-xdp off)",
+		p.mss_v4, p.mss_v6);
+	return 0;
+}
+
 /* Close the roots of wc and free it (not its configuration). */
 static void daemon_conf_close(struct worker_conf *wc)
 {
@@ -388,12 +446,25 @@ static int daemon_setup(struct daemon *d)
 		if (err)
 			return err;
 	}
+	/* One cookie key per daemon lifetime: any worker, and the program, checks any cookie. */
+	if (getrandom(d->syn_key, sizeof(d->syn_key), 0) != (ssize_t)sizeof(d->syn_key)) {
+		err = -errno;
+		pr_err("no random bytes for the SYN cookie key: %s", strerror(errno));
+		return err;
+	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
-		err = worker__create(d->conf, d->umem, i, d->etag_key,
+		err = worker__create(d->conf, d->umem, i, d->etag_key, d->syn_key,
 				     d->access ? access_log_ring(d->access, i) : NULL,
 				     &d->workers[i]);
 		if (err)
 			return err;
+		/* The program's SYN-ACKs match the stack's before any socket takes traffic. */
+		if (i == 0) {
+			err = daemon_syn_setup(d);
+			if (err)
+				return err;
+		}
+		worker_set_syn_slot(d->workers[i], d->syn_slots ? &d->syn_slots[i] : NULL);
 		err = steer_xsk_set(d->steer, i, worker_xsk_fd(d->workers[i]));
 		if (err)
 			return err;
@@ -426,6 +497,8 @@ static void daemon_teardown(struct daemon *d, int *status)
 			*status = EXIT_FAILURE;
 		d->workers[i] = NULL;
 	}
+	/* After every worker: they write their slots until they end. */
+	steer_syn_queues_unmap(d->syn_slots, d->nsyn_slots);
 	access_log__destroy(d->access);
 	if (d->umem && umem__destroy(d->umem))
 		*status = EXIT_FAILURE;

@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +45,7 @@
 #include "xsk/frame.h"
 #include "xsk/umem.h"
 #include "xsk/xsk_queue.h"
+#include "xdpserve/shared.h"
 
 #define WORKER_IO_ENTRIES   256
 #define WORKER_MAX_SLEEP_MS 1000 /* poll at least once a second: heartbeat, Date */
@@ -63,6 +63,8 @@ struct worker {
 	struct http_server *http;
 	struct tcp_stack *stack;
 	struct access_log_ring *access; /* NULL: access log off */
+	_Atomic uint32_t *syn_slot;	/* the program's accept slot for this queue, or NULL */
+	bool syn_accept;		/* what syn_slot says now */
 	int wake_fd;
 	pthread_t thread;
 	bool started;
@@ -310,6 +312,39 @@ bool worker_conf_in_use(const struct worker *w, const struct worker_conf *wc)
 	return atomic_load_explicit(&w->seen, memory_order_acquire) == wc;
 }
 
+/*
+ * Mirror "would the stack answer a SYN" into the steering program's slot.
+ * Written on a change only: the loop pays one comparison per turn.
+ */
+static void worker_syn_slot_update(struct worker *w)
+{
+	bool accept = w->syn_slot && tcp_stack__accepts_syns(w->stack);
+
+	if (!w->syn_slot || accept == w->syn_accept)
+		return;
+	w->syn_accept = accept;
+	atomic_store_explicit(w->syn_slot, accept ? XDPSERVE_SYNQ_ACCEPT : 0, memory_order_relaxed);
+}
+
+static void worker_syn_slot_clear(struct worker *w)
+{
+	if (w->syn_slot)
+		atomic_store_explicit(w->syn_slot, 0, memory_order_relaxed);
+	w->syn_accept = false;
+}
+
+void worker_set_syn_slot(struct worker *w, _Atomic uint32_t *slot)
+{
+	worker_syn_slot_clear(w);
+	w->syn_slot = slot;
+	worker_syn_slot_clear(w);
+}
+
+void worker_synack_params(const struct worker *w, struct tcp_synack_params *p)
+{
+	tcp_stack__synack_params(w->stack, p);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -361,6 +396,7 @@ static void *worker_main(void *arg)
 			if (cmd & WORKER_CMD_STOP)
 				break;
 		}
+		worker_syn_slot_update(w);
 		if (w->draining && !atomic_load(&w->drained) &&
 		    tcp_stack__stats(w->stack)->conns_active == 0)
 			atomic_store(&w->drained, true);
@@ -388,6 +424,7 @@ static void *worker_main(void *arg)
 			pfd[1].revents = pfd[2].revents = 0;
 		}
 	}
+	worker_syn_slot_clear(w);
 	return NULL;
 }
 
@@ -473,7 +510,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 }
 
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,
-		   const uint8_t *etag_key, struct access_log_ring *access, struct worker **out)
+		   const uint8_t *etag_key, const uint8_t *syn_key, struct access_log_ring *access,
+		   struct worker **out)
 {
 	const struct xdpserve_config *cfg = wc->cfg;
 	struct xsk_queue_opts qopts = {
@@ -545,13 +583,7 @@ int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t ind
 	}
 	worker_apply_roots(w, cfg);
 
-	if (getrandom(tc.syncookie_key, sizeof(tc.syncookie_key), 0) !=
-	    (ssize_t)sizeof(tc.syncookie_key)) {
-		err = -errno;
-		pr_err("queue %u: no random bytes for the SYN cookie key: %s", index,
-		       strerror(errno));
-		goto err_free;
-	}
+	memcpy(tc.syncookie_key, syn_key, sizeof(tc.syncookie_key));
 	w->stack = tcp_stack__create(&tc, xsk_queue_nic(w->q), &http_server_tcp_ops, w->http);
 	if (!w->stack) {
 		err = -errno;
@@ -576,6 +608,7 @@ int worker__destroy(struct worker *w)
 	if (!w)
 		return 0;
 	worker_join(w);
+	worker_syn_slot_clear(w);
 	/* Connections first: they hold blob references the cache waits for. */
 	if (w->stack) {
 		tcp_stack__poll(w->stack, clock_ns(CLOCK_MONOTONIC));

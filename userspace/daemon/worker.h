@@ -13,6 +13,7 @@
 #define XDPSERVE_WORKER_H
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -50,13 +51,27 @@ enum worker_cmd {
  * Set up worker `index` for RX queue `index` of cfg->ifname on UMEM
  * partition `index`, with wc (borrowed until the worker moves on to
  * another). The TCP stack takes the MSS from the queue's link MTU.
- * `etag_key` (16 bytes, copied) is the daemon's ETag key, the same for
- * every worker. 0 or -errno (logged).
+ * `etag_key` (16 bytes, copied) is the daemon's ETag key and `syn_key`
+ * (16 bytes, copied) its SYN cookie key, each the same for every worker
+ * (and, for the cookie key, for the steering program). 0 or -errno (logged).
  */
 struct access_log_ring;
 /* `access`: this worker's access log ring, NULL when the log is off. */
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,
-		   const uint8_t *etag_key, struct access_log_ring *access, struct worker **out);
+		   const uint8_t *etag_key, const uint8_t *syn_key, struct access_log_ring *access,
+		   struct worker **out);
+
+/* What this worker's stack puts into a SYN-ACK (the same for every worker of a daemon). */
+void worker_synack_params(const struct worker *w, struct tcp_synack_params *p);
+
+/*
+ * Before worker_start(): the steering program's accept slot for this
+ * queue (steer_syn_queues()), or NULL for none. The slot is cleared here;
+ * the running worker writes XDPSERVE_SYNQ_ACCEPT while its stack would
+ * answer a SYN (tcp_stack__accepts_syns: accepting, room in the table),
+ * 0 otherwise, on each change only, and clears it when the thread ends.
+ */
+void worker_set_syn_slot(struct worker *w, _Atomic uint32_t *slot);
 /*
  * Tear down a stopped (or never started) worker: drain TX completions,
  * close connections, free the cache, and check that every UMEM frame of

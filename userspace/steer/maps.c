@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* Text of a key for messages; "?" when it does not format. */
 static const char *steer_key_text(const struct xdpserve_endpoint_key *key, char *buf, size_t len)
@@ -190,4 +192,71 @@ int steer_stats_read(struct steer *s, struct xdpserve_stat_val out[XDPSERVE_STAT
 		}
 	}
 	return 0;
+}
+
+bool steer_syn_supported(const struct steer *s)
+{
+	return s->map_fd[STEER_MAP_SYN] >= 0 && s->map_fd[STEER_MAP_SYN_QUEUES] >= 0;
+}
+
+int steer_syn_set(struct steer *s, const struct xdpserve_syn_conf *conf)
+{
+	__u32 zero = 0;
+	int err;
+
+	if (!steer_syn_supported(s))
+		return -EOPNOTSUPP;
+	if (bpf_map_update_elem(s->map_fd[STEER_MAP_SYN], &zero, conf, BPF_ANY) == 0)
+		return 0;
+	err = -errno;
+	pr_err("cannot write the SYN answer settings of %s into the steering program's map (%s)",
+	       s->ifname, strerror(-err));
+	return err;
+}
+
+int steer_syn_get(struct steer *s, struct xdpserve_syn_conf *conf)
+{
+	__u32 zero = 0;
+	int err;
+
+	if (!steer_syn_supported(s))
+		return -EOPNOTSUPP;
+	if (bpf_map_lookup_elem(s->map_fd[STEER_MAP_SYN], &zero, conf) == 0)
+		return 0;
+	err = -errno;
+	pr_err("cannot read the SYN answer settings of %s (%s)", s->ifname, strerror(-err));
+	return err;
+}
+
+/* Bytes of a mapping of n slots: whole pages. */
+static size_t steer_syn_queues_len(uint32_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return ((size_t)n * sizeof(__u32) + page - 1) & ~(page - 1);
+}
+
+int steer_syn_queues_map(struct steer *s, _Atomic uint32_t **slots, uint32_t *n)
+{
+	void *p;
+	int err;
+
+	if (!steer_syn_supported(s) || !s->synq_entries)
+		return -EOPNOTSUPP;
+	p = mmap(NULL, steer_syn_queues_len(s->synq_entries), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 s->map_fd[STEER_MAP_SYN_QUEUES], 0);
+	if (p == MAP_FAILED) {
+		err = -errno;
+		pr_err("cannot map the SYN accept slots of %s (%s)", s->ifname, strerror(-err));
+		return err;
+	}
+	*slots = p;
+	*n = s->synq_entries;
+	return 0;
+}
+
+void steer_syn_queues_unmap(_Atomic uint32_t *slots, uint32_t n)
+{
+	if (slots)
+		munmap((void *)slots, steer_syn_queues_len(n));
 }

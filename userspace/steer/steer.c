@@ -33,6 +33,8 @@ const char *const steer_map_names[STEER_MAP__MAX] = {
 	[STEER_MAP_ENDPOINTS] = XDPSERVE_MAP_ENDPOINTS_NAME,
 	[STEER_MAP_STATS] = XDPSERVE_MAP_STATS_NAME,
 	[STEER_MAP_IFACE] = XDPSERVE_MAP_IFACE_NAME,
+	[STEER_MAP_SYN] = XDPSERVE_MAP_SYN_NAME,
+	[STEER_MAP_SYN_QUEUES] = XDPSERVE_MAP_SYN_QUEUES_NAME,
 };
 
 static const __u32 steer_map_types[STEER_MAP__MAX] = {
@@ -40,6 +42,8 @@ static const __u32 steer_map_types[STEER_MAP__MAX] = {
 	[STEER_MAP_ENDPOINTS] = BPF_MAP_TYPE_LPM_TRIE,
 	[STEER_MAP_STATS] = BPF_MAP_TYPE_PERCPU_ARRAY,
 	[STEER_MAP_IFACE] = BPF_MAP_TYPE_ARRAY,
+	[STEER_MAP_SYN] = BPF_MAP_TYPE_ARRAY,
+	[STEER_MAP_SYN_QUEUES] = BPF_MAP_TYPE_ARRAY,
 };
 
 static const __u32 steer_map_key_sizes[STEER_MAP__MAX] = {
@@ -47,6 +51,8 @@ static const __u32 steer_map_key_sizes[STEER_MAP__MAX] = {
 	[STEER_MAP_ENDPOINTS] = sizeof(struct xdpserve_endpoint_key),
 	[STEER_MAP_STATS] = sizeof(__u32),
 	[STEER_MAP_IFACE] = sizeof(__u32),
+	[STEER_MAP_SYN] = sizeof(__u32),
+	[STEER_MAP_SYN_QUEUES] = sizeof(__u32),
 };
 
 static const __u32 steer_map_value_sizes[STEER_MAP__MAX] = {
@@ -54,6 +60,8 @@ static const __u32 steer_map_value_sizes[STEER_MAP__MAX] = {
 	[STEER_MAP_ENDPOINTS] = sizeof(struct xdpserve_endpoint_val),
 	[STEER_MAP_STATS] = sizeof(struct xdpserve_stat_val),
 	[STEER_MAP_IFACE] = sizeof(struct xdpserve_iface),
+	[STEER_MAP_SYN] = sizeof(struct xdpserve_syn_conf),
+	[STEER_MAP_SYN_QUEUES] = sizeof(__u32),
 };
 
 /* libbpf and libxdp prefix their lines themselves ("libbpf: ..."). */
@@ -236,9 +244,12 @@ static int steer_open_maps(struct steer *s, uint32_t prog_id)
 			    !strncmp(minfo.name, steer_map_names[m], BPF_OBJ_NAME_LEN - 1) &&
 			    minfo.type == steer_map_types[m] &&
 			    minfo.key_size == steer_map_key_sizes[m] &&
-			    minfo.value_size == steer_map_value_sizes[m]) {
+			    minfo.value_size == steer_map_value_sizes[m] &&
+			    (m != STEER_MAP_SYN_QUEUES || (minfo.map_flags & BPF_F_MMAPABLE))) {
 				s->map_fd[m] = fd;
 				s->map_id[m] = minfo.id;
+				if (m == STEER_MAP_SYN_QUEUES)
+					s->synq_entries = minfo.max_entries;
 				fd = -1;
 				break;
 			}
@@ -246,7 +257,7 @@ static int steer_open_maps(struct steer *s, uint32_t prog_id)
 		if (fd >= 0)
 			close(fd);
 	}
-	for (int m = 0; m < STEER_MAP__MAX; m++) {
+	for (int m = 0; m < STEER_MAP__REQUIRED; m++) {
 		if (s->map_fd[m] < 0) {
 			pr_err("XDP program id %u on %s has no map %s of the expected layout; "
 			       "was it built from another version of xdpserve.bpf.c?",

@@ -22,6 +22,7 @@
 #ifndef XDPSERVE_STEER_H
 #define XDPSERVE_STEER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -136,6 +137,32 @@ int steer_xsk_clear(struct steer *s, uint32_t queue);
  * with another destination MAC are then passed to the kernel.
  */
 int steer_iface_set_mac(struct steer *s, const uint8_t mac[6]);
+
+/*
+ * SYNs answered in XDP (shared.h). True when the attached program has the
+ * two maps for it; a program built before it has not, and then every SYN
+ * goes to user space as always.
+ */
+bool steer_syn_supported(const struct steer *s);
+
+/*
+ * Write / read what the program puts into its SYN-ACKs (key 0 of
+ * XDPSERVE_MAP_SYN). -EOPNOTSUPP (not logged) without the maps.
+ */
+int steer_syn_set(struct steer *s, const struct xdpserve_syn_conf *conf);
+int steer_syn_get(struct steer *s, struct xdpserve_syn_conf *conf);
+
+/*
+ * Map the per-queue accept slots of XDPSERVE_MAP_SYN_QUEUES into this
+ * process: *slots points at *n words, one per queue, each
+ * XDPSERVE_SYNQ_ACCEPT or 0; a worker writes its own slot with a plain
+ * atomic store, no syscall. The mapping is the caller's, to undo with
+ * steer_syn_queues_unmap(); it holds the map, so it stays valid after
+ * steer__close() and steer__detach(). -EOPNOTSUPP (not logged) without
+ * the maps.
+ */
+int steer_syn_queues_map(struct steer *s, _Atomic uint32_t **slots, uint32_t *n);
+void steer_syn_queues_unmap(_Atomic uint32_t *slots, uint32_t n);
 
 /* Counters summed over all CPUs, one entry per enum xdpserve_stat. */
 int steer_stats_read(struct steer *s, struct xdpserve_stat_val out[XDPSERVE_STAT__MAX]);

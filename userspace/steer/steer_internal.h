@@ -17,8 +17,14 @@ enum steer_map {
 	STEER_MAP_ENDPOINTS,
 	STEER_MAP_STATS,
 	STEER_MAP_IFACE,
+	/* Optional: a program built before SYNs were answered in XDP has neither. */
+	STEER_MAP_SYN,
+	STEER_MAP_SYN_QUEUES,
 	STEER_MAP__MAX,
 };
+
+/* Maps before this one must be there; the rest may be missing (fd -1). */
+#define STEER_MAP__REQUIRED STEER_MAP_SYN
 
 struct steer {
 	char ifname[IF_NAMESIZE];
@@ -30,6 +36,7 @@ struct steer {
 	uint32_t map_id[STEER_MAP__MAX];
 	int nr_cpus;			  /* possible CPUs: per-CPU value count */
 	struct xdpserve_stat_val *percpu; /* nr_cpus values, scratch for stats */
+	uint32_t synq_entries;		  /* slots of STEER_MAP_SYN_QUEUES */
 };
 
 /* "; run as root ..." for a permission error while not root, else "". */

@@ -202,6 +202,31 @@ uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns);
 
 /* Stop (false) or resume (true) accepting new connections; SYNs get no answer while stopped. */
 void tcp_stack__set_accepting(struct tcp_stack *s, bool accepting);
+
+/*
+ * Would a SYN arriving now be answered with a cookie (accepting, and a
+ * free or evictable connection slot), rather than dropped (draining) or
+ * refused with a RST (table full)? Per-source limits are not part of it:
+ * they are checked again at the completing ACK. A worker mirrors this into
+ * the steering program's accept slot for its queue.
+ */
+bool tcp_stack__accepts_syns(const struct tcp_stack *s);
+
+/*
+ * The key of the connection table and of the timestamp offsets, derived
+ * from the SYN cookie key (never the secret itself): the same bytes
+ * tcp_stack__create() keeps, for an answer made outside the stack (XDP).
+ */
+void tcp_hash_key_derive(const uint8_t syncookie_key[16], uint8_t out[16]);
+
+/* What the stack puts into a SYN-ACK, for an answer made outside it (XDP). */
+struct tcp_synack_params {
+	uint16_t mss_v4, mss_v6;	     /* announced MSS: cfg.mss, capped by the NIC's MTU */
+	uint16_t window;		     /* the SYN-ACK's window: min(rx_buf_size, 65535) */
+	uint8_t wscale;			     /* our window shift, when the peer scales */
+	bool timestamps, sack, window_scale; /* the options the stack agrees to */
+};
+void tcp_stack__synack_params(const struct tcp_stack *s, struct tcp_synack_params *p);
 /*
  * A reload's client limits: max_conns_per_source and the header,
  * keep-alive, send and persist timeouts and min_send_rate of cfg (the rest

@@ -96,13 +96,22 @@ static void tcp_stack_free(struct tcp_stack *s)
 	free(s);
 }
 
+void tcp_hash_key_derive(const uint8_t syncookie_key[16], uint8_t out[16])
+{
+	static const char label_a[] = "xdpserve tcp table a", label_b[] = "xdpserve tcp table b";
+	uint64_t h;
+
+	h = siphash24(syncookie_key, label_a, sizeof(label_a));
+	memcpy(out, &h, 8);
+	h = siphash24(syncookie_key, label_b, sizeof(label_b));
+	memcpy(out + 8, &h, 8);
+}
+
 struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *nic,
 				    const struct tcp_app_ops *app, void *app_ctx)
 {
-	static const char label_a[] = "xdpserve tcp table a", label_b[] = "xdpserve tcp table b";
 	struct tcp_stack *s = NULL;
 	uint32_t nb, i, mtu_mss;
-	uint64_t h;
 	int err = -EINVAL;
 
 	if (!cfg || !nic || !nic->ops || !app || !tcp_config_valid(cfg))
@@ -172,10 +181,7 @@ struct tcp_stack *tcp_stack__create(const struct tcp_config *cfg, struct nic *ni
 
 	/* The table and timestamp-offset key is derived from the secret, never the secret itself.
 	 */
-	h = siphash24(cfg->syncookie_key, label_a, sizeof(label_a));
-	memcpy(s->hash_key, &h, 8);
-	h = siphash24(cfg->syncookie_key, label_b, sizeof(label_b));
-	memcpy(s->hash_key + 8, &h, 8);
+	tcp_hash_key_derive(cfg->syncookie_key, s->hash_key);
 
 	/* Our window shift: the smallest that lets the whole buffer be advertised. */
 	while ((cfg->rx_buf_size >> s->rcv_wscale) > 65535 && s->rcv_wscale < TCP_MAX_WSCALE)
@@ -302,6 +308,23 @@ uint64_t tcp_stack__poll(struct tcp_stack *s, uint64_t now_ns)
 void tcp_stack__set_accepting(struct tcp_stack *s, bool accepting)
 {
 	s->accepting = accepting;
+}
+
+bool tcp_stack__accepts_syns(const struct tcp_stack *s)
+{
+	/* As tcp_source_admit() decides for a SYN, less the per-source count. */
+	return s->accepting && (s->nfree_conns || !list_empty(&s->keepalive_fifo.head));
+}
+
+void tcp_stack__synack_params(const struct tcp_stack *s, struct tcp_synack_params *p)
+{
+	p->mss_v4 = s->rcv_mss_v4;
+	p->mss_v6 = s->rcv_mss_v6;
+	p->window = (uint16_t)(s->cfg.rx_buf_size > 65535 ? 65535 : s->cfg.rx_buf_size);
+	p->wscale = s->rcv_wscale;
+	p->timestamps = s->cfg.timestamps;
+	p->sack = s->cfg.sack;
+	p->window_scale = s->cfg.window_scale;
 }
 
 void tcp_stack__set_limits(struct tcp_stack *s, const struct tcp_config *cfg)

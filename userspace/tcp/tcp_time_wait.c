@@ -6,7 +6,8 @@
  * their expiry order (fixed time_wait_ns) and their age order, so a full
  * table recycles the oldest. An entry re-ACKs a retransmitted FIN, and a
  * SYN with a higher sequence number or timestamp may reopen the tuple
- * (RFC 6191).
+ * (RFC 6191), as may the ACK completing a SYN the steering program
+ * answered (it cannot see this table).
  *
  * Called by tcp_process.c (tcp_time_wait_enter), tcp_input.c (lookup, input) and
  * tcp_timer.c (expiry).
@@ -90,6 +91,31 @@ void tcp_time_wait_enter(struct tcp_conn *c)
 	tcp_conn_close(c, TCP_CLOSE_NORMAL, false);
 }
 
+/* RFC 6191: a new incarnation whose ISN is `isn` starts beyond the old one. */
+static bool tcp_time_wait_newer(const struct tcp_tw *tw, const struct tcp_seg *seg, uint32_t isn)
+{
+	return tw->ts_ok && seg->opts.ts_ok ? seq_gt(seg->opts.tsval, tw->ts_recent)
+					    : seq_gt(isn, tw->rcv_nxt);
+}
+
+/*
+ * A SYN the steering program answered (syn-in-xdp) never met this entry:
+ * the ACK completing it is the first we see of the new incarnation. It
+ * reopens the tuple under the SYN's rule when it carries a valid cookie;
+ * tcp_listen_ack() then checks the cookie again and opens the connection.
+ */
+static bool tcp_time_wait_cookie_ack(const struct tcp_stack *s, const struct tcp_tw *tw,
+				     const struct tcp_seg *seg)
+{
+	struct syncookie_opts co;
+
+	if ((seg->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_FIN)) != TCP_FLAG_ACK ||
+	    !tcp_time_wait_newer(tw, seg, seg->seq - 1))
+		return false;
+	return syncookie_check(s->cfg.syncookie_key, &tw->tuple, seg->seq - 1, seg->ack - 1,
+			       syncookie_period(s->now), &co);
+}
+
 bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg)
 {
 	uint32_t seg_len = seg->len + !!(seg->flags & TCP_FLAG_FIN);
@@ -102,10 +128,11 @@ bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tc
 	if ((seg->flags & TCP_FLAG_SYN) && !(seg->flags & TCP_FLAG_ACK)) {
 		/* A new incarnation must start beyond the old one (RFC 6191, RFC 9293 §3.10.7.4).
 		 */
-		if (tw->ts_ok && seg->opts.ts_ok ? seq_gt(seg->opts.tsval, tw->ts_recent)
-						 : seq_gt(seg->seq, tw->rcv_nxt))
+		if (tcp_time_wait_newer(tw, seg, seg->seq))
 			return true;
 	}
+	if (tcp_time_wait_cookie_ack(s, tw, seg))
+		return true;
 	s->stats.rx_drop_out_of_window++;
 	if (seg->flags & TCP_FLAG_FIN) {
 		/* Our last ACK was lost: send it again and wait 2 MSL afresh. */

@@ -90,6 +90,10 @@ static void k_dotfiles(void)
 {
 	cr_assert(cfg.files.serve_dotfiles);
 }
+static void k_syn_in_xdp(void)
+{
+	cr_assert(!cfg.syn_in_xdp);
+}
 static void k_precompressed(void)
 {
 	cr_assert_eq(cfg.files.codings, HTTP_CODING_BIT(HTTP_CODING_BR));
@@ -214,6 +218,7 @@ static struct key_case key_cases[] = {
 	{"index", "index = a.html, b.htm\nindex = c.txt\n", k_index},
 	{"serve-dotfiles", "serve-dotfiles = yes\n", k_dotfiles},
 	{"precompressed", "precompressed = br\n", k_precompressed},
+	{"syn-in-xdp", "syn-in-xdp = no\n", k_syn_in_xdp},
 	{"queues", "queues = 3\n", k_queues},
 	{"cpus", "cpus = 0-2,5\n", k_cpus},
 	{"cache-size", "cache-size = 1G\n", k_cache},
