@@ -60,13 +60,18 @@ static uint64_t mix64(uint64_t h, uint64_t v)
 
 /*
  * SipHash-1-3 of the path under a per-cache random key (neither the index
- * buckets nor the negative cache's slots can be aimed at from outside),
- * then a chunk's version and index mixed in.
+ * buckets nor the negative cache's slots can be aimed at from outside).
  */
-uint64_t cache_hash(const struct cache *c, const char *path, enum cache_kind kind,
-		    const struct file_meta *v, uint32_t idx)
+uint64_t cache_path_hash(const struct cache *c, const char *path)
 {
-	uint64_t h = siphash13(c->key, path, strlen(path));
+	return siphash13(c->key, path, strlen(path));
+}
+
+/* The key's hash from its path's: a chunk's version and index mixed in. */
+uint64_t cache_key_hash(uint64_t path_hash, enum cache_kind kind, const struct file_meta *v,
+			uint32_t idx)
+{
+	uint64_t h = path_hash;
 
 	if (kind == CACHE_CHUNK)
 		h = mix64(mix64(mix64(mix64(h, v->ino), v->mtime_ns), v->size), idx + 1);
@@ -635,13 +640,14 @@ int cache_lookup_in(struct cache *c, uint32_t root, const char *path, uint64_t n
 		    struct cache_waiter *w, struct cache_obj **out)
 {
 	struct cache_obj *o;
-	uint64_t hash;
+	uint64_t path_hash, hash;
 
 	*out = NULL;
 	if (strlen(path) > CACHE_PATH_MAX || root >= c->nroots)
 		return -ENOENT;
 	/* The root and its generation are part of a file's key, so of its hash. */
-	hash = cache_hash(c, path, CACHE_FILE, NULL, 0) ^
+	path_hash = cache_path_hash(c, path);
+	hash = cache_key_hash(path_hash, CACHE_FILE, NULL, 0) ^
 	       (((uint64_t)c->roots_gen << 8 | root) * 0x9e3779b97f4a7c15ull);
 	o = cache_index_find(c, hash, CACHE_FILE, path, NULL, root);
 	if (o && o->state == CACHE_OBJ_LOADING) {
@@ -670,7 +676,7 @@ int cache_lookup_in(struct cache *c, uint32_t root, const char *path, uint64_t n
 		return cache_wait(c, w, now_ns);
 	c->st.file_opens++;
 	cache_waited(w);
-	return cache_file_open(c, root, path, hash, now_ns, w);
+	return cache_file_open(c, root, path, path_hash, hash, now_ns, w);
 }
 
 /* Start a chunk load (room made first, or wait for it); w joins the load. */
@@ -698,7 +704,7 @@ static int cache_chunk_miss(struct cache *c, struct cache_obj *f, uint32_t idx, 
 int cache_chunk_get(struct cache *c, struct cache_obj *f, uint32_t idx, uint64_t now_ns,
 		    struct cache_waiter *w, struct blob **out)
 {
-	uint64_t hash = cache_hash(c, f->path, CACHE_CHUNK, &f->v, idx);
+	uint64_t hash = cache_key_hash(f->path_hash, CACHE_CHUNK, &f->v, idx);
 	struct cache_obj *o = cache_index_find(c, hash, CACHE_CHUNK, f->path, &f->v, idx);
 
 	*out = NULL;
@@ -735,7 +741,7 @@ void cache_chunk_prefetch(struct cache *c, struct cache_obj *f, uint32_t idx, ui
 	(void)now_ns;
 	if (idx >= cache_obj_chunks(f) || c->st.loading >= c->max_loads || !list_empty(&c->waiting))
 		return; /* never ahead of someone who waits */
-	hash = cache_hash(c, f->path, CACHE_CHUNK, &f->v, idx);
+	hash = cache_key_hash(f->path_hash, CACHE_CHUNK, &f->v, idx);
 	if (cache_index_find(c, hash, CACHE_CHUNK, f->path, &f->v, idx))
 		return;
 	if (!cache_chunk_load(c, f, idx, hash, &o))

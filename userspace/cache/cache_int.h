@@ -48,6 +48,7 @@ struct cache_obj {
 	struct file_meta v; /* the version: a chunk of another one never matches */
 	uint32_t idx;	    /* chunk index (chunks) */
 	uint64_t hash;
+	uint64_t path_hash;	  /* file: cache_path_hash(path), its chunks' keys start from it */
 	bool linked;		  /* in the index (found by lookups) */
 	bool visited;		  /* SIEVE: used again since it was loaded or passed */
 	bool fresh;		  /* a chunk nobody took yet: its first take is no reuse */
@@ -95,7 +96,7 @@ struct cache {
 	uint32_t max_files;
 	uint32_t user_bytes;
 	uint64_t meta_budget;
-	uint8_t key[16];      /* SipHash key of cache_hash */
+	uint8_t key[16];      /* SipHash key of cache_path_hash */
 	struct negcache *neg; /* paths recently found missing */
 	uint32_t nbuckets;    /* power of 2 */
 	struct list_node *buckets;
@@ -108,8 +109,10 @@ struct cache {
 };
 
 /* cache.c */
-uint64_t cache_hash(const struct cache *c, const char *path, enum cache_kind kind,
-		    const struct file_meta *v, uint32_t idx);
+/* An object's index hash is cache_key_hash(cache_path_hash(path), ...). */
+uint64_t cache_path_hash(const struct cache *c, const char *path);
+uint64_t cache_key_hash(uint64_t path_hash, enum cache_kind kind, const struct file_meta *v,
+			uint32_t idx);
 void cache_index_insert(struct cache *c, struct cache_obj *o);
 /* Take o out of the index; unreferenced and ready, it is freed (or waits as a zombie). */
 void cache_unlink(struct cache *c, struct cache_obj *o);
@@ -130,8 +133,8 @@ extern const struct blob_ops cache_blob_ops;
  * and the open-and-check chain starts on io_uring. -EINPROGRESS, or
  * -ENOMEM.
  */
-int cache_file_open(struct cache *c, uint32_t root, const char *path, uint64_t hash,
-		    uint64_t now_ns, struct cache_waiter *w);
+int cache_file_open(struct cache *c, uint32_t root, const char *path, uint64_t path_hash,
+		    uint64_t hash, uint64_t now_ns, struct cache_waiter *w);
 /* Start loading chunk idx of f: 0 with *out LOADING and in the index, or -errno. */
 int cache_chunk_load(struct cache *c, struct cache_obj *f, uint32_t idx, uint64_t hash,
 		     struct cache_obj **out);

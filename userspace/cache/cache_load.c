@@ -102,8 +102,8 @@ static struct cache_obj *cache_obj_new(struct cache *c, enum cache_kind kind, co
 	return o;
 }
 
-int cache_file_open(struct cache *c, uint32_t root, const char *path, uint64_t hash,
-		    uint64_t now_ns, struct cache_waiter *w)
+int cache_file_open(struct cache *c, uint32_t root, const char *path, uint64_t path_hash,
+		    uint64_t hash, uint64_t now_ns, struct cache_waiter *w)
 {
 	size_t plen = strlen(path),
 	       off_user = (sizeof(struct cache_obj) + plen + 1 + 7) & ~(size_t)7;
@@ -112,6 +112,7 @@ int cache_file_open(struct cache *c, uint32_t root, const char *path, uint64_t h
 	if (!o)
 		return -ENOMEM;
 	o->user = (char *)o + off_user;
+	o->path_hash = path_hash;
 	o->root = root;
 	o->roots_gen = c->roots_gen;
 	o->checked_ns = now_ns;

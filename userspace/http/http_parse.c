@@ -216,8 +216,11 @@ static int parse_request_line(const char *buf, size_t len, size_t start, struct 
 	req->target.len = pos - t;
 	pos++;
 
-	/* HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive */
-	for (v = pos; pos < len && pos - v < 8; pos++) {
+	/* HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive; the usual one at once. */
+	v = pos;
+	if (len - pos >= 8 && !memcmp(buf + pos, "HTTP/1.1", 8))
+		pos += 8;
+	for (; pos < len && pos - v < 8; pos++) {
 		size_t i = pos - v;
 		char c = buf[pos];
 

@@ -9,13 +9,35 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+/*
+ * Hand-written because it runs over every header and copied byte: 64-bit
+ * loads with the carries counted separately (an add and an add-with-carry
+ * each), four per turn while 32 bytes remain.
+ */
 uint32_t csum_partial(const void *buf, size_t len, uint32_t sum)
 {
 	const uint8_t *p = buf;
 	uint64_t acc = sum;
 	uint64_t carry = 0;
 
-	/* 64-bit loads with the carries counted separately. */
+	while (len >= 32) {
+		uint64_t w0, w1, w2, w3;
+
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		memcpy(&w2, p + 16, 8);
+		memcpy(&w3, p + 24, 8);
+		acc += w0;
+		carry += acc < w0;
+		acc += w1;
+		carry += acc < w1;
+		acc += w2;
+		carry += acc < w2;
+		acc += w3;
+		carry += acc < w3;
+		p += 32;
+		len -= 32;
+	}
 	while (len >= 8) {
 		uint64_t w;
 
@@ -62,11 +84,14 @@ uint32_t csum_partial(const void *buf, size_t len, uint32_t sum)
 
 uint32_t csum_pseudo_v4(const void *saddr4, const void *daddr4, uint8_t proto, uint32_t len)
 {
-	uint32_t sum = csum_partial(saddr4, 4, 0);
+	uint32_t sa, da;
+	uint64_t s;
 
-	sum = csum_partial(daddr4, 4, sum);
-	sum = csum_add(sum, htons(proto));
-	return csum_add(sum, htons((uint16_t)len));
+	/* Two 32-bit words in network order sum like their four 16-bit halves. */
+	memcpy(&sa, saddr4, 4);
+	memcpy(&da, daddr4, 4);
+	s = (uint64_t)sa + da + htons(proto) + htons((uint16_t)len);
+	return (uint32_t)((s & 0xffffffffu) + (s >> 32));
 }
 
 uint32_t csum_pseudo_v6(const void *saddr16, const void *daddr16, uint8_t proto, uint32_t len)

@@ -96,7 +96,8 @@ static void tcp_conn_clear(struct tcp_conn *c)
 	memset((uint8_t *)c + RACK_X_END, 0, sizeof(*c) - RACK_X_END);
 }
 
-struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash)
+struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash,
+				const struct tcp_source_id *src)
 {
 	struct tcp_conn *c = list_first(&s->free_conns, struct tcp_conn, list_node);
 	uint32_t idx;
@@ -122,7 +123,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, 
 	tcp_ftimer_init(&c->rate_timer);
 	c->tuple = *t;
 	c->tuple_hash = hash;
-	c->src = tcp_source_get(s, t);
+	c->src = tcp_source_get(s, src);
 	c->rx_buf = s->rx_mem + (uint64_t)idx * s->cfg.rx_buf_size;
 	tcp_sendq_init(&c->q, s->piece_mem + (uint64_t)idx * s->cfg.tx_max_pieces,
 		       s->cfg.tx_max_pieces, s->tx_mem + (uint64_t)idx * s->cfg.tx_copy_size,

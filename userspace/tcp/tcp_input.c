@@ -110,6 +110,7 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 {
 	const struct tcp_opts *o = &seg->opts;
 	struct tcp_syn_opts so = {.wscale = -1};
+	struct tcp_source_id src;
 	uint16_t peer_mss;
 	uint32_t cookie;
 	int peer_ws;
@@ -123,7 +124,8 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 	}
 	s->stats.syn_received++;
 	/* No room for this source (or anyone): refuse now, the client hears at once. */
-	if (tcp_listen_refused(s, t, tcp_source_admit(s, t, false))) {
+	tcp_source_id(s, t, &src);
+	if (tcp_listen_refused(s, t, tcp_source_admit(s, &src, false))) {
 		tcp_output_reset_reply(s, seg);
 		return;
 	}
@@ -183,6 +185,7 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 	const struct tcp_opts *o = &seg->opts;
 	bool ts_ok = s->cfg.timestamps && o->ts_ok, ok;
 	struct syncookie_opts co;
+	struct tcp_source_id src;
 	uint32_t ts_off = 0;
 	struct tcp_conn *c;
 	uint16_t lim;
@@ -204,11 +207,12 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 		tcp_listen_refuse(s, seg);
 		return;
 	}
-	if (tcp_listen_refused(s, t, tcp_source_admit(s, t, true))) {
+	tcp_source_id(s, t, &src);
+	if (tcp_listen_refused(s, t, tcp_source_admit(s, &src, true))) {
 		tcp_output_reset_reply(s, seg);
 		return;
 	}
-	c = tcp_conn_alloc(s, t, hash);
+	c = tcp_conn_alloc(s, t, hash, &src);
 	if (!c) {
 		tcp_listen_refused(s, t, TCP_ADMIT_TABLE_FULL);
 		tcp_output_reset_reply(s, seg);

@@ -247,6 +247,12 @@ struct tcp_source_key {
 	uint8_t addr[16];
 };
 
+/* A source and its table hash (tcp_source_id): one SipHash per packet. */
+struct tcp_source_id {
+	struct tcp_source_key key;
+	uint32_t hash;
+};
+
 /* Live connections of one source (tcp_source.c). */
 struct tcp_source {
 	struct list_node node; /* hash bucket, or the free list */
@@ -363,7 +369,9 @@ struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 /* The same, with t's tcp_conn_tuple_hash() already computed (once per segment). */
 struct tcp_conn *tcp_conn_lookup_hashed(struct tcp_stack *s, const struct tcp_tuple *t,
 					uint32_t hash);
-struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash);
+/* hash is t's tcp_conn_tuple_hash(), src its source (tcp_source_id). */
+struct tcp_conn *tcp_conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash,
+				const struct tcp_source_id *src);
 /* Finish c: RST to the peer if asked, timers off, closed() queued for tcp_conn_reap(). */
 void tcp_conn_close(struct tcp_conn *c, enum tcp_close_reason why, bool send_rst);
 /* Call closed() for finished connections and free their slots. */
@@ -503,8 +511,9 @@ void tcp_pmtu_rto(struct tcp_conn *c);
  * keep-alive connection may be closed to make room (the cookie ACK; a SYN
  * only asks).
  */
-enum tcp_admit tcp_source_admit(struct tcp_stack *s, const struct tcp_tuple *t, bool evict);
-struct tcp_source *tcp_source_get(struct tcp_stack *s, const struct tcp_tuple *t);
+void tcp_source_id(struct tcp_stack *s, const struct tcp_tuple *t, struct tcp_source_id *id);
+enum tcp_admit tcp_source_admit(struct tcp_stack *s, const struct tcp_source_id *id, bool evict);
+struct tcp_source *tcp_source_get(struct tcp_stack *s, const struct tcp_source_id *id);
 void tcp_source_put(struct tcp_stack *s, struct tcp_source *src);
 
 /* tcp_time_wait.c */

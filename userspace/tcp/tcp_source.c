@@ -6,65 +6,48 @@
  * entry per source with live connections, and the admission rules of a new
  * connection (per-source cap, table full, idle keep-alive eviction).
  *
- * Called by tcp_input.c (tcp_source_admit on SYN and cookie ACK) and
- * tcp_conn.c (tcp_source_get when a connection is allocated, _put when it
- * closes).
+ * Called by tcp_input.c (tcp_source_id and tcp_source_admit on SYN and
+ * cookie ACK) and tcp_conn.c (tcp_source_get when a connection is
+ * allocated, _put when it closes). A cookie ACK hashes its source once,
+ * for both admission and the entry.
  */
 #include <string.h>
 
 #include "common/siphash.h"
 #include "tcp/tcp_int.h"
 
-static void tcp_source_key(const struct tcp_tuple *t, struct tcp_source_key *k)
+void tcp_source_id(struct tcp_stack *s, const struct tcp_tuple *t, struct tcp_source_id *id)
 {
-	memset(k, 0, sizeof(*k));
-	k->family = t->family;
-	memcpy(k->addr, t->raddr, t->family == NET_FAMILY_INET ? 4 : 8);
+	memset(&id->key, 0, sizeof(id->key));
+	id->key.family = t->family;
+	memcpy(id->key.addr, t->raddr, t->family == NET_FAMILY_INET ? 4 : 8);
+	id->hash = (uint32_t)siphash13(s->hash_key, &id->key, sizeof(id->key));
 }
 
-static struct list_node *tcp_source_bucket(struct tcp_stack *s, const struct tcp_source_key *k)
+static struct tcp_source *tcp_source_find(struct tcp_stack *s, const struct tcp_source_id *id)
 {
-	return &s->src_buckets[(uint32_t)siphash13(s->hash_key, k, sizeof(*k)) & s->hash_mask];
-}
-
-static struct tcp_source *tcp_source_find(struct tcp_stack *s, const struct tcp_source_key *k)
-{
-	struct list_node *pos, *head = tcp_source_bucket(s, k);
+	struct list_node *pos, *head = &s->src_buckets[id->hash & s->hash_mask];
 
 	list_for_each (pos, head) {
 		struct tcp_source *src = list_entry(pos, struct tcp_source, node);
 
-		if (!memcmp(&src->key, k, sizeof(*k)))
+		if (!memcmp(&src->key, &id->key, sizeof(id->key)))
 			return src;
 	}
 	return NULL;
 }
 
-/* Live connections from t's source. */
-static uint32_t tcp_source_count(struct tcp_stack *s, const struct tcp_tuple *t)
+struct tcp_source *tcp_source_get(struct tcp_stack *s, const struct tcp_source_id *id)
 {
-	struct tcp_source_key k;
-	struct tcp_source *src;
+	struct tcp_source *src = tcp_source_find(s, id);
 
-	tcp_source_key(t, &k);
-	src = tcp_source_find(s, &k);
-	return src ? src->count : 0;
-}
-
-struct tcp_source *tcp_source_get(struct tcp_stack *s, const struct tcp_tuple *t)
-{
-	struct tcp_source_key k;
-	struct tcp_source *src;
-
-	tcp_source_key(t, &k);
-	src = tcp_source_find(s, &k);
 	if (!src) {
 		/* As many entries as connections: one is always free here. */
 		src = list_first(&s->free_srcs, struct tcp_source, node);
 		list_del(&src->node);
-		src->key = k;
+		src->key = id->key;
 		src->count = 0;
-		list_add_tail(tcp_source_bucket(s, &k), &src->node);
+		list_add_tail(&s->src_buckets[id->hash & s->hash_mask], &src->node);
 	}
 	src->count++;
 	return src;
@@ -93,12 +76,16 @@ static void tcp_source_evict_idle(struct tcp_stack *s)
 	tcp_conn_reap(s); /* the slot is free before the caller allocates */
 }
 
-enum tcp_admit tcp_source_admit(struct tcp_stack *s, const struct tcp_tuple *t, bool evict)
+enum tcp_admit tcp_source_admit(struct tcp_stack *s, const struct tcp_source_id *id, bool evict)
 {
 	uint32_t reserve = s->cfg.max_conns / 32 ? s->cfg.max_conns / 32 : 1;
 
-	if (s->cfg.max_conns_per_source && tcp_source_count(s, t) >= s->cfg.max_conns_per_source)
-		return TCP_ADMIT_SOURCE_FULL;
+	if (s->cfg.max_conns_per_source) {
+		const struct tcp_source *src = tcp_source_find(s, id);
+
+		if (src && src->count >= s->cfg.max_conns_per_source)
+			return TCP_ADMIT_SOURCE_FULL;
+	}
 	if (s->nfree_conns <= reserve && evict)
 		tcp_source_evict_idle(s);
 	if (!s->nfree_conns && list_empty(&s->keepalive_fifo.head))

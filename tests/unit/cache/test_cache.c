@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cache/cache.h"
+#include "cache/cache_int.h" /* the index hashes */
 #include "io/io_reader.h"
 #include "helpers/pkt.h"
 #include "net/checksum.h"
@@ -311,6 +312,23 @@ Test(cache, load_then_hit, .init = setup, .fini = teardown)
 	cr_assert_eq(st.loading, 0);
 	cache__destroy(c);
 	cr_assert_eq(frame_pool_available(pool, FRAME_CLASS_CACHE), NFRAMES, "frames given back");
+}
+
+Test(cache, a_chunk_key_starts_from_its_file_path_hash, .init = setup, .fini = teardown)
+{
+	struct cache *c = new_cache(16, 0);
+	struct cache_obj *f, *o;
+	struct blob *b;
+
+	cr_assert_eq(get(c, "small.txt", NOW, &f, &b), 0);
+	o = container_of(b, struct cache_obj, blob);
+	/* The path is hashed once per request: the chunk's key reuses the file's. */
+	cr_assert_eq(f->path_hash, cache_path_hash(c, "small.txt"));
+	cr_assert_eq(o->hash, cache_key_hash(f->path_hash, CACHE_CHUNK, &f->v, 0));
+	cr_assert_neq(o->hash,
+		      cache_key_hash(cache_path_hash(c, "large.bin"), CACHE_CHUNK, &f->v, 0));
+	put(f, b);
+	cache__destroy(c);
 }
 
 Test(cache, multi_frame_content_and_checksums, .init = setup, .fini = teardown)

@@ -97,3 +97,39 @@ Test(checksum, pseudo_headers_match_reference)
 	v6[39] = 6;
 	cr_assert_eq(wire(csum_pseudo_v6(v6, v6 + 16, 6, 1500)), pkt_ref_sum(v6, sizeof(v6), 0));
 }
+
+Test(checksum, carries_of_long_buffers_and_a_starting_sum)
+{
+	static uint8_t ff[4099];
+	uint8_t buf[1500];
+
+	/* All ones: every 64-bit add carries, in the 32-byte turns and after. */
+	memset(ff, 0xff, sizeof(ff));
+	for (size_t len = 0; len <= sizeof(ff); len += 61)
+		cr_assert_eq(wire(csum_partial(ff, len, 0xffffffffu)),
+			     pkt_ref_sum(ff, (uint32_t)len, 0xffffffffu), "len %zu", len);
+	fill(buf, sizeof(buf), 4);
+	for (size_t len = 0; len <= sizeof(buf); len += 33)
+		cr_assert_eq(wire(csum_partial(buf, len, 0x89abcdefu)),
+			     pkt_ref_sum(buf, (uint32_t)len, wire(0x89abcdefu)), "len %zu", len);
+}
+
+Test(checksum, ipv4_pseudo_header_of_any_addresses)
+{
+	uint8_t ph[12];
+
+	fill(ph, sizeof(ph), 5);
+	for (unsigned int i = 0; i < 1000; i++) {
+		uint32_t len = (uint32_t)rand() & 0xffff;
+
+		fill(ph, 8, i);
+		if (i % 10 == 0)
+			memset(ph, 0xff, 8); /* the largest words: carries out of 32 bits */
+		ph[8] = 0;
+		ph[9] = (uint8_t)i;
+		ph[10] = (uint8_t)(len >> 8);
+		ph[11] = (uint8_t)len;
+		cr_assert_eq(wire(csum_pseudo_v4(ph, ph + 4, (uint8_t)i, len)),
+			     pkt_ref_sum(ph, sizeof(ph), 0), "round %u", i);
+	}
+}
