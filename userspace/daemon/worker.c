@@ -360,7 +360,7 @@ static void *worker_main(void *arg)
 	if (err)
 		return NULL;
 	for (;;) {
-		uint64_t now = clock_ns(CLOCK_MONOTONIC);
+		uint64_t now;
 		uint64_t deadline;
 		uint32_t cmd, n;
 		int timeout;
@@ -371,6 +371,14 @@ static void *worker_main(void *arg)
 				     (time_t)(clock_ns(CLOCK_REALTIME_COARSE) / 1000000000ull));
 
 		n = xsk_queue_rx_batch(w->q, rx, XSK_RX_BATCH_MAX);
+		/*
+		 * The clock is read after the ring: the steering program stamps
+		 * a SYN-ACK's cookie period and TSval with bpf_ktime_get_ns() (the
+		 * same CLOCK_MONOTONIC) when it answers, so a `now` read before
+		 * the batch could be older than the program's and fail the
+		 * completing ACK's TSecr or period check across a boundary.
+		 */
+		now = clock_ns(CLOCK_MONOTONIC);
 		for (uint32_t i = 0; i < n; i++)
 			tcp_stack__input(w->stack, rx[i].data, rx[i].len, now);
 		xsk_queue_rx_release(w->q, rx, n);
