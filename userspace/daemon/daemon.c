@@ -454,6 +454,7 @@ static int daemon_setup(struct daemon *d)
 	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
 		err = worker__create(d->conf, d->umem, i, d->etag_key, d->syn_key,
+				     cfg->syn_in_xdp && steer_syn_supported(d->steer),
 				     d->access ? access_log_ring(d->access, i) : NULL,
 				     &d->workers[i]);
 		if (err)

@@ -518,8 +518,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 }
 
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,
-		   const uint8_t *etag_key, const uint8_t *syn_key, struct access_log_ring *access,
-		   struct worker **out)
+		   const uint8_t *etag_key, const uint8_t *syn_key, bool syn_outside,
+		   struct access_log_ring *access, struct worker **out)
 {
 	const struct xdpserve_config *cfg = wc->cfg;
 	struct xsk_queue_opts qopts = {
@@ -592,6 +592,7 @@ int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t ind
 	worker_apply_roots(w, cfg);
 
 	memcpy(tc.syncookie_key, syn_key, sizeof(tc.syncookie_key));
+	tc.syn_answered_outside = syn_outside;
 	w->stack = tcp_stack__create(&tc, xsk_queue_nic(w->q), &http_server_tcp_ops, w->http);
 	if (!w->stack) {
 		err = -errno;
