@@ -193,3 +193,111 @@ Test(incarnation, flag_off_keeps_the_connection, .fini = teardown)
 	cookie_ack(0x80000000u, H.c_ts + 100, true, 0, PKT_ACK);
 	expect_old_connection_kept();
 }
+
+/* The server closes first; the client's FIN puts the tuple in TIME_WAIT. */
+static void setup_time_wait(bool outside, bool ts)
+{
+	struct pkt_info pi;
+	bool fin = false;
+
+	setup_conn(outside, ts);
+	tcp_conn_shutdown(A->c);
+	h_poll(&H);
+	while (h_recv(&H, &pi))
+		fin |= (pi.flags & PKT_FIN) != 0;
+	cr_assert(fin, "the server's FIN");
+	H.s_nxt++;
+	h_ack(&H, H.s_nxt, 65535u << 7);
+	h_data(&H, NULL, 0, PKT_FIN);
+	h_poll(&H);
+	h_drain(&H);
+	cr_assert(A->closed);
+	cr_assert_eq(A->why, TCP_CLOSE_NORMAL);
+	cr_assert_eq(h_stats(&H)->conns_time_wait, 1);
+	cr_assert_eq(h_stats(&H)->conns_active, 0);
+}
+
+static void expect_reopened(void)
+{
+	struct h_app *b;
+
+	cr_assert_eq(h_stats(&H)->conns_time_wait, 0, "the TIME_WAIT entry is gone");
+	cr_assert_eq(H.napps, 2, "the cookie ACK opened a new connection");
+	b = &H.apps[1];
+	cr_assert(!b->closed);
+	cr_assert_eq(b->rx_len, sizeof(request) - 1, "the new connection got the request");
+	cr_assert_eq(h_stats(&H)->conns_active, 1);
+	cr_assert(!sent_rst());
+}
+
+static void expect_still_time_wait(void)
+{
+	cr_assert_eq(h_stats(&H)->conns_time_wait, 1, "the TIME_WAIT entry stays");
+	cr_assert_eq(H.napps, 1, "no new connection");
+	cr_assert_eq(h_stats(&H)->conns_active, 0);
+	cr_assert(!sent_rst());
+}
+
+Test(incarnation, time_wait_reopened_by_a_cookie_ack_with_a_newer_isn, .fini = teardown)
+{
+	setup_time_wait(true, false);
+	cookie_ack(H.c_nxt + 100000, 0, false, 0, 0);
+	expect_reopened();
+}
+
+Test(incarnation, time_wait_reopened_by_a_cookie_ack_with_a_newer_tsval, .fini = teardown)
+{
+	/* With timestamps on both sides the TSval decides, even for a lower ISN. */
+	setup_time_wait(true, true);
+	cookie_ack(H.c_nxt - 1000, H.c_ts + 1, true, 0, 0);
+	expect_reopened();
+}
+
+Test(incarnation, time_wait_kept_for_a_cookie_ack_with_an_old_isn, .fini = teardown)
+{
+	setup_time_wait(true, false);
+	cookie_ack(H.c_nxt - 1000, 0, false, 0, 0);
+	expect_still_time_wait();
+}
+
+Test(incarnation, time_wait_kept_for_a_cookie_ack_at_rcv_nxt, .fini = teardown)
+{
+	setup_time_wait(true, false);
+	cookie_ack(H.c_nxt, 0, false, 0, 0);
+	expect_still_time_wait();
+}
+
+Test(incarnation, time_wait_kept_for_a_cookie_ack_with_an_old_tsval, .fini = teardown)
+{
+	setup_time_wait(true, true);
+	cookie_ack(H.c_nxt + 100000, H.c_ts, true, 0, 0);
+	expect_still_time_wait();
+}
+
+Test(incarnation, time_wait_kept_for_a_bad_cookie, .fini = teardown)
+{
+	setup_time_wait(true, true);
+	cookie_ack(H.c_nxt + 100000, H.c_ts + 1, true, 1, 0);
+	expect_still_time_wait();
+}
+
+Test(incarnation, time_wait_kept_for_a_cookie_ack_with_fin, .fini = teardown)
+{
+	setup_time_wait(true, true);
+	cookie_ack(H.c_nxt + 100000, H.c_ts + 1, true, 0, PKT_ACK | PKT_FIN);
+	expect_still_time_wait();
+}
+
+Test(incarnation, time_wait_kept_for_a_cookie_ack_with_rst, .fini = teardown)
+{
+	setup_time_wait(true, true);
+	cookie_ack(H.c_nxt + 100000, H.c_ts + 1, true, 0, PKT_ACK | PKT_RST);
+	expect_still_time_wait();
+}
+
+Test(incarnation, time_wait_kept_with_the_flag_off, .fini = teardown)
+{
+	setup_time_wait(false, true);
+	cookie_ack(H.c_nxt + 100000, H.c_ts + 1, true, 0, 0);
+	expect_still_time_wait();
+}
