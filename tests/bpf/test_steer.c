@@ -37,6 +37,7 @@
 #include "frames.h"
 #include "steer_ref.h"
 #include "steer/steer.h"
+#include "steer/steer_internal.h"
 #include "xdpserve/shared.h"
 
 #define ETH_HLEN_   14
@@ -712,6 +713,63 @@ Test(steer_endpoint, stat_names_cover_every_slot)
 	}
 	cr_expect_str_eq(steer_stat_name(XDPSERVE_STAT_REDIRECTED), "redirected");
 	cr_expect_null(steer_stat_name(XDPSERVE_STAT__MAX));
+}
+
+/*
+ * A program built before XDPSERVE_STAT_SYNACK_TX has 11 counter slots: the
+ * steer layer reads the slots the map has (max_entries, kept at open) and
+ * zero for the rest, instead of failing on slot 11. The steer handle is
+ * made here around a real per-CPU array of that size, as steer_open_maps()
+ * fills it from an attached program's map.
+ */
+Test(steer_maps, stats_of_an_older_program_read_its_slots_only)
+{
+	struct xdpserve_stat_val out[XDPSERVE_STAT__MAX];
+	struct xdpserve_stat_val *vals;
+	struct steer s;
+	int ncpus;
+
+	if (geteuid() != 0)
+		cr_skip_test("creating a BPF map needs root (CAP_BPF)");
+	ncpus = libbpf_num_possible_cpus();
+	cr_assert_gt(ncpus, 0);
+	memset(&s, 0, sizeof(s));
+	for (int m = 0; m < STEER_MAP__MAX; m++)
+		s.map_fd[m] = -1;
+	snprintf(s.ifname, sizeof(s.ifname), "old");
+	s.nr_cpus = ncpus;
+	s.percpu = calloc((size_t)ncpus, sizeof(*s.percpu));
+	vals = calloc((size_t)ncpus, sizeof(*vals));
+	cr_assert(s.percpu && vals);
+	s.map_fd[STEER_MAP_STATS] =
+		bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "old_stats", sizeof(__u32), sizeof(*vals),
+			       XDPSERVE_STAT_SYNACK_TX, NULL);
+	if (s.map_fd[STEER_MAP_STATS] < 0)
+		cr_skip_test("cannot create a per-CPU array (%s)", strerror(errno));
+	cr_assert_eq(XDPSERVE_STAT_SYNACK_TX, 11, "the older layout had 11 slots");
+	for (__u32 i = 0; i < XDPSERVE_STAT_SYNACK_TX; i++) {
+		for (int cpu = 0; cpu < ncpus; cpu++) {
+			vals[cpu].packets = i + 1;
+			vals[cpu].bytes = 100 * (i + 1);
+		}
+		cr_assert_eq(bpf_map_update_elem(s.map_fd[STEER_MAP_STATS], &i, vals, BPF_ANY), 0);
+	}
+	s.stats_entries = XDPSERVE_STAT_SYNACK_TX;
+	memset(out, 0xff, sizeof(out));
+	cr_assert_eq(steer_stats_read(&s, out), 0, "an 11-slot counter map reads");
+	for (__u32 i = 0; i < XDPSERVE_STAT__MAX; i++) {
+		uint64_t p = i < XDPSERVE_STAT_SYNACK_TX ? (uint64_t)(i + 1) * ncpus : 0;
+
+		cr_expect_eq(out[i].packets, p, "slot %u: %llu packets", i,
+			     (unsigned long long)out[i].packets);
+		cr_expect_eq(out[i].bytes, 100 * p, "slot %u", i);
+	}
+	/* Reading every current slot of that map is what failed before. */
+	s.stats_entries = XDPSERVE_STAT__MAX;
+	cr_expect_neq(steer_stats_read(&s, out), 0);
+	close(s.map_fd[STEER_MAP_STATS]);
+	free(s.percpu);
+	free(vals);
 }
 
 /* xorshift64*: a fixed seed, so a failure names a frame that can be made again. */

@@ -693,13 +693,43 @@ enum fb_mut {
 	FB_SYN_OFF,
 	FB_QUEUE_REFUSES,
 	FB_NO_SOCKET,
+	/* From here on any verdict but XDP_TX will do, with the frame untouched. */
+	FB_SYN_FIN,
+	FB_GROUP_SRC_MAC,
+	FB_SRC_ZERO,	  /* 0.0.0.0 or :: */
+	FB_SRC_BROADCAST, /* 255.255.255.255 (IPv4 only) */
+	FB_SRC_MULTICAST, /* 224.0.0.1 or ff02::1 */
+	FB_IP_LEN_LONG,	  /* IPv4 tot_len (IPv6 payload length) past the frame */
+	FB_QINQ,	  /* 802.1ad outer tag over an 802.1Q one */
+	FB_TWO_8021Q,	  /* two 802.1Q tags */
 	FB__MAX,
 };
+#define FB_ANY_NOT_TX FB_SYN_FIN
 
 static const char *const fb_names[FB__MAX] = {
-	"unknown option",   "bad option length", "SACK blocks", "IPv4 options", "IPv6 ext header",
-	"bad TCP checksum", "bad IP checksum",	 "SYN+ACK",	"SYN+RST",	"payload",
-	"zero source port", "option cut short",	 "SYN_ON off",	"queue slot 0", "no socket",
+	"unknown option",
+	"bad option length",
+	"SACK blocks",
+	"IPv4 options",
+	"IPv6 ext header",
+	"bad TCP checksum",
+	"bad IP checksum",
+	"SYN+ACK",
+	"SYN+RST",
+	"payload",
+	"zero source port",
+	"option cut short",
+	"SYN_ON off",
+	"queue slot 0",
+	"no socket",
+	"SYN+FIN",
+	"group source MAC",
+	"zero source",
+	"broadcast source",
+	"multicast source",
+	"IP length past the frame",
+	"QinQ",
+	"two 802.1Q tags",
 };
 
 /* Insert n bytes at off of a frame of *len bytes. */
@@ -753,10 +783,56 @@ static uint32_t fb_frame(uint8_t *f, enum fb_mut m, uint8_t family)
 	case FB_ZERO_PORT:
 		sp.sport = 0;
 		break;
+	case FB_SYN_FIN:
+		sp.flags = PKT_SYN | PKT_FIN;
+		break;
+	case FB_GROUP_SRC_MAC:
+		sp.src_mac[0] |= 1;
+		break;
+	case FB_SRC_ZERO:
+		memset(sp.saddr, 0, sizeof(sp.saddr));
+		break;
+	case FB_SRC_BROADCAST:
+		memset(sp.saddr, 0xff, 4);
+		break;
+	case FB_SRC_MULTICAST:
+		if (family == 4) {
+			static const uint8_t all_hosts[4] = {224, 0, 0, 1};
+
+			memcpy(sp.saddr, all_hosts, 4);
+		} else {
+			static const uint8_t all_nodes[16] = {0xff, 2, 0, 0, 0, 0, 0, 0,
+							      0,    0, 0, 0, 0, 0, 0, 1};
+
+			memcpy(sp.saddr, all_nodes, 16);
+		}
+		break;
+	case FB_QINQ:
+	case FB_TWO_8021Q:
+		sp.vlan = true;
+		break;
 	default:
 		break;
 	}
 	len = pkt_build(f, FRAME_CAP, &sp);
+	if (m == FB_QINQ || m == FB_TWO_8021Q) {
+		/* An outer tag before pkt_build's 802.1Q one (VLAN 100). */
+		const uint8_t tag[4] = {m == FB_QINQ ? 0x88 : 0x81, m == FB_QINQ ? 0xa8 : 0x00, 0,
+					100};
+
+		insert(f, &len, 12, tag, 4);
+	}
+	if (m == FB_IP_LEN_LONG && family == 4) {
+		uint16_t sum, tot = (uint16_t)(f[16] << 8 | f[17]);
+
+		tot = (uint16_t)(tot + 100);
+		f[16] = (uint8_t)(tot >> 8), f[17] = (uint8_t)tot;
+		f[24] = f[25] = 0;
+		sum = (uint16_t)~pkt_ref_sum(f + 14, 20, 0);
+		f[24] = (uint8_t)(sum >> 8), f[25] = (uint8_t)sum;
+	}
+	if (m == FB_IP_LEN_LONG && family == 6)
+		f[14 + 4] = (uint8_t)(f[14 + 4] + 1); /* 256 bytes more */
 	if (m == FB_IPV4_OPTIONS && family == 4) {
 		static const uint8_t nops[4] = {1, 1, 1, 0};
 		uint16_t sum;
@@ -793,6 +869,7 @@ Test(synack, fallbacks)
 
 			if ((m == FB_IPV4_OPTIONS && family != 4) ||
 			    (m == FB_BAD_IP_CSUM && family != 4) ||
+			    (m == FB_SRC_BROADCAST && family != 4) ||
 			    (m == FB_IPV6_EXTHDR && family != 6))
 				continue;
 			prog_open(&p);
@@ -813,9 +890,15 @@ Test(synack, fallbacks)
 			before = stat_packets(&p, stat);
 			out_len = run(&p, f, len, out, &verdict);
 			after = stat_packets(&p, stat);
-			cr_assert_eq(verdict, expect, "v%u %s: verdict %u, want %u", family,
-				     fb_names[m], verdict, expect);
-			cr_assert_eq(after, before + 1, "v%u %s: counter", family, fb_names[m]);
+			if (m >= FB_ANY_NOT_TX) {
+				cr_assert_neq(verdict, XDP_TX, "v%u %s: answered in XDP", family,
+					      fb_names[m]);
+			} else {
+				cr_assert_eq(verdict, expect, "v%u %s: verdict %u, want %u", family,
+					     fb_names[m], verdict, expect);
+				cr_assert_eq(after, before + 1, "v%u %s: counter", family,
+					     fb_names[m]);
+			}
 			cr_assert_eq(stat_packets(&p, XDPSERVE_STAT_SYNACK_TX), before_tx);
 			cr_assert_eq(out_len, len, "v%u %s: frame length changed", family,
 				     fb_names[m]);

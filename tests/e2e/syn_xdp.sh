@@ -20,14 +20,16 @@
 #   - with --syn-in-xdp=no user space answers every SYN, with the same
 #     options;
 #   - a worker whose table is full takes its SYNs back (RST from user
-#     space), and so does a draining one (no answer).
+#     space), and so does a draining one (no answer);
+#   - a daemon on a program attached by hand leaves it answering no SYN
+#     after SIGTERM: the settings' flags and key are 0 (bpftool, pinned map).
 . "$(dirname "$0")/../helpers/testbed.sh"
 # shellcheck source=tests/helpers/daemon.sh
 . "$(dirname "$0")/../helpers/daemon.sh"
 
 tb_init
 tb_require_root
-tb_require_cmd ip ethtool sha256sum curl
+tb_require_cmd ip ethtool sha256sum curl bpftool
 PY=/usr/bin/python3
 PROBE=$XDPSERVE_SRCDIR/tests/helpers/syn_probe.py
 tb_require_file "$XDPSERVE_BUILDDIR/xdpserved" "$TB_BPF_OBJ" "$TB_XDPSERVECTL" "$PROBE"
@@ -69,7 +71,7 @@ fetch() { # fetch URL: the body's sha256 is the file's
 	[ "$(tb_cli curl -gsS --max-time 5 "$1" | sha256sum | cut -d' ' -f1)" = "$SHA" ]
 }
 
-tap_plan 18
+tap_plan 22
 
 # --- SYNs answered in XDP -------------------------------------------------
 tap_check "xdpserved starts (SYNs in XDP by default)" xd_start on "${V6ADDR[@]}"
@@ -235,5 +237,34 @@ draining() {
 tap_check "draining: the SYN is not answered in XDP" draining
 tb_stop "$HOLD"
 wait "$DAEMON" 2>/dev/null
+
+# --- a program left attached answers no SYN once the daemon is gone --------
+SYN_PIN=$TB_BPFFS/xdpserve/$TB_SRV_IF/xdpserve_syn
+syn_conf() { # syn_conf: "flags F key K" of the pinned SYN settings
+	tb_srv bpftool -j map dump pinned "$SYN_PIN" | "$PY" -c '
+import json, sys
+e = json.load(sys.stdin)[0]
+v = e["formatted"]["value"]
+print("flags", v["flags"], "key", sum(int(b) for b in v["cookie_key"]))'
+}
+tap_check "xdpservectl attach attaches the program by hand" \
+	ctl attach "$TB_SRV_IF" --obj "$TB_BPF_OBJ" --mode skb
+syn_on() {
+	xd_start byhand || return 1
+	syn_conf
+	[ $(($(syn_conf | cut -d' ' -f2) & 1)) = 1 ]
+}
+tap_check "a daemon on it answers SYNs in XDP (XDPSERVE_SYN_ON)" syn_on
+syn_off_after_stop() {
+	local conf
+	kill -TERM "$DAEMON"
+	wait "$DAEMON" || return 1
+	conf=$(syn_conf)
+	echo "after SIGTERM: $conf"
+	[ "$conf" = "flags 0 key 0" ]
+}
+tap_check "after SIGTERM the program stays, its SYN settings off and the key gone" \
+	syn_off_after_stop
+tap_check "xdpservectl detach removes it" ctl detach "$TB_SRV_IF"
 
 tap_done

@@ -255,7 +255,9 @@ static int daemon_steer(struct daemon *d)
  * with the daemon's cookie key, and map the per-queue accept slots, all
  * cleared (an earlier daemon's may still say "accept"). With syn-in-xdp
  * off the settings are written too, without XDPSERVE_SYN_ON, so an older
- * "on" is not left behind. A program without the maps answers no SYN.
+ * "on" is not left behind, and the slots are not mapped: the program
+ * reads them only with XDPSERVE_SYN_ON, so a failing mmap cannot stop a
+ * daemon that does not use them. A program without the maps answers no SYN.
  */
 static int daemon_syn_setup(struct daemon *d)
 {
@@ -270,10 +272,12 @@ static int daemon_syn_setup(struct daemon *d)
 				d->cfg->ifname);
 		return 0;
 	}
-	err = steer_syn_queues_map(d->steer, &d->syn_slots, &d->nsyn_slots);
-	if (err)
-		return err;
-	if (d->nsyn_slots < d->nqueues) {
+	if (d->cfg->syn_in_xdp) {
+		err = steer_syn_queues_map(d->steer, &d->syn_slots, &d->nsyn_slots);
+		if (err)
+			return err;
+	}
+	if (d->syn_slots && d->nsyn_slots < d->nqueues) {
 		pr_err("the steering program on %s has %u SYN accept slots, fewer than the %u "
 		       "queues",
 		       d->cfg->ifname, d->nsyn_slots, d->nqueues);
@@ -454,6 +458,7 @@ static int daemon_setup(struct daemon *d)
 	}
 	for (uint32_t i = 0; i < d->nqueues; i++) {
 		err = worker__create(d->conf, d->umem, i, d->etag_key, d->syn_key,
+				     cfg->syn_in_xdp && steer_syn_supported(d->steer),
 				     d->access ? access_log_ring(d->access, i) : NULL,
 				     &d->workers[i]);
 		if (err)
@@ -482,8 +487,28 @@ static int daemon_setup(struct daemon *d)
 	return 0;
 }
 
+/*
+ * Before anything stops: the settings go back to "answer no SYN", with the
+ * key zeroed, so a program that stays attached (attached by hand, or
+ * adopted by an older daemon) never answers with this daemon's key once it
+ * is gone; its SYNs go to the workers while they last, then to the kernel.
+ */
+static void daemon_syn_off(struct daemon *d)
+{
+	struct xdpserve_syn_conf sc;
+
+	if (!d->steer || !steer_syn_supported(d->steer))
+		return;
+	memset(&sc, 0, sizeof(sc));
+	if (steer_syn_set(d->steer, &sc))
+		pr_warn("the steering program on %s keeps answering SYNs with this daemon's key "
+			"until it is detached or another daemon starts",
+			d->cfg->ifname);
+}
+
 static void daemon_teardown(struct daemon *d, int *status)
 {
+	daemon_syn_off(d);
 	for (uint32_t i = 0; i < d->nqueues; i++)
 		if (d->workers[i])
 			worker_request(d->workers[i], WORKER_CMD_STOP);

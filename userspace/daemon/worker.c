@@ -360,7 +360,7 @@ static void *worker_main(void *arg)
 	if (err)
 		return NULL;
 	for (;;) {
-		uint64_t now = clock_ns(CLOCK_MONOTONIC);
+		uint64_t now;
 		uint64_t deadline;
 		uint32_t cmd, n;
 		int timeout;
@@ -371,6 +371,14 @@ static void *worker_main(void *arg)
 				     (time_t)(clock_ns(CLOCK_REALTIME_COARSE) / 1000000000ull));
 
 		n = xsk_queue_rx_batch(w->q, rx, XSK_RX_BATCH_MAX);
+		/*
+		 * The clock is read after the ring: the steering program stamps
+		 * a SYN-ACK's cookie period and TSval with bpf_ktime_get_ns() (the
+		 * same CLOCK_MONOTONIC) when it answers, so a `now` read before
+		 * the batch could be older than the program's and fail the
+		 * completing ACK's TSecr or period check across a boundary.
+		 */
+		now = clock_ns(CLOCK_MONOTONIC);
 		for (uint32_t i = 0; i < n; i++)
 			tcp_stack__input(w->stack, rx[i].data, rx[i].len, now);
 		xsk_queue_rx_release(w->q, rx, n);
@@ -510,8 +518,8 @@ static void worker_tcp_config(const struct worker *w, struct tcp_config *tc)
 }
 
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,
-		   const uint8_t *etag_key, const uint8_t *syn_key, struct access_log_ring *access,
-		   struct worker **out)
+		   const uint8_t *etag_key, const uint8_t *syn_key, bool syn_outside,
+		   struct access_log_ring *access, struct worker **out)
 {
 	const struct xdpserve_config *cfg = wc->cfg;
 	struct xsk_queue_opts qopts = {
@@ -584,6 +592,7 @@ int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t ind
 	worker_apply_roots(w, cfg);
 
 	memcpy(tc.syncookie_key, syn_key, sizeof(tc.syncookie_key));
+	tc.syn_answered_outside = syn_outside;
 	w->stack = tcp_stack__create(&tc, xsk_queue_nic(w->q), &http_server_tcp_ops, w->http);
 	if (!w->stack) {
 		err = -errno;

@@ -53,13 +53,15 @@ enum worker_cmd {
  * another). The TCP stack takes the MSS from the queue's link MTU.
  * `etag_key` (16 bytes, copied) is the daemon's ETag key and `syn_key`
  * (16 bytes, copied) its SYN cookie key, each the same for every worker
- * (and, for the cookie key, for the steering program). 0 or -errno (logged).
+ * (and, for the cookie key, for the steering program). `syn_outside`: the
+ * steering program answers SYNs (tcp_config.syn_answered_outside). 0 or
+ * -errno (logged).
  */
 struct access_log_ring;
 /* `access`: this worker's access log ring, NULL when the log is off. */
 int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t index,
-		   const uint8_t *etag_key, const uint8_t *syn_key, struct access_log_ring *access,
-		   struct worker **out);
+		   const uint8_t *etag_key, const uint8_t *syn_key, bool syn_outside,
+		   struct access_log_ring *access, struct worker **out);
 
 /* What this worker's stack puts into a SYN-ACK (the same for every worker of a daemon). */
 void worker_synack_params(const struct worker *w, struct tcp_synack_params *p);

@@ -176,11 +176,15 @@ int steer_iface_set_mac(struct steer *s, const uint8_t mac[6])
 
 int steer_stats_read(struct steer *s, struct xdpserve_stat_val out[XDPSERVE_STAT__MAX])
 {
+	/* A program built before the later counters has fewer slots: those read 0. */
+	__u32 n = s->stats_entries < XDPSERVE_STAT__MAX ? s->stats_entries : XDPSERVE_STAT__MAX;
 	int err;
 
 	for (__u32 i = 0; i < XDPSERVE_STAT__MAX; i++) {
 		out[i].packets = 0;
 		out[i].bytes = 0;
+		if (i >= n)
+			continue;
 		if (bpf_map_lookup_elem(s->map_fd[STEER_MAP_STATS], &i, s->percpu)) {
 			err = -errno;
 			pr_err("cannot read the counters of %s (%s)", s->ifname, strerror(-err));

@@ -250,6 +250,8 @@ static int steer_open_maps(struct steer *s, uint32_t prog_id)
 				s->map_id[m] = minfo.id;
 				if (m == STEER_MAP_SYN_QUEUES)
 					s->synq_entries = minfo.max_entries;
+				if (m == STEER_MAP_STATS)
+					s->stats_entries = minfo.max_entries;
 				fd = -1;
 				break;
 			}

@@ -164,7 +164,7 @@ int steer_syn_get(struct steer *s, struct xdpserve_syn_conf *conf);
 int steer_syn_queues_map(struct steer *s, _Atomic uint32_t **slots, uint32_t *n);
 void steer_syn_queues_unmap(_Atomic uint32_t *slots, uint32_t n);
 
-/* Counters summed over all CPUs, one entry per enum xdpserve_stat. */
+/* Counters summed over all CPUs, one per enum xdpserve_stat (0 for a slot the program lacks). */
 int steer_stats_read(struct steer *s, struct xdpserve_stat_val out[XDPSERVE_STAT__MAX]);
 
 /* "redirected", "redirect_failed", "pass_not_served", ...; NULL if out of range. */

@@ -37,6 +37,7 @@ struct steer {
 	int nr_cpus;			  /* possible CPUs: per-CPU value count */
 	struct xdpserve_stat_val *percpu; /* nr_cpus values, scratch for stats */
 	uint32_t synq_entries;		  /* slots of STEER_MAP_SYN_QUEUES */
+	uint32_t stats_entries;		  /* slots of STEER_MAP_STATS: fewer in an older program */
 };
 
 /* "; run as root ..." for a permission error while not root, else "". */

@@ -49,6 +49,7 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_input \
 	tests/unit/tcp/test_retransmit \
 	tests/unit/tcp/test_close \
+	tests/unit/tcp/test_incarnation \
 	tests/unit/tcp/test_transfer \
 	tests/unit/tcp/test_robustness \
 	tests/unit/tcp/test_limits \

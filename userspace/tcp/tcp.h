@@ -59,6 +59,12 @@ struct tcp_config {
 	bool timestamps;	       /* agree to RFC 7323 timestamps */
 	bool sack;		       /* agree to SACK-permitted (RFC 2018) */
 	bool window_scale;	       /* agree to window scaling (RFC 7323) */
+	/*
+	 * SYNs are answered outside the stack (the steering program): a cookie
+	 * ACK may then arrive for a tuple that still has a connection or a
+	 * TIME_WAIT entry here, and starts a new incarnation of it.
+	 */
+	bool syn_answered_outside;
 	uint32_t init_cwnd_segs;       /* initial window in segments (RFC 6928: 10) */
 	uint64_t rto_initial_ns;       /* RFC 6298: 1 s */
 	uint64_t rto_min_ns;	       /* RFC 6298 says 1 s; Linux uses 200 ms */

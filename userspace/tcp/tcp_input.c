@@ -178,26 +178,40 @@ static bool tcp_listen_ts_check(const struct tcp_stack *s, uint32_t tsecr, uint3
 	return true;
 }
 
+bool tcp_input_cookie_valid(const struct tcp_stack *s, const struct tcp_seg *seg,
+			    const struct tcp_tuple *t, struct syncookie_opts *co, uint32_t *ts_off)
+{
+	struct syncookie_opts tmp;
+	uint32_t off = 0;
+	bool ok;
+
+	if (!co)
+		co = &tmp;
+	ok = syncookie_check(s->cfg.syncookie_key, t, seg->seq - 1, seg->ack - 1,
+			     syncookie_period(s->now), co);
+	if (ok && s->cfg.timestamps && seg->opts.ts_ok) {
+		off = tcp_input_ts_offset(s, t);
+		ok = tcp_listen_ts_check(s, seg->opts.tsecr, off, co);
+	}
+	if (ts_off)
+		*ts_off = off;
+	return ok;
+}
+
 /* An ACK for no connection: it must carry a valid cookie. */
-static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
-			   const struct tcp_tuple *t, uint32_t hash)
+void tcp_input_cookie_ack(struct tcp_stack *s, const struct tcp_seg *seg, const struct tcp_tuple *t,
+			  uint32_t hash)
 {
 	const struct tcp_opts *o = &seg->opts;
-	bool ts_ok = s->cfg.timestamps && o->ts_ok, ok;
+	bool ts_ok = s->cfg.timestamps && o->ts_ok;
 	struct syncookie_opts co;
 	struct tcp_source_id src;
-	uint32_t ts_off = 0;
+	uint32_t ts_off;
 	struct tcp_conn *c;
 	uint16_t lim;
 	void *app;
 
-	ok = syncookie_check(s->cfg.syncookie_key, t, seg->seq - 1, seg->ack - 1,
-			     syncookie_period(s->now), &co);
-	if (ok && ts_ok) {
-		ts_off = tcp_input_ts_offset(s, t);
-		ok = tcp_listen_ts_check(s, o->tsecr, ts_off, &co);
-	}
-	if (!ok) {
+	if (!tcp_input_cookie_valid(s, seg, t, &co, &ts_off)) {
 		s->stats.syncookies_rejected++;
 		tcp_output_reset_reply(s, seg);
 		return;
@@ -304,7 +318,7 @@ void tcp_input(struct tcp_stack *s, const struct net_rx *rx)
 	if (seg.flags & TCP_FLAG_SYN)
 		tcp_listen_syn(s, &seg, &t);
 	else if (seg.flags & TCP_FLAG_ACK)
-		tcp_listen_ack(s, &seg, &t, hash);
+		tcp_input_cookie_ack(s, &seg, &t, hash);
 	else {
 		s->stats.rx_drop_no_conn++;
 		tcp_output_reset_reply(s, &seg);

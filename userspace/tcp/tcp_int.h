@@ -386,6 +386,16 @@ uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *
 /* tcp_input.c */
 void tcp_input(struct tcp_stack *s, const struct net_rx *rx);
 uint32_t tcp_input_ts_offset(const struct tcp_stack *s, const struct tcp_tuple *t);
+/*
+ * Does seg, an ACK for tuple t, complete a SYN we (or the steering program)
+ * answered: a valid cookie, and with timestamps a TSecr we could have sent?
+ * co and ts_off (may be NULL) get the cookie's options and the tuple's offset.
+ */
+bool tcp_input_cookie_valid(const struct tcp_stack *s, const struct tcp_seg *seg,
+			    const struct tcp_tuple *t, struct syncookie_opts *co, uint32_t *ts_off);
+/* The connection a valid cookie ACK opens (or its RST); hash: t's table hash. */
+void tcp_input_cookie_ack(struct tcp_stack *s, const struct tcp_seg *seg,
+			  const struct tcp_tuple *t, uint32_t hash);
 
 /* tcp_process.c */
 void tcp_process(struct tcp_conn *c, struct tcp_seg *seg);

@@ -2,7 +2,8 @@
 /*
  * tcp_process.c — a segment for an existing connection, in the order of
  * RFC 9293 §3.10.7.4: SYN (RFC 5961 challenge), PAWS (RFC 7323 §5),
- * sequence acceptability, RST (RFC 5961 §3), the ACK field (tcp_ack.c),
+ * sequence acceptability (where, with SYNs answered in XDP, a cookie ACK
+ * starts a new incarnation of the tuple), RST (RFC 5961 §3), the ACK field (tcp_ack.c),
  * segment text into the linear receive buffer (past a hole: held by
  * tcp_reass.c), FIN, and then the
  * application's readable/writable callbacks.
@@ -67,6 +68,38 @@ static bool tcp_seq_acceptable(const struct tcp_conn *c, uint32_t seq, uint32_t 
 		return seq_ge(seq, c->rcv_nxt) && seq_lt(seq, c->rcv_nxt + wnd);
 	return (seq_ge(seq, c->rcv_nxt) && seq_lt(seq, c->rcv_nxt + wnd)) ||
 	       (seq_ge(end, c->rcv_nxt) && seq_lt(end, c->rcv_nxt + wnd));
+}
+
+/*
+ * With SYNs answered outside the stack (XDP), a SYN for this tuple never
+ * reached us to be challenged (RFC 5961 §4.2): a rebooted client, or a NAT
+ * reusing the port, got a cookie SYN-ACK and now sends its ACK. When a
+ * segment this connection cannot use is such an ACK with a valid cookie
+ * (and TSecr), the peer has started a new connection: the old one ends
+ * without a RST (the peer forgot it; the application hears an abort) and
+ * the segment opens the new one. True if it did. A segment whose ISN
+ * (SEG.SEQ - 1) lies in what this connection received, [IRS, RCV.NXT], is
+ * its own: a duplicated or late handshake ACK carries this connection's
+ * valid cookie, and must not end it.
+ */
+static bool tcp_process_new_incarnation(struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	struct tcp_stack *s = c->s;
+	uint32_t isn = seg->seq - 1;
+	struct tcp_tuple t;
+	uint32_t hash;
+
+	if (!s->cfg.syn_answered_outside ||
+	    (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_FIN | TCP_FLAG_ACK)) !=
+		    TCP_FLAG_ACK ||
+	    (seq_ge(isn, c->irs) && seq_le(isn, c->rcv_nxt)) ||
+	    !tcp_input_cookie_valid(s, seg, &c->tuple, NULL, NULL))
+		return false;
+	t = c->tuple;
+	hash = c->tuple_hash;
+	tcp_conn_close(c, TCP_CLOSE_ABORTED, false);
+	tcp_input_cookie_ack(s, seg, &t, hash);
+	return true;
 }
 
 /* Append in-order bytes to the linear receive buffer; returns how many fitted. */
@@ -201,12 +234,16 @@ void tcp_process(struct tcp_conn *c, struct tcp_seg *seg)
 		}
 		if (seq_lt(seg->opts.tsval, c->ts_recent) &&
 		    s->now - c->ts_recent_ns < TCP_PAWS_IDLE_NS) {
+			if (tcp_process_new_incarnation(c, seg))
+				return;
 			s->stats.rx_drop_out_of_window++;
 			tcp_reject_ack(c, seg, seg_len);
 			return;
 		}
 	}
 	if (!tcp_seq_acceptable(c, seg->seq, seg_len)) {
+		if (tcp_process_new_incarnation(c, seg))
+			return;
 		s->stats.rx_drop_out_of_window++;
 		if (!(seg->flags & TCP_FLAG_RST))
 			tcp_reject_ack(c, seg, seg_len);

@@ -7,7 +7,7 @@
  * table recycles the oldest. An entry re-ACKs a retransmitted FIN, and a
  * SYN with a higher sequence number or timestamp may reopen the tuple
  * (RFC 6191), as may the ACK completing a SYN the steering program
- * answered (it cannot see this table).
+ * answered (it cannot see this table; only with syn_answered_outside).
  *
  * Called by tcp_process.c (tcp_time_wait_enter), tcp_input.c (lookup, input) and
  * tcp_timer.c (expiry).
@@ -99,21 +99,22 @@ static bool tcp_time_wait_newer(const struct tcp_tw *tw, const struct tcp_seg *s
 }
 
 /*
- * A SYN the steering program answered (syn-in-xdp) never met this entry:
- * the ACK completing it is the first we see of the new incarnation. It
- * reopens the tuple under the SYN's rule when it carries a valid cookie;
- * tcp_listen_ack() then checks the cookie again and opens the connection.
+ * A SYN the steering program answered (syn_answered_outside) never met
+ * this entry: the ACK completing it is the first we see of the new
+ * incarnation. It reopens the tuple under the SYN's rule when it is a bare
+ * ACK with a valid cookie (and TSecr); tcp_input_cookie_ack() then checks
+ * the cookie again and opens the connection. Without SYNs answered outside,
+ * every SYN met this entry and no cookie ACK can be a new incarnation.
  */
 static bool tcp_time_wait_cookie_ack(const struct tcp_stack *s, const struct tcp_tw *tw,
 				     const struct tcp_seg *seg)
 {
-	struct syncookie_opts co;
-
-	if ((seg->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_FIN)) != TCP_FLAG_ACK ||
+	if (!s->cfg.syn_answered_outside ||
+	    (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_FIN | TCP_FLAG_ACK)) !=
+		    TCP_FLAG_ACK ||
 	    !tcp_time_wait_newer(tw, seg, seg->seq - 1))
 		return false;
-	return syncookie_check(s->cfg.syncookie_key, &tw->tuple, seg->seq - 1, seg->ack - 1,
-			       syncookie_period(s->now), &co);
+	return tcp_input_cookie_valid(s, seg, &tw->tuple, NULL, NULL);
 }
 
 bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg)

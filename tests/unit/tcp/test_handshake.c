@@ -316,6 +316,46 @@ Test(handshake, forged_timestamp_echo_rejected, .fini = teardown)
 	cr_assert_eq(pi.flags, PKT_RST);
 }
 
+/*
+ * The steering program stamps a SYN-ACK's cookie period and TSval with the
+ * clock at the SYN; the worker reads its `now` after taking the RX batch,
+ * so the completing ACK is checked at that instant or later. On a period
+ * and millisecond boundary, an ACK checked at the same instant passes; one
+ * checked a nanosecond earlier (a clock read before the ring) would not.
+ */
+static void cookie_ack_at_boundary(uint64_t check_before, bool expect_ok)
+{
+	struct h_syn o = {1460, 7, true, true};
+	struct pkt_info sa;
+	struct pkt_spec sp;
+	uint64_t boundary;
+
+	h_init(&H, NULL, 4, false, 0);
+	boundary = (H.now / SYNCOOKIE_PERIOD_NS + 1) * SYNCOOKIE_PERIOD_NS;
+	H.now = boundary;
+	cr_assert(h_syn(&H, &o, &sa));
+	H.now = boundary - check_before;
+	H.s_nxt = sa.seq + 1;
+	H.c_nxt++;
+	H.ts = true;
+	H.echo = sa.tsval;
+	sp = h_spec(&H, PKT_ACK);
+	h_send(&H, &sp);
+	cr_assert_eq(H.napps, expect_ok ? 1 : 0);
+	cr_assert_eq(h_stats(&H)->syncookies_accepted, expect_ok ? 1 : 0);
+	cr_assert_eq(h_stats(&H)->syncookies_rejected, expect_ok ? 0 : 1);
+}
+
+Test(handshake, cookie_ack_checked_at_its_syn_instant_accepted, .fini = teardown)
+{
+	cookie_ack_at_boundary(0, true);
+}
+
+Test(handshake, cookie_ack_checked_before_its_syn_instant_rejected, .fini = teardown)
+{
+	cookie_ack_at_boundary(1, false);
+}
+
 Test(handshake, syns_ignored_while_not_accepting, .fini = teardown)
 {
 	struct h_syn o = {1460, -1, false, false};
