@@ -244,6 +244,18 @@ static void conf_write(struct prog *p, const struct xdpserve_syn_conf *conf)
 	cr_assert_eq(bpf_map_update_elem(p->syn_fd, &zero, conf, 0), 0);
 }
 
+/* The program and a reference stack with every option on, the program accepting. */
+static void all_on(struct prog *p, struct ref *r)
+{
+	struct xdpserve_syn_conf conf;
+
+	prog_open(p);
+	prog_accept(p, XDPSERVE_SYNQ_ACCEPT);
+	ref_init(r, XDPSERVE_SYN_TIMESTAMPS | XDPSERVE_SYN_SACK | XDPSERVE_SYN_WSCALE);
+	conf_from_stack(&conf, r, XDPSERVE_SYN_ON);
+	conf_write(p, &conf);
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -580,7 +592,6 @@ static void handshake(uint8_t family, bool ts)
 {
 	uint8_t syn[FRAME_CAP], out[FRAME_CAP], ack[FRAME_CAP];
 	struct syn_case c = {.family = family, .mss = 1460, .ws = 7, .sack = true, .ts = ts};
-	struct xdpserve_syn_conf conf;
 	struct pkt_spec sp;
 	struct pkt_info pi;
 	struct prog p;
@@ -588,11 +599,7 @@ static void handshake(uint8_t family, bool ts)
 	__u32 verdict;
 	uint32_t len;
 
-	prog_open(&p);
-	prog_accept(&p, XDPSERVE_SYNQ_ACCEPT);
-	ref_init(&r, XDPSERVE_SYN_TIMESTAMPS | XDPSERVE_SYN_SACK | XDPSERVE_SYN_WSCALE);
-	conf_from_stack(&conf, &r, XDPSERVE_SYN_ON);
-	conf_write(&p, &conf);
+	all_on(&p, &r);
 	len = run(&p, syn, syn_build(syn, &c), out, &verdict);
 	cr_assert_eq(verdict, XDP_TX);
 	cr_assert_eq(stat_packets(&p, XDPSERVE_STAT_SYNACK_TX), 1);
@@ -636,15 +643,10 @@ Test(synack, handshake_completes_without_timestamps)
 Test(synack, ethernet_padding)
 {
 	struct syn_case c = {.family = 4, .mss = -1, .ws = -1, .eth_pad = 6};
-	struct xdpserve_syn_conf conf;
 	struct prog p;
 	struct ref r;
 
-	prog_open(&p);
-	prog_accept(&p, XDPSERVE_SYNQ_ACCEPT);
-	ref_init(&r, XDPSERVE_SYN_TIMESTAMPS | XDPSERVE_SYN_SACK | XDPSERVE_SYN_WSCALE);
-	conf_from_stack(&conf, &r, XDPSERVE_SYN_ON);
-	conf_write(&p, &conf);
+	all_on(&p, &r);
 	check_same(&p, &r, &c);
 	ref_fini(&r);
 	prog_close(&p);
@@ -654,15 +656,10 @@ Test(synack, ethernet_padding)
 Test(synack, other_syn_flags)
 {
 	static const uint8_t flags[] = {0xc2, PKT_SYN | PKT_PSH, PKT_SYN | 0x20};
-	struct xdpserve_syn_conf conf;
 	struct prog p;
 	struct ref r;
 
-	prog_open(&p);
-	prog_accept(&p, XDPSERVE_SYNQ_ACCEPT);
-	ref_init(&r, XDPSERVE_SYN_TIMESTAMPS | XDPSERVE_SYN_SACK | XDPSERVE_SYN_WSCALE);
-	conf_from_stack(&conf, &r, XDPSERVE_SYN_ON);
-	conf_write(&p, &conf);
+	all_on(&p, &r);
 	for (size_t i = 0; i < sizeof(flags); i++) {
 		struct syn_case c = {.family = i == 1 ? 6 : 4,
 				     .mss = 1460,
