@@ -17,10 +17,11 @@
 # scenario, servers xdpserve nginx lighttpd. For a quick check:
 # `-r 1 -d 3`.
 #
-# The floor: before the scenarios, bench/reflector (an AF_XDP copy-mode
-# socket on the same server veth answering each UDP frame with N full-size
-# frames) measures the server CPU of one frame in (a) and one 1514-byte
-# frame out (b), from runs with N = 1 and N = 8; a scenario's floor is
+# The floor: in every round of every scenario, before its servers,
+# bench/reflector (an AF_XDP copy-mode socket on the same server veth
+# answering each UDP frame with N full-size frames) measures the server
+# CPU of one frame in (a) and one 1514-byte frame out (b), from runs with
+# N = 1 and N = 8; a scenario's floor is
 # a × its frames in per request + b × its frames out per request, counted
 # on the client's veth during xdpserve's rounds.
 #
@@ -130,15 +131,16 @@ echo "# xdpserve vs ${SERVERS[*]:1}: $ROUNDS rounds x ${DURATION}s, $CONNS conne
 echo "# $(uname -r), $(nproc) CPUs; server on CPU $SRV_CPU, client on CPU $CLI_CPU; $(date -u '+%F %H:%M UTC')"
 RESULTS=$TB_DIR/results
 : >"$RESULTS"
-for r in $(seq "$ROUNDS"); do
-	for n in 1 8; do
-		line=$(probe $n)
-		echo "probe-$n reflector $r $line" >>"$RESULTS"
-		echo "  floor probe 1:$n round $r: $line" >&2
-	done
-done
 for sc in "${SCENARIOS[@]}"; do
 	for r in $(seq "$ROUNDS"); do
+		# The floor probe runs in every round, beside the servers it is
+		# compared with: on a busy machine a probe run apart measures
+		# another minute.
+		for n in 1 8; do
+			line=$(probe $n)
+			echo "probe-$n reflector $sc-$r $line" >>"$RESULTS"
+			echo "  floor probe 1:$n $sc round $r: $line" >&2
+		done
 		# Alternate the order each round so drift hurts both alike.
 		order=("${SERVERS[@]}")
 		[ $((r % 2)) -eq 0 ] && order=($(printf '%s\n' "${SERVERS[@]}" | tac))
@@ -168,7 +170,7 @@ c1=$(median_of probe-1 reflector 4 | cut -d' ' -f1)
 c8=$(median_of probe-8 reflector 4 | cut -d' ' -f1)
 read -r FA FB < <(awk -v c1="$c1" -v c8="$c8" 'BEGIN { b = (c8 - c1) / 7; a = c1 - b; printf "%.3f %.3f\n", a / 1e3, b / 1e3 }')
 printf '\nThe medium (reflector, median of %s rounds): 1 frame in + 1 out = %.2f µs of server CPU (%.2f µs per frame); one frame in a = %s µs, one 1514-byte frame out b = %s µs\n' \
-	"$ROUNDS" "$(awk -v c="$c1" 'BEGIN { print c / 1e3 }')" "$(awk -v c="$c1" 'BEGIN { print c / 2e3 }')" "$FA" "$FB"
+	"$((ROUNDS * ${#SCENARIOS[@]}))" "$(awk -v c="$c1" 'BEGIN { print c / 1e3 }')" "$(awk -v c="$c1" 'BEGIN { print c / 2e3 }')" "$FA" "$FB"
 
 floor_of() { # SCENARIO -> floor µs/req from xdpserve's frames per request
 	local fin fout
