@@ -318,9 +318,12 @@ bool worker_conf_in_use(const struct worker *w, const struct worker_conf *wc)
  */
 static void worker_syn_slot_update(struct worker *w)
 {
-	bool accept = w->syn_slot && tcp_stack__accepts_syns(w->stack);
+	bool accept;
 
-	if (!w->syn_slot || accept == w->syn_accept)
+	if (!w->syn_slot)
+		return;
+	accept = tcp_stack__accepts_syns(w->stack);
+	if (accept == w->syn_accept)
 		return;
 	w->syn_accept = accept;
 	atomic_store_explicit(w->syn_slot, accept ? XDPSERVE_SYNQ_ACCEPT : 0, memory_order_relaxed);

@@ -179,43 +179,43 @@ static bool tcp_listen_ts_check(const struct tcp_stack *s, uint32_t tsecr, uint3
 }
 
 bool tcp_input_cookie_valid(const struct tcp_stack *s, const struct tcp_seg *seg,
-			    const struct tcp_tuple *t, struct syncookie_opts *co, uint32_t *ts_off)
+			    const struct tcp_tuple *t, struct tcp_cookie *ck)
 {
-	struct syncookie_opts tmp;
-	uint32_t off = 0;
-	bool ok;
-
-	if (!co)
-		co = &tmp;
-	ok = syncookie_check(s->cfg.syncookie_key, t, seg->seq - 1, seg->ack - 1,
-			     syncookie_period(s->now), co);
-	if (ok && s->cfg.timestamps && seg->opts.ts_ok) {
-		off = tcp_input_ts_offset(s, t);
-		ok = tcp_listen_ts_check(s, seg->opts.tsecr, off, co);
-	}
-	if (ts_off)
-		*ts_off = off;
-	return ok;
+	ck->ts_off = 0;
+	if (!syncookie_check(s->cfg.syncookie_key, t, seg->seq - 1, seg->ack - 1,
+			     syncookie_period(s->now), &ck->co))
+		return false;
+	if (!s->cfg.timestamps || !seg->opts.ts_ok)
+		return true;
+	ck->ts_off = tcp_input_ts_offset(s, t);
+	return tcp_listen_ts_check(s, seg->opts.tsecr, ck->ts_off, &ck->co);
 }
 
 /* An ACK for no connection: it must carry a valid cookie. */
-void tcp_input_cookie_ack(struct tcp_stack *s, const struct tcp_seg *seg, const struct tcp_tuple *t,
-			  uint32_t hash)
+static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
+			   const struct tcp_tuple *t, uint32_t hash)
 {
-	const struct tcp_opts *o = &seg->opts;
-	bool ts_ok = s->cfg.timestamps && o->ts_ok;
-	struct syncookie_opts co;
-	struct tcp_source_id src;
-	uint32_t ts_off;
-	struct tcp_conn *c;
-	uint16_t lim;
-	void *app;
+	struct tcp_cookie ck;
 
-	if (!tcp_input_cookie_valid(s, seg, t, &co, &ts_off)) {
+	if (!tcp_input_cookie_valid(s, seg, t, &ck)) {
 		s->stats.syncookies_rejected++;
 		tcp_output_reset_reply(s, seg);
 		return;
 	}
+	tcp_input_cookie_open(s, seg, t, hash, &ck);
+}
+
+void tcp_input_cookie_open(struct tcp_stack *s, const struct tcp_seg *seg,
+			   const struct tcp_tuple *t, uint32_t hash, const struct tcp_cookie *ck)
+{
+	const struct syncookie_opts *co = &ck->co;
+	const struct tcp_opts *o = &seg->opts;
+	bool ts_ok = s->cfg.timestamps && o->ts_ok;
+	struct tcp_source_id src;
+	struct tcp_conn *c;
+	uint16_t lim;
+	void *app;
+
 	s->stats.syncookies_accepted++;
 	if (!s->accepting) {
 		tcp_listen_refuse(s, seg);
@@ -242,13 +242,13 @@ void tcp_input_cookie_ack(struct tcp_stack *s, const struct tcp_seg *seg, const 
 	c->rcv_adv = seg->seq + (s->cfg.rx_buf_size > 65535 ? 65535 : s->cfg.rx_buf_size);
 	c->ts_ok = ts_ok;
 	if (ts_ok) {
-		c->ts_off = ts_off;
+		c->ts_off = ck->ts_off;
 		c->ts_recent = o->tsval;
 		c->ts_recent_ns = s->now;
 	}
-	c->sack_ok = s->cfg.sack && co.sack;
-	if (s->cfg.window_scale && co.wscale >= 0) {
-		c->snd_wscale = (uint8_t)co.wscale;
+	c->sack_ok = s->cfg.sack && co->sack;
+	if (s->cfg.window_scale && co->wscale >= 0) {
+		c->snd_wscale = (uint8_t)co->wscale;
 		c->rcv_wscale = s->rcv_wscale;
 	}
 	c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
@@ -256,7 +256,7 @@ void tcp_input_cookie_ack(struct tcp_stack *s, const struct tcp_seg *seg, const 
 	c->snd_wl1 = seg->seq;
 	c->snd_wl2 = seg->ack;
 	c->rcv_mss = t->family == NET_FAMILY_INET ? s->rcv_mss_v4 : s->rcv_mss_v6;
-	lim = co.mss < c->rcv_mss ? co.mss : c->rcv_mss;
+	lim = co->mss < c->rcv_mss ? co->mss : c->rcv_mss;
 	c->mss = (uint16_t)(lim - (ts_ok ? TCPOLEN_TS_ALIGNED : 0));
 	c->rto_ns = s->cfg.rto_initial_ns;
 	c->cc.mss = c->mss;
@@ -305,10 +305,17 @@ void tcp_input(struct tcp_stack *s, const struct net_rx *rx)
 	}
 	tw = tcp_time_wait_lookup(s, &t, hash);
 	if (tw) {
-		if (!tcp_time_wait_input(s, tw, &seg))
+		struct tcp_cookie ck;
+		enum tcp_tw_verdict v = tcp_time_wait_input(s, tw, &seg, &ck);
+
+		if (v == TCP_TW_KEEP)
 			return;
-		/* A new SYN reopens the tuple (RFC 6191): forget the old one. */
+		/* A new incarnation reopens the tuple (RFC 6191): forget the old one. */
 		tcp_time_wait_free(s, tw);
+		if (v == TCP_TW_REOPEN_COOKIE) {
+			tcp_input_cookie_open(s, &seg, &t, hash, &ck);
+			return;
+		}
 	}
 
 	if (seg.flags & TCP_FLAG_RST) {
@@ -318,7 +325,7 @@ void tcp_input(struct tcp_stack *s, const struct net_rx *rx)
 	if (seg.flags & TCP_FLAG_SYN)
 		tcp_listen_syn(s, &seg, &t);
 	else if (seg.flags & TCP_FLAG_ACK)
-		tcp_input_cookie_ack(s, &seg, &t, hash);
+		tcp_listen_ack(s, &seg, &t, hash);
 	else {
 		s->stats.rx_drop_no_conn++;
 		tcp_output_reset_reply(s, &seg);

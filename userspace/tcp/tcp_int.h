@@ -386,16 +386,24 @@ uint32_t tcp_conn_tuple_hash(const struct tcp_stack *s, const struct tcp_tuple *
 /* tcp_input.c */
 void tcp_input(struct tcp_stack *s, const struct net_rx *rx);
 uint32_t tcp_input_ts_offset(const struct tcp_stack *s, const struct tcp_tuple *t);
+/* What a valid cookie ACK carried: the cookie's options and the tuple's timestamp offset. */
+struct tcp_cookie {
+	struct syncookie_opts co;
+	uint32_t ts_off;
+};
 /*
  * Does seg, an ACK for tuple t, complete a SYN we (or the steering program)
  * answered: a valid cookie, and with timestamps a TSecr we could have sent?
- * co and ts_off (may be NULL) get the cookie's options and the tuple's offset.
+ * *ck is filled when it does.
  */
 bool tcp_input_cookie_valid(const struct tcp_stack *s, const struct tcp_seg *seg,
-			    const struct tcp_tuple *t, struct syncookie_opts *co, uint32_t *ts_off);
-/* The connection a valid cookie ACK opens (or its RST); hash: t's table hash. */
-void tcp_input_cookie_ack(struct tcp_stack *s, const struct tcp_seg *seg,
-			  const struct tcp_tuple *t, uint32_t hash);
+			    const struct tcp_tuple *t, struct tcp_cookie *ck);
+/*
+ * Open the connection a cookie ACK that tcp_input_cookie_valid() accepted
+ * completes (or refuse it with a RST); hash: t's table hash.
+ */
+void tcp_input_cookie_open(struct tcp_stack *s, const struct tcp_seg *seg,
+			   const struct tcp_tuple *t, uint32_t hash, const struct tcp_cookie *ck);
 
 /* tcp_process.c */
 void tcp_process(struct tcp_conn *c, struct tcp_seg *seg);
@@ -529,8 +537,14 @@ void tcp_source_put(struct tcp_stack *s, struct tcp_source *src);
 /* tcp_time_wait.c */
 void tcp_time_wait_enter(struct tcp_conn *c);
 struct tcp_tw *tcp_time_wait_lookup(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t hash);
-/* Handle a segment for a TIME_WAIT entry; true when a SYN may reopen the tuple. */
-bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg);
+/* What a segment for a TIME_WAIT entry does to it. */
+enum tcp_tw_verdict {
+	TCP_TW_KEEP,	      /* handled by the entry */
+	TCP_TW_REOPEN_SYN,    /* a SYN may reopen the tuple */
+	TCP_TW_REOPEN_COOKIE, /* a cookie ACK (checked, *ck filled) reopens it */
+};
+enum tcp_tw_verdict tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw,
+					const struct tcp_seg *seg, struct tcp_cookie *ck);
 void tcp_time_wait_free(struct tcp_stack *s, struct tcp_tw *tw);
 void tcp_time_wait_fill_view(struct tcp_stack *s, const struct tcp_tw *tw, struct tcp_conn *view);
 

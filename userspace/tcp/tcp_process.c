@@ -86,6 +86,7 @@ static bool tcp_process_new_incarnation(struct tcp_conn *c, const struct tcp_seg
 {
 	struct tcp_stack *s = c->s;
 	uint32_t isn = seg->seq - 1;
+	struct tcp_cookie ck;
 	struct tcp_tuple t;
 	uint32_t hash;
 
@@ -93,12 +94,12 @@ static bool tcp_process_new_incarnation(struct tcp_conn *c, const struct tcp_seg
 	    (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_FIN | TCP_FLAG_ACK)) !=
 		    TCP_FLAG_ACK ||
 	    (seq_ge(isn, c->irs) && seq_le(isn, c->rcv_nxt)) ||
-	    !tcp_input_cookie_valid(s, seg, &c->tuple, NULL, NULL))
+	    !tcp_input_cookie_valid(s, seg, &c->tuple, &ck))
 		return false;
 	t = c->tuple;
 	hash = c->tuple_hash;
 	tcp_conn_close(c, TCP_CLOSE_ABORTED, false);
-	tcp_input_cookie_ack(s, seg, &t, hash);
+	tcp_input_cookie_open(s, seg, &t, hash, &ck);
 	return true;
 }
 

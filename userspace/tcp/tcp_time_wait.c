@@ -102,54 +102,55 @@ static bool tcp_time_wait_newer(const struct tcp_tw *tw, const struct tcp_seg *s
  * A SYN the steering program answered (syn_answered_outside) never met
  * this entry: the ACK completing it is the first we see of the new
  * incarnation. It reopens the tuple under the SYN's rule when it is a bare
- * ACK with a valid cookie (and TSecr); tcp_input_cookie_ack() then checks
- * the cookie again and opens the connection. Without SYNs answered outside,
- * every SYN met this entry and no cookie ACK can be a new incarnation.
+ * ACK with a valid cookie (and TSecr), filled into *ck for the caller to
+ * open the connection with. Without SYNs answered outside, every SYN met
+ * this entry and no cookie ACK can be a new incarnation.
  */
 static bool tcp_time_wait_cookie_ack(const struct tcp_stack *s, const struct tcp_tw *tw,
-				     const struct tcp_seg *seg)
+				     const struct tcp_seg *seg, struct tcp_cookie *ck)
 {
 	if (!s->cfg.syn_answered_outside ||
 	    (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_FIN | TCP_FLAG_ACK)) !=
 		    TCP_FLAG_ACK ||
 	    !tcp_time_wait_newer(tw, seg, seg->seq - 1))
 		return false;
-	return tcp_input_cookie_valid(s, seg, &tw->tuple, NULL, NULL);
+	return tcp_input_cookie_valid(s, seg, &tw->tuple, ck);
 }
 
-bool tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw, const struct tcp_seg *seg)
+enum tcp_tw_verdict tcp_time_wait_input(struct tcp_stack *s, struct tcp_tw *tw,
+					const struct tcp_seg *seg, struct tcp_cookie *ck)
 {
 	uint32_t seg_len = seg->len + !!(seg->flags & TCP_FLAG_FIN);
 
 	/* RFC 1337: a RST must not cut TIME_WAIT short. */
 	if (seg->flags & TCP_FLAG_RST) {
 		s->stats.rx_drop_out_of_window++;
-		return false;
+		return TCP_TW_KEEP;
 	}
 	if ((seg->flags & TCP_FLAG_SYN) && !(seg->flags & TCP_FLAG_ACK)) {
 		/* A new incarnation must start beyond the old one (RFC 6191, RFC 9293 §3.10.7.4).
 		 */
 		if (tcp_time_wait_newer(tw, seg, seg->seq))
-			return true;
+			return TCP_TW_REOPEN_SYN;
 	}
-	if (tcp_time_wait_cookie_ack(s, tw, seg))
-		return true;
+	if (tcp_time_wait_cookie_ack(s, tw, seg, ck))
+		return TCP_TW_REOPEN_COOKIE;
 	s->stats.rx_drop_out_of_window++;
 	if (seg->flags & TCP_FLAG_FIN) {
 		/* Our last ACK was lost: send it again and wait 2 MSL afresh. */
 		tcp_timer_fifo_arm(&s->tw_fifo, &tw->timer, s->now);
 		tcp_time_wait_send_ack(s, tw);
-		return false;
+		return TCP_TW_KEEP;
 	}
 	if (!seg_len && !(seg->flags & TCP_FLAG_SYN) && seg->seq == tw->rcv_nxt)
-		return false; /* a duplicate of the last ACK */
+		return TCP_TW_KEEP; /* a duplicate of the last ACK */
 	/* Anything else: a rate-limited ACK tells the peer where we are. */
 	if (seg_len || !tw->last_oow_ack_ns ||
 	    s->now - tw->last_oow_ack_ns >= TCP_OOW_ACK_INTERVAL_NS) {
 		tw->last_oow_ack_ns = s->now ? s->now : 1;
 		tcp_time_wait_send_ack(s, tw);
 	}
-	return false;
+	return TCP_TW_KEEP;
 }
 
 void tcp_time_wait_fill_view(struct tcp_stack *s, const struct tcp_tw *tw, struct tcp_conn *view)
