@@ -13,21 +13,21 @@
 #include <linux/types.h>
 
 /* Map names; the maps are pinned by name (LIBBPF_PIN_BY_NAME). */
-#define XDPSERVE_MAP_XSKS      xdpserve_xsks
-#define XDPSERVE_MAP_ENDPOINTS xdpserve_endpoints
-#define XDPSERVE_MAP_STATS     xdpserve_stats
-#define XDPSERVE_MAP_IFACE     xdpserve_iface
-#define XDPSERVE_MAP_SYN       xdpserve_syn
+#define XDPSERVE_MAP_XSKS	xdpserve_xsks
+#define XDPSERVE_MAP_ENDPOINTS	xdpserve_endpoints
+#define XDPSERVE_MAP_STATS	xdpserve_stats
+#define XDPSERVE_MAP_IFACE	xdpserve_iface
+#define XDPSERVE_MAP_SYN	xdpserve_syn
 #define XDPSERVE_MAP_SYN_QUEUES xdpserve_synq
 
 /* The same names as strings, for bpf_object__find_map_by_name() and pins. */
-#define XDPSERVE__STR(x)	    #x
-#define XDPSERVE_STR(x)		    XDPSERVE__STR(x)
-#define XDPSERVE_MAP_XSKS_NAME	    XDPSERVE_STR(XDPSERVE_MAP_XSKS)
-#define XDPSERVE_MAP_ENDPOINTS_NAME XDPSERVE_STR(XDPSERVE_MAP_ENDPOINTS)
-#define XDPSERVE_MAP_STATS_NAME	    XDPSERVE_STR(XDPSERVE_MAP_STATS)
-#define XDPSERVE_MAP_IFACE_NAME	    XDPSERVE_STR(XDPSERVE_MAP_IFACE)
-#define XDPSERVE_MAP_SYN_NAME	    XDPSERVE_STR(XDPSERVE_MAP_SYN)
+#define XDPSERVE__STR(x)	     #x
+#define XDPSERVE_STR(x)		     XDPSERVE__STR(x)
+#define XDPSERVE_MAP_XSKS_NAME	     XDPSERVE_STR(XDPSERVE_MAP_XSKS)
+#define XDPSERVE_MAP_ENDPOINTS_NAME  XDPSERVE_STR(XDPSERVE_MAP_ENDPOINTS)
+#define XDPSERVE_MAP_STATS_NAME	     XDPSERVE_STR(XDPSERVE_MAP_STATS)
+#define XDPSERVE_MAP_IFACE_NAME	     XDPSERVE_STR(XDPSERVE_MAP_IFACE)
+#define XDPSERVE_MAP_SYN_NAME	     XDPSERVE_STR(XDPSERVE_MAP_SYN)
 #define XDPSERVE_MAP_SYN_QUEUES_NAME XDPSERVE_STR(XDPSERVE_MAP_SYN_QUEUES)
 
 /* Name of the XDP program function (SEC("xdp")) in the object. */

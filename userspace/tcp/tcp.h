@@ -53,12 +53,12 @@ struct tcp_config {
 	uint32_t tx_max_pieces; /* send-queue pieces (copied runs and blob ranges) per connection */
 	uint16_t mss;		/* largest segment payload we send or accept (IPv4, from MTU) */
 	uint32_t tx_quantum_segs; /* data segments per connection per turn of the output rotation */
-	uint32_t tx_reserve_frames;    /* TX frames data never takes: kept for ACK, RST, SYN-ACK */
-	uint32_t tx_limit_min_segs;    /* a connection's frames in the NIC, not completed: */
-	uint32_t tx_limit_max_segs;    /* ~1 ms of data at its rate, within [min, max] */
-	bool timestamps;	       /* agree to RFC 7323 timestamps */
-	bool sack;		       /* agree to SACK-permitted (RFC 2018) */
-	bool window_scale;	       /* agree to window scaling (RFC 7323) */
+	uint32_t tx_reserve_frames; /* TX frames data never takes: kept for ACK, RST, SYN-ACK */
+	uint32_t tx_limit_min_segs; /* a connection's frames in the NIC, not completed: */
+	uint32_t tx_limit_max_segs; /* ~1 ms of data at its rate, within [min, max] */
+	bool timestamps;	    /* agree to RFC 7323 timestamps */
+	bool sack;		    /* agree to SACK-permitted (RFC 2018) */
+	bool window_scale;	    /* agree to window scaling (RFC 7323) */
 	/*
 	 * SYNs are answered outside the stack (the steering program): a cookie
 	 * ACK may then arrive for a tuple that still has a connection or a
