@@ -342,6 +342,8 @@ ParameterizedTestParameters(http_parse, keep_alive)
 	static struct ka_case cases[] = {
 		{"GET / HTTP/1.1\r\n" H "\r\n", true},
 		{"GET / HTTP/1.1\r\n" H "Connection: close\r\n\r\n", false},
+		{"GET / HTTP/1.1\r\n" H "Connection:close\r\n\r\n", false},
+		{"GET / HTTP/1.1\r\n" H "Connection:\tclose\t\r\n\r\n", false},
 		{"GET / HTTP/1.1\r\n" H "Connection: CLOSE\r\n\r\n", false},
 		{"GET / HTTP/1.1\r\n" H "Connection: keep-alive, close\r\n\r\n", false},
 		{"GET / HTTP/1.1\r\n" H "Connection: upgrade,,  Close \r\n\r\n", false},
