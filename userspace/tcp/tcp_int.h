@@ -125,6 +125,13 @@ struct tcp_seg {
 	struct tcp_opts opts;
 };
 
+/* An ACK with no SYN, RST or FIN: what completes a cookie handshake. */
+static inline bool tcp_seg_bare_ack(const struct tcp_seg *seg)
+{
+	return (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_FIN | TCP_FLAG_ACK)) ==
+	       TCP_FLAG_ACK;
+}
+
 /*
  * Out-of-order bytes held in the receive buffer where they belong (the
  * byte with sequence x sits rx_len + (x - RCV.NXT) past rx_head): no frame

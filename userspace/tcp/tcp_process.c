@@ -90,9 +90,7 @@ static bool tcp_process_new_incarnation(struct tcp_conn *c, const struct tcp_seg
 	struct tcp_tuple t;
 	uint32_t hash;
 
-	if (!s->cfg.syn_answered_outside ||
-	    (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_FIN | TCP_FLAG_ACK)) !=
-		    TCP_FLAG_ACK ||
+	if (!s->cfg.syn_answered_outside || !tcp_seg_bare_ack(seg) ||
 	    (seq_ge(isn, c->irs) && seq_le(isn, c->rcv_nxt)) ||
 	    !tcp_input_cookie_valid(s, seg, &c->tuple, &ck))
 		return false;

@@ -109,9 +109,7 @@ static bool tcp_time_wait_newer(const struct tcp_tw *tw, const struct tcp_seg *s
 static bool tcp_time_wait_cookie_ack(const struct tcp_stack *s, const struct tcp_tw *tw,
 				     const struct tcp_seg *seg, struct tcp_cookie *ck)
 {
-	if (!s->cfg.syn_answered_outside ||
-	    (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_RST | TCP_FLAG_FIN | TCP_FLAG_ACK)) !=
-		    TCP_FLAG_ACK ||
+	if (!s->cfg.syn_answered_outside || !tcp_seg_bare_ack(seg) ||
 	    !tcp_time_wait_newer(tw, seg, seg->seq - 1))
 		return false;
 	return tcp_input_cookie_valid(s, seg, &tw->tuple, ck);
