@@ -57,6 +57,7 @@ static const struct control_field tcp_fields[] = {
 	F64(struct tcp_stats, syncookies_sent),
 	F64(struct tcp_stats, syncookies_accepted),
 	F64(struct tcp_stats, syncookies_rejected),
+	F64(struct tcp_stats, syncookies_overflow),
 	F64(struct tcp_stats, conns_accepted),
 	F64(struct tcp_stats, conns_refused),
 	F64(struct tcp_stats, conns_refused_source),

@@ -141,9 +141,9 @@ static void worker_dump(struct worker *w)
 
 	pr_info("queue %u tcp: rx %llu, drop malformed %llu csum %llu unsupported %llu "
 		"out-of-window %llu out-of-order %llu no-conn %llu; syn %llu, cookies sent %llu "
-		"accepted %llu rejected %llu; conns active %u time-wait %u accepted %llu "
-		"refused %llu (per-source %llu, full %llu) evicted %llu closed %llu reset %llu "
-		"timed-out %llu; tx %llu frames %llu bytes, "
+		"accepted %llu rejected %llu overflow %llu; conns active %u time-wait %u "
+		"accepted %llu refused %llu (per-source %llu, full %llu) evicted %llu closed %llu "
+		"reset %llu timed-out %llu; tx %llu frames %llu bytes, "
 		"retransmits %llu, rst %llu, no-frame %llu, reserve-held %llu; timeouts idle %llu "
 		"retransmit %llu "
 		"fin-wait %llu header %llu keepalive %llu send %llu persist %llu; "
@@ -155,7 +155,8 @@ static void worker_dump(struct worker *w)
 		(unsigned long long)t->rx_drop_out_of_order, (unsigned long long)t->rx_drop_no_conn,
 		(unsigned long long)t->syn_received, (unsigned long long)t->syncookies_sent,
 		(unsigned long long)t->syncookies_accepted,
-		(unsigned long long)t->syncookies_rejected, t->conns_active, t->conns_time_wait,
+		(unsigned long long)t->syncookies_rejected,
+		(unsigned long long)t->syncookies_overflow, t->conns_active, t->conns_time_wait,
 		(unsigned long long)t->conns_accepted, (unsigned long long)t->conns_refused,
 		(unsigned long long)t->conns_refused_source,
 		(unsigned long long)t->conns_refused_full, (unsigned long long)t->conns_evicted,

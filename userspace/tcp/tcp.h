@@ -127,6 +127,7 @@ struct tcp_stats {
 	uint64_t syncookies_sent;
 	uint64_t syncookies_accepted;
 	uint64_t syncookies_rejected; /* stale or forged cookie ACKs */
+	uint64_t syncookies_overflow; /* valid, table full: dropped, the client resends */
 	uint64_t conns_accepted;
 	uint64_t conns_refused; /* all refusals (RST to the SYN or the cookie ACK); among them: */
 	uint64_t conns_refused_source; /* the source had max_conns_per_source already */

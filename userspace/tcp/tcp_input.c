@@ -150,6 +150,38 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 	s->stats.syncookies_sent++;
 }
 
+/*
+ * A valid cookie ACK found the table full: the SYN-ACK went out while
+ * there was room, and a burst took it before the ACK came. Drop the ACK,
+ * as Linux does when a listener's accept queue overflows
+ * (tcp_abort_on_overflow = 0): the client is retransmitting what it sent
+ * with it, and each retransmission is the same cookie ACK again, opened
+ * once a slot is free (or refused with an RST once the cookie is older
+ * than its two periods). A RST here would fail a request the client was
+ * told it could send.
+ */
+static void tcp_listen_overflow(struct tcp_stack *s)
+{
+	s->stats.syncookies_overflow++;
+	s->overflow_ns = s->now ? s->now : 1;
+	pr_ratelimited(&s->rl_full, s->now, LOG_LEVEL_WARN,
+		       "tcp: connection table full (%u), none idle: dropping completed handshakes "
+		       "(clients retransmit) and refusing new ones; raise --max-conns",
+		       s->cfg.max_conns);
+}
+
+/*
+ * Within a second of an overflow, an ACK for no connection whose cookie
+ * does not check is most likely what followed a dropped cookie ACK (a
+ * FIN, more data: their sequence numbers are past the cookie's), not a
+ * stale segment: a RST would end the connection the client is about to
+ * retransmit. It is dropped (counted as rejected) instead.
+ */
+static bool tcp_listen_overflowing(const struct tcp_stack *s)
+{
+	return s->overflow_ns && s->now - s->overflow_ns < NSEC_PER_SEC;
+}
+
 /* Refuse a completed handshake: RST, counted. */
 static void tcp_listen_refuse(struct tcp_stack *s, const struct tcp_seg *seg)
 {
@@ -199,7 +231,8 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 
 	if (!tcp_input_cookie_valid(s, seg, t, &ck)) {
 		s->stats.syncookies_rejected++;
-		tcp_output_reset_reply(s, seg);
+		if (!tcp_listen_overflowing(s))
+			tcp_output_reset_reply(s, seg);
 		return;
 	}
 	tcp_input_cookie_open(s, seg, t, hash, &ck);
@@ -212,6 +245,7 @@ void tcp_input_cookie_open(struct tcp_stack *s, const struct tcp_seg *seg,
 	const struct tcp_opts *o = &seg->opts;
 	bool ts_ok = s->cfg.timestamps && o->ts_ok;
 	struct tcp_source_id src;
+	enum tcp_admit why;
 	struct tcp_conn *c;
 	uint16_t lim;
 	void *app;
@@ -222,13 +256,13 @@ void tcp_input_cookie_open(struct tcp_stack *s, const struct tcp_seg *seg,
 		return;
 	}
 	tcp_source_id(s, t, &src);
-	if (tcp_listen_refused(s, t, tcp_source_admit(s, &src, true))) {
-		tcp_output_reset_reply(s, seg);
+	why = tcp_source_admit(s, &src, true);
+	c = why == TCP_ADMIT_OK ? tcp_conn_alloc(s, t, hash, &src) : NULL;
+	if (!c && why != TCP_ADMIT_SOURCE_FULL) {
+		tcp_listen_overflow(s);
 		return;
 	}
-	c = tcp_conn_alloc(s, t, hash, &src);
-	if (!c) {
-		tcp_listen_refused(s, t, TCP_ADMIT_TABLE_FULL);
+	if (tcp_listen_refused(s, t, why)) {
 		tcp_output_reset_reply(s, seg);
 		return;
 	}

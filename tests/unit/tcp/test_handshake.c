@@ -369,19 +369,27 @@ Test(handshake, syns_ignored_while_not_accepting, .fini = teardown)
 	cr_assert_eq(h_stats(&H)->syncookies_sent, 1);
 }
 
-Test(handshake, table_full_refused_with_rst, .fini = teardown)
+/*
+ * A SYN-ACK went out while a slot was free, and the slot was taken before
+ * the ACK came: the ACK is dropped (the client retransmits it), and the
+ * same ACK opens the connection once a slot is free again. A SYN that
+ * finds the table full is refused at once.
+ */
+Test(handshake, table_full_drops_the_cookie_ack_until_a_slot_frees, .fini = teardown)
 {
 	struct tcp_config cfg;
 	struct h_syn o = {1460, -1, false, false};
 	struct pkt_info sa, pi;
-	struct pkt_spec sp;
+	struct pkt_spec sp, fin;
+	struct h_app *first;
+	uint16_t late, first_port;
 	uint32_t late_seq;
-	uint16_t late;
 
 	h_default_config(&cfg);
 	cfg.max_conns = 2;
 	h_init(&H, &cfg, 4, false, 0);
-	h_connect(&H, &o);
+	first = h_connect(&H, &o);
+	first_port = H.cl.sport;
 	/* A SYN while a slot is free gets its cookie ... */
 	late = ++H.cl.sport;
 	late_seq = H.c_nxt;
@@ -396,18 +404,39 @@ Test(handshake, table_full_refused_with_rst, .fini = teardown)
 	sp = h_spec(&H, PKT_ACK);
 	h_send(&H, &sp);
 	cr_assert_eq(H.napps, 2);
-	cr_assert_eq(h_stats(&H)->conns_refused, 1);
-	cr_assert_eq(h_stats(&H)->conns_refused_full, 1);
+	cr_assert_eq(h_stats(&H)->syncookies_overflow, 1);
+	cr_assert_eq(h_stats(&H)->conns_refused, 0);
 	cr_assert_eq(h_stats(&H)->conns_active, 2);
-	cr_assert(h_recv(&H, &pi));
+	cr_assert_not(h_recv(&H, &pi), "no RST: the client is told nothing and resends");
+	/* What followed it (a FIN past 10 lost bytes) fails the cookie: dropped too (for 1 s). */
+	fin = sp;
+	fin.seq += 10;
+	fin.flags |= PKT_FIN;
+	h_send(&H, &fin);
+	cr_assert_eq(h_stats(&H)->syncookies_rejected, 1);
+	cr_assert_not(h_recv(&H, &pi), "no RST for the rest of a dropped handshake");
+	h_advance(&H, H.now + 1100 * MS);
+	h_drain(&H);
+	h_send(&H, &fin);
+	cr_assert(h_recv(&H, &pi), "a second on, a bad cookie ACK gets its RST again");
 	cr_assert_eq(pi.flags, PKT_RST);
-	cr_assert_eq(pi.seq, sp.ack);
+	/* The retransmission, once a slot is free, is the connection. */
+	H.cl.sport = first_port;
+	tcp_conn_abort(first->c);
+	h_poll(&H);
+	h_drain(&H);
+	cr_assert(first->closed);
+	H.cl.sport = late;
+	h_send(&H, &sp);
+	cr_assert_eq(H.napps, 3);
+	cr_assert_eq(h_stats(&H)->conns_active, 2);
+	cr_assert_eq(h_stats(&H)->syncookies_overflow, 1);
 	/* With the table full, a SYN is refused at once (RST|ACK: "connection refused"). */
 	H.cl.sport += 10;
 	cr_assert(h_syn(&H, &o, &pi));
 	cr_assert_eq(pi.flags, PKT_RST | PKT_ACK);
 	cr_assert_eq(pi.ack, H.c_nxt + 1);
-	cr_assert_eq(h_stats(&H)->conns_refused_full, 2);
+	cr_assert_eq(h_stats(&H)->conns_refused_full, 1);
 }
 
 Test(handshake, application_refusal_resets, .fini = teardown)
