@@ -26,6 +26,10 @@
 #     new data or the flight's last segment, never this one) re-arms the
 #     timer, so that gap is PTO + RTO. 5 retransmissions from a 200 ms RTO
 #     take about 6 s; the probe gives up after 20 s.
+#   - a SYN-ACK sent while the table (--max-conns 2) had room, its ACK and
+#     GET arriving once two kernel clients hold both slots: nothing answers
+#     them (no RST: the daemon counts a cookie overflow), and the GET
+#     resent once a slot is free is answered whole.
 . "$(dirname "$0")/../helpers/testbed.sh"
 # shellcheck source=tests/helpers/daemon.sh
 . "$(dirname "$0")/../helpers/daemon.sh"
@@ -67,7 +71,7 @@ val() { # val KEY: from $OUT
 	sed -n "s/^$1 //p" <<<"$OUT"
 }
 
-tap_plan 8
+tap_plan 14
 tap_check "xdpserved starts" xd_start xdpserved --cache-size 64M
 
 reorder_ok() {
@@ -123,6 +127,57 @@ tap_check "no ACK: the first segment is resent, each timeout about double the la
 tap_diag "gaps between the first segment's copies (ms): $(val gaps_ms); their lengths:" \
 	"$(val lengths); before the first timeout $(val before_rto_others) other data segments" \
 	"($(val before_rto_repeats) resent)"
+tap_check "no connection is left" tb_wait 5 xd_no_conns_left
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
+
+# --- a completed handshake that finds the table full -------------------------
+tap_check "xdpserved starts (2 connections)" xd_start late --max-conns 2 \
+	--max-conns-per-source 0
+HOLD_PY='import socket, time
+s = socket.create_connection(("'$TB_SRV_IP4'", 80))
+print("connected", flush=True)
+time.sleep(60)'
+GO=$TB_DIR/late.go
+active_is() { # active_is N: the daemon holds N connections
+	xd_dump >/dev/null
+	[ "$(xd_counter 'conns active')" = "$1" ]
+}
+late_ack() {
+	local hold1 hold2 lp
+	tb_bg_cli hold1 "$PY" -c "$HOLD_PY"
+	hold1=$TB_LAST_PID
+	tb_wait_log "$TB_DIR/hold1.log" connected 5 || return 1
+	tb_bg_cli late "$PY" "$PROBE" late --iface "$TB_CLI_IF" --src-mac "$TB_CLI_MAC" \
+		--dst-mac "$TB_SRV_MAC" --src "$SRC" --dst "$TB_SRV_IP4" --path small.bin \
+		--go "$GO" --timeout 20
+	lp=$TB_LAST_PID
+	tb_wait_log "$TB_DIR/late.log" '^synack 1' 5 || return 1
+	# The SYN-ACK is out; now a second client takes the last slot.
+	tb_bg_cli hold2 "$PY" -c "$HOLD_PY"
+	hold2=$TB_LAST_PID
+	tb_wait_log "$TB_DIR/hold2.log" connected 5 && tb_wait 5 active_is 2 || return 1
+	touch "$GO.1"
+	tb_wait_log "$TB_DIR/late.log" '^first ' 10 || return 1
+	OVERFLOW=$(xd_dump >/dev/null; xd_counter overflow)
+	REFUSED=$(xd_counter refused)
+	# The second client leaves; the probe's retransmission gets the slot.
+	tb_stop "$hold2"
+	tb_wait 5 active_is 1 || return 1
+	touch "$GO.2"
+	tb_wait_log "$TB_DIR/late.log" '^second ' 10
+	tb_reap "$lp"
+	tb_stop "$hold1"
+	cat "$TB_DIR/late.log"
+	OUT=$(cat "$TB_DIR/late.log")
+}
+tap_check "a late cookie ACK and GET, the table full since the SYN-ACK: run" late_ack
+late_dropped() {
+	echo "first reply: $(val first); overflow $OVERFLOW, refused $REFUSED"
+	[ "$(val first)" = none ] && [ "${OVERFLOW:-0}" -ge 1 ] && [ "$REFUSED" = 0 ]
+}
+tap_check "... nothing answers them; counted as an overflow, not a refusal" late_dropped
+tap_check "... and the GET resent once a slot is free is answered whole" \
+	test "$(val second)" = answer
 tap_check "no connection is left" tb_wait 5 xd_no_conns_left
 tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done

@@ -23,6 +23,10 @@ built with scapy and sent and received on an AF_PACKET socket.
             segment (the original, then each retransmission of it), until
             --count retransmissions or --timeout, and whether every copy
             carried the same bytes; a RST at the end closes the connection.
+  late      the SYN-ACK, then (once the file GO.1 exists: the shell has
+            filled the server's table) the handshake's ACK and a GET,
+            which nothing may answer; then (once GO.2 exists: a slot is
+            free) the GET again, as a retransmission: the whole answer.
 
 Output: "key value" lines for the shell test; exit 0 unless the protocol
 itself went wrong (no SYN-ACK, a timeout), which it says on stderr.
@@ -119,7 +123,8 @@ class Probe:
         return s
 
     # --- a connection ---------------------------------------------------
-    def connect(self):
+    def syn(self):
+        """Our SYN, and the server's SYN-ACK taken (not yet ACKed)."""
         ts = int(time.monotonic() * 1000) & 0xFFFFFFFF
         self.send("S", seq=self.iss, ack=0,
                   opts=[("MSS", 1460), ("SAckOK", b""), ("Timestamp", (ts, 0)),
@@ -128,9 +133,12 @@ class Probe:
             s = self.recv(2)
             if s and s["flags"] & 0x12 == 0x12:
                 self.rcv = (s["seq"] + 1) & 0xFFFFFFFF
-                self.send("A")
                 return
         sys.exit("tcp_probe: no SYN-ACK")
+
+    def connect(self):
+        self.syn()
+        self.send("A")
 
     def rel(self, seq):
         """Our sequence number as an offset from our first data byte."""
@@ -301,9 +309,37 @@ def rto(p, a):
     print("reset", int(reset))
 
 
+def wait_file(path, timeout):
+    end = time.monotonic() + timeout
+    while not os.path.exists(path):
+        if time.monotonic() > end:
+            sys.exit("tcp_probe: %s never appeared" % path)
+        time.sleep(0.05)
+
+
+def late(p, a):
+    """The SYN-ACK, then the handshake's ACK and a GET only once the shell
+    has filled the server's table (GO.1): nothing may answer them. Then
+    the GET again, as the kernel retransmits it, once a slot is free
+    (GO.2): the answer, whole."""
+    req = ("GET /%s HTTP/1.1\r\nHost: xdpserve-test\r\n\r\n" % a.path).encode()
+    p.syn()
+    print("synack 1", flush=True)
+    wait_file(a.go + ".1", a.timeout)
+    p.send("A")
+    p.send("PA", payload=req)
+    s = p.recv(1.5)
+    print("first", "none" if not s else "rst" if s["flags"] & 0x04 else "other", flush=True)
+    wait_file(a.go + ".2", a.timeout)
+    p.send("PA", payload=req)
+    p.nxt = (p.nxt + len(req)) & 0xFFFFFFFF
+    print("second", "answer" if whole_answer(p, 5) else "none", flush=True)
+    p.send("R", ack=0, opts=[], wnd=0)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["reorder", "rst", "rto"])
+    ap.add_argument("mode", choices=["reorder", "rst", "rto", "late"])
     ap.add_argument("--iface", required=True)
     ap.add_argument("--src-mac", required=True)
     ap.add_argument("--dst-mac", required=True)
@@ -313,10 +349,11 @@ def main():
     ap.add_argument("--before", type=int, default=1 << 20, help="rst: bytes before the RST")
     ap.add_argument("--count", type=int, default=5, help="rto: retransmissions to wait for")
     ap.add_argument("--timeout", type=float, default=20)
+    ap.add_argument("--go", help="late: the files GO.1 and GO.2 say when to go on")
     a = ap.parse_args()
     random.seed(os.getpid())
     p = Probe(a)
-    {"reorder": reorder, "rst": rst, "rto": rto}[a.mode](p, a)
+    {"reorder": reorder, "rst": rst, "rto": rto, "late": late}[a.mode](p, a)
 
 
 if __name__ == "__main__":
