@@ -608,6 +608,18 @@ const struct conf_option conf_options[] = {
 		"the SYN. A SYN with options the program does not parse goes to user space. A "
 		"steering program built before this feature answers none. A change needs a "
 		"restart. In the file: `syn-in-xdp = no`."},
+	{.name = "busy-poll", .arg = "US", .def = "0", U32(busy_poll_us, 0, 1000),
+	 .help = "After its last packet a worker polls its queue for US microseconds before "
+		 "it sleeps, running the queue's NAPI itself (preferred busy polling); 0: off.",
+	 .doc = "The interrupt (or NAPI thread) then stays off while packets keep coming, which "
+		"saves a wake-up and a context switch per burst: about 40% of the server CPU per "
+		"new connection on the lab bed, little for keep-alive (docs/performance.md). The "
+		"price is up to US µs of spinning after every burst, so a lightly loaded server "
+		"uses more CPU per request. The daemon sets the interface's "
+		"napi_defer_hard_irqs to 2 and gro_flush_timeout to 200 µs while it runs (when "
+		"both are 0; values already set are kept) and puts them back at stop; this "
+		"deferral holds for the interface's kernel traffic too. Needs kernel 5.11+. A "
+		"change needs a restart."},
 	{.name = "bpf-obj", .arg = "PATH", .def = XDPSERVE_BPF_OBJ_DIR "/xdpserve.bpf.o",
 	 .def_doc = "$(libdir)/bpf/xdpserve.bpf.o",
 	 STRING(bpf_obj),

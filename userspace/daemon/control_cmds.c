@@ -153,6 +153,8 @@ static const struct control_field xsk_fields[] = {
 	F64(struct xsk_queue_stats, rx_multibuf_dropped),
 	F64(struct xsk_queue_stats, rx_bad_descs),
 	F64(struct xsk_queue_stats, rx_wakeups),
+	F64(struct xsk_queue_stats, busy_polls),
+	F64(struct xsk_queue_stats, busy_poll_hits),
 	F64(struct xsk_queue_stats, fill_ring_empty),
 	F64(struct xsk_queue_stats, tx_packets),
 	F64(struct xsk_queue_stats, tx_descs),

@@ -7,6 +7,7 @@
  *	-> steer__attach (XDP program, served endpoints)
  *	-> umem__create (one partition per queue)
  *	-> worker__create per queue -> steer_xsk_set -> worker_start
+ *	-> busy-poll: the interface's interrupt deferral (net/napi_defer.c)
  *	-> control socket, metrics endpoint (control.c, metrics_http.c)
  *	-> sd_notify READY=1 -> main loop: signals (SIGUSR1 dump, SIGHUP reload,
  *	   SIGUSR2 access log reopen, SIGTERM/SIGINT stop) through a signalfd,
@@ -46,6 +47,7 @@
 #include "daemon/privilege.h"
 #include "daemon/worker.h"
 #include "http/http_cond.h"
+#include "net/napi_defer.h"
 #include "net/net.h"
 #include "steer/steer.h"
 #include "xsk/frame.h"
@@ -76,6 +78,7 @@ struct daemon {
 	struct metrics_http *metrics;
 	int signal_fd;
 	uint64_t reloads, reloads_refused; /* for xdpservectl status */
+	struct napi_defer napi_defer;	   /* busy-poll: the interface's deferral, to put back */
 };
 
 /*
@@ -475,6 +478,11 @@ static int daemon_setup(struct daemon *d)
 			return err;
 	}
 
+	/* Busy polling saves the wake-ups only with the interrupt deferred meanwhile. */
+	if (cfg->busy_poll_us && worker_busy_polling(d->workers[0]))
+		napi_defer_apply(&d->napi_defer, cfg->ifname, NAPI_DEFER_HARD_IRQS,
+				 NAPI_DEFER_TIMEOUT_NS);
+
 	for (uint32_t i = 0; i < cfg->nendpoints; i++) {
 		char text[STEER_ENDPOINT_STRLEN];
 
@@ -522,6 +530,7 @@ static void daemon_teardown(struct daemon *d, int *status)
 			*status = EXIT_FAILURE;
 		d->workers[i] = NULL;
 	}
+	napi_defer_restore(&d->napi_defer);
 	/* After every worker: they write their slots until they end. */
 	steer_syn_queues_unmap(d->syn_slots, d->nsyn_slots);
 	access_log__destroy(d->access);

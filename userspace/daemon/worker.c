@@ -9,6 +9,8 @@
  *	-> io_reader_complete (cache loads finish, waiting requests resume)
  *	-> tcp_stack__poll (timers, segments out through the queue's nic)
  *	-> xsk_queue_tx_flush (submit + kick)
+ *	-> busy-poll on: xsk_queue_busy_poll (the queue's NAPI, here) until
+ *	   frames come or busy-poll µs pass, then poll()
  *
  * Called by daemon.c (create/start/request/reconfigure/join/destroy) and,
  * through worker_call(), by the control socket and the metrics endpoint in
@@ -86,6 +88,11 @@ static uint64_t clock_ns(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+bool worker_busy_polling(const struct worker *w)
+{
+	return xsk_queue_busy_polling(w->q);
 }
 
 int worker_xsk_fd(const struct worker *w)
@@ -226,6 +233,29 @@ static int worker_timeout_ms(uint64_t now, uint64_t deadline)
 		return 0;
 	ms = (deadline - now + 999999) / 1000000;
 	return ms > WORKER_MAX_SLEEP_MS ? WORKER_MAX_SLEEP_MS : (int)ms;
+}
+
+/*
+ * busy-poll: before sleeping, run the queue's NAPI from this thread until
+ * frames arrive, busy-poll µs pass or a timer is due. True: go round the
+ * loop again now. Not while disk reads are under way (their completions
+ * wake poll(), which a spin would delay) or a command waits.
+ */
+static bool worker_busy_poll(struct worker *w, uint64_t deadline)
+{
+	uint64_t t = clock_ns(CLOCK_MONOTONIC);
+	uint64_t end = t + (uint64_t)w->cfg->busy_poll_us * 1000u;
+
+	if (!w->cfg->busy_poll_us || cache_needs_poll(w->cache))
+		return false;
+	if (deadline < end)
+		end = deadline;
+	do {
+		if (xsk_queue_busy_poll(w->q) ||
+		    atomic_load_explicit(&w->cmd, memory_order_relaxed))
+			return true;
+	} while (clock_ns(CLOCK_MONOTONIC) < end);
+	return false;
 }
 
 static void worker_call_answer(struct worker *w);
@@ -430,6 +460,8 @@ static void *worker_main(void *arg)
 			timeout = 1; /* completions are not signalled through poll() */
 		if (n && timeout)
 			timeout = 0;
+		if (timeout && worker_busy_poll(w, deadline))
+			continue;
 		if (poll(pfd, 3, timeout) < 0) {
 			if (errno != EINTR)
 				pr_warn("queue %u: poll: %s", w->index, strerror(errno));
@@ -530,6 +562,7 @@ int worker__create(const struct worker_conf *wc, struct umem *umem, uint32_t ind
 		.partition = index,
 		.bind_mode = cfg->bind_mode,
 		.tx_path = cfg->tx_path,
+		.busy_poll_us = cfg->busy_poll_us,
 	};
 	struct http_server_config hcfg;
 	struct cache_config ccfg;

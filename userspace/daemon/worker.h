@@ -84,6 +84,8 @@ int worker__destroy(struct worker *w);
 
 /* The AF_XDP socket, for the steering program's XSKMAP. */
 int worker_xsk_fd(const struct worker *w);
+/* busy-poll is on and the socket took it. */
+bool worker_busy_polling(const struct worker *w);
 uint32_t worker_queue_id(const struct worker *w);
 
 struct privilege_user;

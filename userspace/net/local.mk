@@ -7,6 +7,8 @@ libxdpserve_a_SOURCES += \
 	%reldir%/eth.c \
 	%reldir%/eth.h \
 	%reldir%/iface.c \
+	%reldir%/napi_defer.c \
+	%reldir%/napi_defer.h \
 	%reldir%/ip.h \
 	%reldir%/ipv4.c \
 	%reldir%/ipv6.c

@@ -5,6 +5,7 @@ libxdpserve_a_SOURCES += \
 	%reldir%/frame.h \
 	%reldir%/umem.c \
 	%reldir%/umem.h \
+	%reldir%/xsk_busy_poll.c \
 	%reldir%/xsk_queue.c \
 	%reldir%/xsk_queue.h \
 	%reldir%/xsk_queue_int.h \

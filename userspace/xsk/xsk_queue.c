@@ -245,6 +245,8 @@ int xsk_queue__create(struct umem *umem, const char *ifname, uint32_t queue_id,
 		setsockopt(q->fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &budget, sizeof(budget));
 	}
 
+	if (o.busy_poll_us)
+		xsk_queue_busy_poll_setup(q, o.busy_poll_us, XSK_RX_BATCH_MAX);
 	frags = o.max_frags ? o.max_frags : XSK_DEFAULT_MAX_FRAGS;
 	if (frags > XSK_MAX_FRAGS)
 		frags = XSK_MAX_FRAGS;

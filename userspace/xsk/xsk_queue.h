@@ -66,7 +66,8 @@ struct xsk_queue_opts {
 	uint32_t tx_size;   /* TX ring entries, power of 2; 0: 2048 */
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path;
-	uint32_t max_frags; /* TX descriptors per frame with SG, header included; 0: default */
+	uint32_t max_frags;    /* TX descriptors per frame with SG, header included; 0: default */
+	uint32_t busy_poll_us; /* preferred busy polling: SO_BUSY_POLL µs; 0: off */
 };
 
 /* One received frame, borrowed until xsk_queue_rx_release(). */
@@ -83,6 +84,8 @@ struct xsk_queue_stats {
 	uint64_t rx_multibuf_dropped; /* packets spread over several frames: not served */
 	uint64_t rx_bad_descs;	      /* descriptors for frames not on our fill ring (bug) */
 	uint64_t rx_wakeups;	      /* recvfrom() kicks for an empty fill ring */
+	uint64_t busy_polls;	      /* recvfrom() busy polls (busy-poll on) */
+	uint64_t busy_poll_hits;      /* ... that found frames on the RX ring */
 	uint64_t fill_ring_empty;     /* refills that found the fill ring drained */
 	uint64_t tx_packets;	      /* frames committed */
 	uint64_t tx_descs;	      /* descriptors committed (header + references) */
@@ -138,6 +141,14 @@ bool xsk_queue_sg(const struct xsk_queue *q);
  * the driver when it asks for it. Returns the count.
  */
 uint32_t xsk_queue_rx_batch(struct xsk_queue *q, struct xsk_rx_desc *out, uint32_t max);
+/*
+ * Preferred busy polling (opts->busy_poll_us): run one NAPI poll of the
+ * queue in this thread; true if frames are now waiting on the RX ring.
+ * Always false (and no syscall) when the queue has no busy polling.
+ */
+bool xsk_queue_busy_poll(struct xsk_queue *q);
+/* Whether the socket took busy polling (an old kernel may refuse it). */
+bool xsk_queue_busy_polling(const struct xsk_queue *q);
 /* Give borrowed frames back: RX -> FILL, straight onto the fill ring. */
 void xsk_queue_rx_release(struct xsk_queue *q, const struct xsk_rx_desc *descs, uint32_t n);
 

@@ -26,6 +26,7 @@ struct xsk_queue {
 	uint32_t partition;
 	bool zerocopy;
 	bool sg;
+	bool busy_poll; /* SO_PREFER_BUSY_POLL is on (xsk_busy_poll.c) */
 
 	struct xsk_ring_cons rx;
 	struct xsk_ring_prod tx;
@@ -53,6 +54,9 @@ struct xsk_queue {
 
 /* xsk_rx.c */
 void xsk_queue_refill(struct xsk_queue *q);
+
+/* xsk_busy_poll.c: SO_PREFER_BUSY_POLL, SO_BUSY_POLL, SO_BUSY_POLL_BUDGET */
+int xsk_queue_busy_poll_setup(struct xsk_queue *q, uint32_t usecs, uint32_t budget);
 
 /* xsk_tx.c */
 extern const struct nic_ops xsk_queue_nic_ops;
