@@ -113,6 +113,13 @@ if E2E_TESTS
 TESTS += tests/e2e/tcp_packets.sh
 endif
 
+# Preferred busy polling (--busy-poll): the interface's deferral set and
+# put back, busy polls that find frames.
+dist_check_SCRIPTS += tests/e2e/busy_poll.sh
+if E2E_TESTS
+TESTS += tests/e2e/busy_poll.sh
+endif
+
 # SYNs answered in the steering program (syn_probe.py, python3-scapy, sends
 # the scripted ones).
 dist_check_SCRIPTS += tests/e2e/syn_xdp.sh
