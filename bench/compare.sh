@@ -13,7 +13,8 @@
 # throughput), rate-5k (1 KiB at a fixed 5000 req/s over 64 keep-alive
 # connections, open loop: bench/ratecli; its p99 is the figure). Servers:
 # xdpserve, xdpserve-sg (--tx-path sg: payload by reference, multi-buffer),
-# nginx, lighttpd. Defaults: 5 rounds of 10 s, 64 connections, every
+# xdpserve-bp (--busy-poll 50: the worker polls its queue's NAPI), nginx,
+# lighttpd. Defaults: 5 rounds of 10 s, 64 connections, every
 # scenario, servers xdpserve nginx lighttpd. For a quick check:
 # `-r 1 -d 3`.
 #
@@ -147,6 +148,7 @@ for sc in "${SCENARIOS[@]}"; do
 		for s in "${order[@]}"; do
 			case $s in
 			xdpserve-sg) start_server xdpserve --tx-path sg ;;
+			xdpserve-bp) start_server xdpserve --busy-poll 50 ;;
 			*) start_server "$s" ;;
 			esac
 			line=$(run_one "$sc")
