@@ -94,6 +94,10 @@ static void k_syn_in_xdp(void)
 {
 	cr_assert(!cfg.syn_in_xdp);
 }
+static void k_busy_poll(void)
+{
+	cr_assert_eq(cfg.busy_poll_us, 50);
+}
 static void k_precompressed(void)
 {
 	cr_assert_eq(cfg.files.codings, HTTP_CODING_BIT(HTTP_CODING_BR));
@@ -219,6 +223,7 @@ static struct key_case key_cases[] = {
 	{"serve-dotfiles", "serve-dotfiles = yes\n", k_dotfiles},
 	{"precompressed", "precompressed = br\n", k_precompressed},
 	{"syn-in-xdp", "syn-in-xdp = no\n", k_syn_in_xdp},
+	{"busy-poll", "busy-poll = 50\n", k_busy_poll},
 	{"queues", "queues = 3\n", k_queues},
 	{"cpus", "cpus = 0-2,5\n", k_cpus},
 	{"cache-size", "cache-size = 1G\n", k_cache},
@@ -337,6 +342,7 @@ static struct broken_case broken_cases[] = {
 	{BASE "mode = fast\n", 4, "mode \"fast\" is one of auto, native, skb"},
 	{BASE "bind-mode = zero\n", 4, "is one of auto, copy, zerocopy"},
 	{BASE "tx-path = dma\n", 4, "is one of auto, sg, copy"},
+	{BASE "busy-poll = 2000\n", 4, "busy-poll \"2000\" wants a whole number from 0 to 1000"},
 	{BASE "log-level = loud\n", 4, "is one of err, warn, info, debug"},
 	{BASE "serve-dotfiles = maybe\n", 4, "is yes or no"},
 	{BASE "precompressed = deflate\n", 4, "br, zst and gz"},
