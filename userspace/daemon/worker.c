@@ -243,11 +243,12 @@ static int worker_timeout_ms(uint64_t now, uint64_t deadline)
  */
 static bool worker_busy_poll(struct worker *w, uint64_t deadline)
 {
-	uint64_t t = clock_ns(CLOCK_MONOTONIC);
-	uint64_t end = t + (uint64_t)w->cfg->busy_poll_us * 1000u;
+	uint64_t end;
 
-	if (!w->cfg->busy_poll_us || cache_needs_poll(w->cache))
+	/* A socket that refused busy polling would make this a spin with no poll in it. */
+	if (!xsk_queue_busy_polling(w->q) || cache_needs_poll(w->cache))
 		return false;
+	end = clock_ns(CLOCK_MONOTONIC) + (uint64_t)w->cfg->busy_poll_us * 1000u;
 	if (deadline < end)
 		end = deadline;
 	do {
