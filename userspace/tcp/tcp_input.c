@@ -163,7 +163,7 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 static void tcp_listen_overflow(struct tcp_stack *s)
 {
 	s->stats.syncookies_overflow++;
-	s->overflow_ns = s->now ? s->now : 1;
+	s->overflow_until = s->now + NSEC_PER_SEC;
 	pr_ratelimited(&s->rl_full, s->now, LOG_LEVEL_WARN,
 		       "tcp: connection table full (%u), none idle: dropping completed handshakes "
 		       "(clients retransmit) and refusing new ones; raise --max-conns",
@@ -179,7 +179,7 @@ static void tcp_listen_overflow(struct tcp_stack *s)
  */
 static bool tcp_listen_overflowing(const struct tcp_stack *s)
 {
-	return s->overflow_ns && s->now - s->overflow_ns < NSEC_PER_SEC;
+	return s->now < s->overflow_until;
 }
 
 /* Refuse a completed handshake: RST, counted. */
@@ -257,13 +257,14 @@ void tcp_input_cookie_open(struct tcp_stack *s, const struct tcp_seg *seg,
 	}
 	tcp_source_id(s, t, &src);
 	why = tcp_source_admit(s, &src, true);
-	c = why == TCP_ADMIT_OK ? tcp_conn_alloc(s, t, hash, &src) : NULL;
-	if (!c && why != TCP_ADMIT_SOURCE_FULL) {
-		tcp_listen_overflow(s);
+	if (why == TCP_ADMIT_SOURCE_FULL) {
+		tcp_listen_refused(s, t, why);
+		tcp_output_reset_reply(s, seg);
 		return;
 	}
-	if (tcp_listen_refused(s, t, why)) {
-		tcp_output_reset_reply(s, seg);
+	c = why == TCP_ADMIT_OK ? tcp_conn_alloc(s, t, hash, &src) : NULL;
+	if (!c) {
+		tcp_listen_overflow(s);
 		return;
 	}
 

@@ -298,10 +298,10 @@ struct tcp_stack {
 	uint32_t tsq_throttled; /* connections waiting for their frames' completions */
 	bool accepting;
 	uint16_t ip_id;
-	uint64_t overflow_ns; /* when a valid cookie ACK last found the table full */
-	uint8_t hash_key[16]; /* connection table and timestamp offsets */
-	uint8_t rcv_wscale;   /* our window shift when the peer scales */
-	uint16_t rcv_mss_v4;  /* the MSS we announce, IPv4 and IPv6 */
+	uint64_t overflow_until; /* a second after a valid cookie ACK last found the table full */
+	uint8_t hash_key[16];	 /* connection table and timestamp offsets */
+	uint8_t rcv_wscale;	 /* our window shift when the peer scales */
+	uint16_t rcv_mss_v4;	 /* the MSS we announce, IPv4 and IPv6 */
 	uint16_t rcv_mss_v6;
 
 	/* Connections: one preallocated array, LIFO free list. */
