@@ -95,7 +95,7 @@ struct xdpserve_config {
 	enum xsk_bind_mode bind_mode;
 	enum xsk_tx_path tx_path; /* payload by reference or copied */
 	bool syn_in_xdp;	  /* --syn-in-xdp: the steering program answers SYNs */
-	uint32_t busy_poll_us;	  /* --busy-poll: a worker polls its queue this long before sleeping */
+	uint32_t busy_poll_us; /* --busy-poll: a worker polls its queue this long before sleeping */
 	enum log_level log_level;
 	char user[64];			  /* --user: the workers read files as this user */
 	char access_log[PATH_MAX];	  /* --access-log: a path, "journal", or "" (off) */

@@ -13,22 +13,24 @@
 #include <stdio.h>
 #include <string.h>
 
-static int napi_knob_path(char *buf, size_t len, const char *ifname, const char *knob)
+/* /sys/class/net/IFNAME/KNOB opened with `mode`, or NULL with errno set. */
+static FILE *napi_knob_open(const char *ifname, const char *knob, const char *mode)
 {
-	int n = snprintf(buf, len, "/sys/class/net/%s/%s", ifname, knob);
+	char path[96];
+	int n = snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, knob);
 
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return fopen(path, mode);
 }
 
 static int napi_knob_read(const char *ifname, const char *knob, uint64_t *val)
 {
-	char path[96];
-	FILE *f;
-	int err = napi_knob_path(path, sizeof(path), ifname, knob);
+	FILE *f = napi_knob_open(ifname, knob, "re");
+	int err;
 
-	if (err)
-		return err;
-	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	err = fscanf(f, "%" SCNu64, val) == 1 ? 0 : -EINVAL;
@@ -38,18 +40,12 @@ static int napi_knob_read(const char *ifname, const char *knob, uint64_t *val)
 
 static int napi_knob_write(const char *ifname, const char *knob, uint64_t val)
 {
-	char path[96];
-	FILE *f;
-	int err = napi_knob_path(path, sizeof(path), ifname, knob);
+	FILE *f = napi_knob_open(ifname, knob, "we");
 
-	if (err)
-		return err;
-	f = fopen(path, "we");
 	if (!f)
 		return -errno;
 	fprintf(f, "%" PRIu64 "\n", val);
-	err = fclose(f) ? -errno : 0;
-	return err;
+	return fclose(f) ? -errno : 0;
 }
 
 int napi_defer_apply(struct napi_defer *nd, const char *ifname, uint32_t defer, uint64_t timeout_ns)
@@ -64,8 +60,8 @@ int napi_defer_apply(struct napi_defer *nd, const char *ifname, uint32_t defer, 
 		err = napi_knob_read(ifname, "gro_flush_timeout", &old_timeout);
 	if (err) {
 		pr_warn("%s: cannot read napi_defer_hard_irqs/gro_flush_timeout in "
-			"/sys/class/net/%s "
-			"(%s): busy polling works without interrupt deferral, and saves little",
+			"/sys/class/net/%s (%s): busy polling works without interrupt deferral, "
+			"and saves little",
 			ifname, ifname, strerror(-err));
 		return err;
 	}
