@@ -142,6 +142,14 @@ static void fake_tag(void *ctx, uint32_t tag)
 	f->tag = tag;
 }
 
+static uint64_t fake_rx_lost(void *ctx)
+{
+	struct fake_nic *f = ctx;
+
+	f->rx_lost_asked++;
+	return f->rx_lost;
+}
+
 static const struct nic_ops fake_ops = {
 	.begin = fake_begin,
 	.append_ref = fake_append_ref,
@@ -149,6 +157,7 @@ static const struct nic_ops fake_ops = {
 	.abort = fake_abort,
 	.tx_room = fake_tx_room,
 	.tag = fake_tag,
+	.rx_lost = fake_rx_lost,
 };
 
 void fake_nic_init(struct fake_nic *f, bool sg, uint32_t max_frags, uint32_t mtu,

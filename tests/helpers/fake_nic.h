@@ -45,13 +45,15 @@ typedef void (*fake_nic_sink_fn)(void *arg, const uint8_t *hdr, uint32_t hdr_len
 
 struct fake_nic {
 	struct nic nic;
-	const uint8_t *umem;   /* base that append_ref addresses are offsets into */
-	uint32_t frame_size;   /* capacity begin() reports */
-	bool refuse;	       /* begin() returns NULL */
-	int64_t allow;	       /* >= 0: begin() succeeds this many more times, then refuses */
-	int64_t room;	       /* >= 0: what tx_room() counts as free frames (-1: plenty) */
-	bool hold;	       /* committed frames wait for fake_nic_complete() */
-	fake_nic_sink_fn sink; /* set: frames go here, uncopied and not kept */
+	const uint8_t *umem;	/* base that append_ref addresses are offsets into */
+	uint32_t frame_size;	/* capacity begin() reports */
+	bool refuse;		/* begin() returns NULL */
+	int64_t allow;		/* >= 0: begin() succeeds this many more times, then refuses */
+	int64_t room;		/* >= 0: what tx_room() counts as free frames (-1: plenty) */
+	bool hold;		/* committed frames wait for fake_nic_complete() */
+	uint64_t rx_lost;	/* what rx_lost() reports: "frames the device dropped" */
+	uint64_t rx_lost_asked; /* how often rx_lost() was called */
+	fake_nic_sink_fn sink;	/* set: frames go here, uncopied and not kept */
 	void *sink_arg;
 
 	uint8_t *cur; /* the frame being built */

@@ -15,6 +15,9 @@
  * time before commit() asks for word of the frame's completion (tx_done). Between
  * begin() and commit()/abort() no other frame may be started. Payload
  * appended by reference always follows every copied byte of the frame.
+ *
+ * One question is about receive: rx_lost(), what the device dropped before
+ * the stack saw it.
  */
 #ifndef XDPSERVE_NIC_H
 #define XDPSERVE_NIC_H
@@ -55,6 +58,13 @@ struct nic_ops {
 	 * NIC could not send after all is reported at once, from commit().
 	 */
 	void (*tag)(void *ctx, uint32_t tag);
+	/*
+	 * Optional: a running count of the frames for this queue the device
+	 * dropped before they reached the stack (RX ring full, no fill
+	 * buffer). It may cost a system call: the stack asks only on rare
+	 * paths, once per input batch at most. NULL: losses are never known.
+	 */
+	uint64_t (*rx_lost)(void *ctx);
 };
 
 struct nic {

@@ -46,6 +46,7 @@ UNIT_TESTS += \
 	tests/unit/tcp/test_sendq \
 	tests/unit/tcp/test_timer \
 	tests/unit/tcp/test_handshake \
+	tests/unit/tcp/test_cookie_loss \
 	tests/unit/tcp/test_input \
 	tests/unit/tcp/test_retransmit \
 	tests/unit/tcp/test_close \

@@ -163,7 +163,7 @@ static void tcp_listen_syn(struct tcp_stack *s, const struct tcp_seg *seg,
 static void tcp_listen_overflow(struct tcp_stack *s)
 {
 	s->stats.syncookies_overflow++;
-	s->overflow_until = s->now + NSEC_PER_SEC;
+	s->ack_loss_until = s->now + NSEC_PER_SEC;
 	pr_ratelimited(&s->rl_full, s->now, LOG_LEVEL_WARN,
 		       "tcp: connection table full (%u), none idle: dropping completed handshakes "
 		       "(clients retransmit) and refusing new ones; raise --max-conns",
@@ -171,15 +171,35 @@ static void tcp_listen_overflow(struct tcp_stack *s)
 }
 
 /*
- * Within a second of an overflow, an ACK for no connection whose cookie
- * does not check is most likely what followed a dropped cookie ACK (a
- * FIN, more data: their sequence numbers are past the cookie's), not a
- * stale segment: a RST would end the connection the client is about to
+ * Within a second of losing a cookie ACK, an ACK for no connection whose
+ * cookie does not check is most likely what followed the lost one (a FIN,
+ * more data: their sequence numbers are past the cookie's), not a stale
+ * segment: a RST would end the connection the client is about to
  * retransmit. It is dropped (counted as rejected) instead.
+ *
+ * A cookie ACK is lost when it finds the table full (tcp_listen_overflow)
+ * or when the device drops it before the stack sees it: a burst overran
+ * the RX ring, and of a client's ACK, request and FIN only the FIN came
+ * through. The device is asked once per input batch (one `now`), and
+ * that is enough: every frame of the batch was queued after any drop the
+ * answer could miss.
  */
-static bool tcp_listen_overflowing(const struct tcp_stack *s)
+static bool tcp_listen_ack_lost(struct tcp_stack *s)
 {
-	return s->now < s->overflow_until;
+	const struct nic *n = s->nic;
+	uint64_t lost;
+
+	if (s->now < s->ack_loss_until)
+		return true;
+	if (!n->ops->rx_lost || s->rx_lost_asked == s->now)
+		return false;
+	s->rx_lost_asked = s->now;
+	lost = n->ops->rx_lost(n->ctx);
+	if (lost == s->rx_lost)
+		return false;
+	s->rx_lost = lost;
+	s->ack_loss_until = s->now + NSEC_PER_SEC;
+	return true;
 }
 
 /* Refuse a completed handshake: RST, counted. */
@@ -231,7 +251,7 @@ static void tcp_listen_ack(struct tcp_stack *s, const struct tcp_seg *seg,
 
 	if (!tcp_input_cookie_valid(s, seg, t, &ck)) {
 		s->stats.syncookies_rejected++;
-		if (!tcp_listen_overflowing(s))
+		if (!tcp_listen_ack_lost(s))
 			tcp_output_reset_reply(s, seg);
 		return;
 	}

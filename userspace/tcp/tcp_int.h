@@ -298,10 +298,16 @@ struct tcp_stack {
 	uint32_t tsq_throttled; /* connections waiting for their frames' completions */
 	bool accepting;
 	uint16_t ip_id;
-	uint64_t overflow_until; /* a second after a valid cookie ACK last found the table full */
-	uint8_t hash_key[16];	 /* connection table and timestamp offsets */
-	uint8_t rcv_wscale;	 /* our window shift when the peer scales */
-	uint16_t rcv_mss_v4;	 /* the MSS we announce, IPv4 and IPv6 */
+	/*
+	 * A second after a cookie ACK may have been lost: one found the table
+	 * full, or the device dropped frames (rx_lost, asked once per batch).
+	 */
+	uint64_t ack_loss_until;
+	uint64_t rx_lost;	/* the device's count of lost frames when last asked */
+	uint64_t rx_lost_asked; /* the `now` (input batch) it was asked in */
+	uint8_t hash_key[16];	/* connection table and timestamp offsets */
+	uint8_t rcv_wscale;	/* our window shift when the peer scales */
+	uint16_t rcv_mss_v4;	/* the MSS we announce, IPv4 and IPv6 */
 	uint16_t rcv_mss_v6;
 
 	/* Connections: one preallocated array, LIFO free list. */

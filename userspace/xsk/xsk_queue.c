@@ -330,6 +330,18 @@ uint32_t xsk_queue_tx_outstanding(const struct xsk_queue *q)
 	return q->tx_outstanding;
 }
 
+uint64_t xsk_queue_rx_lost(void *ctx)
+{
+	const struct xsk_queue *q = ctx;
+	struct xdp_statistics ks = {0};
+	socklen_t len = sizeof(ks);
+
+	if (getsockopt(q->fd, SOL_XDP, XDP_STATISTICS, &ks, &len))
+		return 0;
+	/* No fill buffer counts as rx_dropped; a full RX ring as rx_ring_full (5.9+). */
+	return ks.rx_dropped + (len >= sizeof(ks) ? ks.rx_ring_full : 0);
+}
+
 int xsk_queue_stats(const struct xsk_queue *q, struct xsk_queue_stats *out)
 {
 	struct xdp_statistics ks = {0};

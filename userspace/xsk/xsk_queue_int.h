@@ -61,4 +61,7 @@ int xsk_queue_busy_poll_setup(struct xsk_queue *q, uint32_t usecs, uint32_t budg
 /* xsk_tx.c */
 extern const struct nic_ops xsk_queue_nic_ops;
 
+/* xsk_queue.c: nic_ops.rx_lost, the socket's kernel RX drop counters (XDP_STATISTICS) */
+uint64_t xsk_queue_rx_lost(void *ctx);
+
 #endif /* XDPSERVE_XSK_QUEUE_INT_H */

@@ -202,6 +202,7 @@ const struct nic_ops xsk_queue_nic_ops = {
 	.abort = xsk_tx_abort,
 	.tx_room = xsk_tx_room,
 	.tag = xsk_tx_tag,
+	.rx_lost = xsk_queue_rx_lost,
 };
 
 int xsk_queue_tx_flush(struct xsk_queue *q)
