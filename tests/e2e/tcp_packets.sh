@@ -30,6 +30,12 @@
 #     GET arriving once two kernel clients hold both slots: nothing answers
 #     them (no RST: the daemon counts a cookie overflow), and the GET
 #     resent once a slot is free is answered whole.
+#   - a SYN-ACK, then only the FIN that follows a GET (the handshake's ACK
+#     and the GET lost): with nothing lost at the server it gets a RST;
+#     after a flood overran the server's RX ring (the daemon stopped with
+#     SIGSTOP meanwhile, the kernel counting the drops) the same FIN gets
+#     nothing, since it may follow a cookie ACK lost in that ring, and the
+#     GET and FIN resent are answered whole.
 . "$(dirname "$0")/../helpers/testbed.sh"
 # shellcheck source=tests/helpers/daemon.sh
 . "$(dirname "$0")/../helpers/daemon.sh"
@@ -71,7 +77,7 @@ val() { # val KEY: from $OUT
 	sed -n "s/^$1 //p" <<<"$OUT"
 }
 
-tap_plan 14
+tap_plan 22
 tap_check "xdpserved starts" xd_start xdpserved --cache-size 64M
 
 reorder_ok() {
@@ -178,6 +184,48 @@ late_dropped() {
 tap_check "... nothing answers them; counted as an overflow, not a refusal" late_dropped
 tap_check "... and the GET resent once a slot is free is answered whole" \
 	test "$(val second)" = answer
+tap_check "no connection is left" tb_wait 5 xd_no_conns_left
+tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
+
+# --- a FIN behind a cookie ACK lost in the RX ring ---------------------------
+tap_check "xdpserved starts (lost frames)" xd_start lost
+LGO=$TB_DIR/lost.go
+lost_fin() {
+	local lp rc
+	tb_bg_cli lost "$PY" "$PROBE" lost --iface "$TB_CLI_IF" --src-mac "$TB_CLI_MAC" \
+		--dst-mac "$TB_SRV_MAC" --src "$SRC" --dst "$TB_SRV_IP4" --path small.bin \
+		--go "$LGO" --timeout 20
+	lp=$TB_LAST_PID
+	tb_wait_log "$TB_DIR/lost.log" '^fin_before ' 10 || return 1
+	# Stopped, the daemon reads nothing: the flood overruns its RX ring.
+	kill -STOP "$DAEMON"
+	touch "$LGO.1"
+	tb_wait_log "$TB_DIR/lost.log" '^flooded ' 10
+	rc=$?
+	kill -CONT "$DAEMON"
+	[ "$rc" = 0 ] || return 1
+	touch "$LGO.2"
+	tb_wait_log "$TB_DIR/lost.log" '^answer ' 15
+	tb_reap "$lp"
+	cat "$TB_DIR/lost.log"
+	OUT=$(cat "$TB_DIR/lost.log")
+	xd_dump >/dev/null
+	RING=$(grep 'xsk (' "$LOG" | tail -1)
+	CSUM=$(xd_counter csum)
+}
+tap_check "a FIN past a lost GET, before and after an RX ring overflow: run" lost_fin
+tap_check "... with nothing lost at the server, it gets a RST" test "$(val fin_before)" = rst
+ring_overran() {
+	echo "$RING; bad checksums dropped by the stack: $CSUM"
+	local kd rf
+	kd=$(sed -n 's/.*kernel rx-dropped \([0-9]*\).*/\1/p' <<<"$RING")
+	rf=$(sed -n 's/.*rx-ring-full \([0-9]*\).*/\1/p' <<<"$RING")
+	[ $((${kd:-0} + ${rf:-0})) -gt 0 ] && [ "${CSUM:-0}" -gt 0 ]
+}
+tap_check "... the flood overran the RX ring (the kernel counted drops)" ring_overran
+tap_check "... after it, the same FIN gets nothing: it may follow a lost cookie ACK" \
+	test "$(val fin_after)" = none
+tap_check "... and the GET and FIN resent are answered whole" test "$(val answer)" = whole
 tap_check "no connection is left" tb_wait 5 xd_no_conns_left
 tap_check "SIGTERM: clean exit, every frame back with its owner" xd_stop_clean
 tap_done

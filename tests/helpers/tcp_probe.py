@@ -27,6 +27,12 @@ built with scapy and sent and received on an AF_PACKET socket.
             filled the server's table) the handshake's ACK and a GET,
             which nothing may answer; then (once GO.2 exists: a slot is
             free) the GET again, as a retransmission: the whole answer.
+  lost      the SYN-ACK, then only the FIN that follows a GET, as if the
+            handshake's ACK and the GET were lost on the way: the reply to
+            it. Once GO.1 exists (the shell has stopped the server), a
+            flood of --flood frames with bad checksums to overrun its RX
+            ring; once GO.2 exists (it runs again), the same FIN: the reply;
+            then the GET and FIN as the client retransmits them: the answer.
 
 Output: "key value" lines for the shell test; exit 0 unless the protocol
 itself went wrong (no SYN-ACK, a timeout), which it says on stderr.
@@ -337,9 +343,36 @@ def late(p, a):
     p.send("R", ack=0, opts=[], wnd=0)
 
 
+def reply(s):
+    return "none" if not s else "rst" if s["flags"] & 0x04 else "other"
+
+
+def lost(p, a):
+    """A FIN past a GET that never arrived, before and after the server's
+    RX ring overflowed; then the GET resent with its FIN."""
+    req = ("GET /%s HTTP/1.1\r\nHost: xdpserve-test\r\n\r\n" % a.path).encode()
+    p.syn()
+    p.send("FA", seq=p.nxt + len(req))
+    print("fin_before", reply(p.recv(1.5)), flush=True)
+    wait_file(a.go + ".1", a.timeout)
+    junk = bytes(Ether(src=a.src_mac, dst=a.dst_mac) /
+                 IP(src=a.src, dst=a.dst, flags="DF") /
+                 TCP(sport=p.sport ^ 1, dport=80, seq=1, ack=1, flags="A", chksum=0xdead))
+    for _ in range(a.flood):
+        p.sock.send(junk)
+    print("flooded", a.flood, flush=True)
+    wait_file(a.go + ".2", a.timeout)
+    p.send("FA", seq=p.nxt + len(req))
+    print("fin_after", reply(p.recv(1.5)), flush=True)
+    p.send("FA", payload=req)
+    p.nxt = (p.nxt + len(req) + 1) & 0xFFFFFFFF
+    print("answer", "whole" if whole_answer(p, 5) else "none", flush=True)
+    p.send("R", ack=0, opts=[], wnd=0)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["reorder", "rst", "rto", "late"])
+    ap.add_argument("mode", choices=["reorder", "rst", "rto", "late", "lost"])
     ap.add_argument("--iface", required=True)
     ap.add_argument("--src-mac", required=True)
     ap.add_argument("--dst-mac", required=True)
@@ -349,11 +382,12 @@ def main():
     ap.add_argument("--before", type=int, default=1 << 20, help="rst: bytes before the RST")
     ap.add_argument("--count", type=int, default=5, help="rto: retransmissions to wait for")
     ap.add_argument("--timeout", type=float, default=20)
-    ap.add_argument("--go", help="late: the files GO.1 and GO.2 say when to go on")
+    ap.add_argument("--go", help="late, lost: the files GO.1 and GO.2 say when to go on")
+    ap.add_argument("--flood", type=int, default=8192, help="lost: frames to overrun the ring")
     a = ap.parse_args()
     random.seed(os.getpid())
     p = Probe(a)
-    {"reorder": reorder, "rst": rst, "rto": rto, "late": late}[a.mode](p, a)
+    {"reorder": reorder, "rst": rst, "rto": rto, "late": late, "lost": lost}[a.mode](p, a)
 
 
 if __name__ == "__main__":
