@@ -4,7 +4,9 @@
 # the server namespace, and drive xdpserve@veth-srv with systemctl while a
 # client namespace on the veth's peer fetches files: start, serve, reload
 # under load (no failed request), stop (no XDP program left), SIGKILL and
-# the restart Restart=on-failure makes.
+# the restart Restart=on-failure makes; then --busy-poll with the drop-in
+# docs/operations.md gives for the interrupt deferral (/sys is read-only to
+# the daemon under the unit).
 #
 # scripts/test.sh runs it once (not in each build pass). By hand:
 #   tests/e2e/systemd.sh            (builds the package from this tree)
@@ -63,7 +65,8 @@ configure_container() {
 	write_conf index.html
 }
 
-# write_conf INDEX: the instance's config file, with INDEX as index name.
+# write_conf INDEX [LINE]: the instance's config file, with INDEX as index
+# name (and one more line).
 write_conf() {
 	cat >"$NS_ROOT/etc/xdpserve/$TB_SRV_IF.conf" <<-EOF
 		# written by tests/e2e/systemd.sh
@@ -74,6 +77,7 @@ write_conf() {
 		cache-size = 16M
 		access-log = journal
 		access-log-format = json
+		${2:-}
 	EOF
 }
 
@@ -239,6 +243,67 @@ kill_restart() {
 	[ "$n1" -gt "$n0" ] && wait_serving
 }
 
+# --- --busy-poll under the unit ----------------------------------------------
+knobs() { # the server veth's napi_defer_hard_irqs and gro_flush_timeout
+	ns_run cat "/sys/class/net/$TB_SRV_IF/napi_defer_hard_irqs" \
+		"/sys/class/net/$TB_SRV_IF/gro_flush_timeout" | paste -sd ' '
+}
+
+# The container's /sys is the host's, read-only, showing the host's
+# interfaces (nspawn with a network namespace path). A sysfs mounted inside
+# shows the container's own; its net directories go over /sys's, as the
+# /sys of a machine the unit ran on would have them.
+container_net_sysfs() {
+	ns_run sh -c 'mkdir -p /run/netsys && mount -t sysfs sysfs /run/netsys &&
+		mount --bind /run/netsys/class/net /sys/class/net &&
+		mount --bind /run/netsys/devices/virtual/net /sys/devices/virtual/net' &&
+		[ "$(knobs)" = "0 0" ]
+}
+
+# The drop-in of docs/operations.md, word for word: ExecStartPre=+ runs
+# as root outside the sandbox, where /sys can be written.
+busy_poll_dropin() {
+	cat >"$NS_ROOT/etc/systemd/system/$UNIT.service.d/busy-poll.conf" <<-'EOF'
+		[Service]
+		ExecStartPre=+/bin/sh -c 'echo 2 >/sys/class/net/%I/napi_defer_hard_irqs; echo 200000 >/sys/class/net/%I/gro_flush_timeout'
+	EOF
+	ns_run systemctl daemon-reload
+}
+
+# Without it, the daemon cannot write /sys (ReadOnlyPaths=/sys) and says so.
+deferral_refused() {
+	local j
+	j=$(ns_run journalctl --no-pager -o cat -u "$UNIT" --since "@$BP_T0")
+	grep 'napi_defer_hard_irqs' <<<"$j"
+	grep -q 'cannot write napi_defer_hard_irqs.*Read-only file system' <<<"$j" &&
+		[ "$(knobs)" = "0 0" ]
+}
+
+# The deferral was set before the start and the daemon kept it, with no
+# warning that it could not write it.
+deferral_kept() {
+	local j
+	echo "knobs: $(knobs)"
+	[ "$(knobs)" = "2 200000" ] || return 1
+	j=$(ns_run journalctl --no-pager -o cat -u "$UNIT" --since "@$BP_T0")
+	grep -E 'napi_defer_hard_irqs|busy poll' <<<"$j"
+	grep -q 'are set already: kept' <<<"$j" && ! grep -q 'cannot write' <<<"$j"
+}
+
+# Served (a second of wrk, no error), and the worker's busy polls found
+# frames (xdpservectl stats).
+busy_polls_hit() {
+	local hits out
+	wait_serving || return 1
+	out=$(tb_cli wrk -t1 -c4 -d1s "http://$TB_SRV_IP4/index.html") || return 1
+	grep -E 'requests in' <<<"$out"
+	! grep -qE 'Socket errors|Non-2xx' <<<"$out" || return 1
+	hits=$(ns_run xdpservectl stats "$TB_SRV_IF" --json |
+		grep -o '"busy_poll_hits": *[0-9]*' | grep -o '[0-9]*$')
+	echo "busy_poll_hits ${hits:-none}"
+	[ "${hits:-0}" -gt 0 ]
+}
+
 security_score() {
 	ns_run systemd-analyze security --no-pager "$UNIT" | tail -1
 }
@@ -299,6 +364,20 @@ tap_check "... and serves again" wait_serving
 tap_check "systemctl kill -s KILL: Restart=on-failure brings it back" kill_restart
 [ -f "$TB_DIR/restart.txt" ] && tap_diag "$(cat "$TB_DIR/restart.txt")"
 tap_check "systemctl stop after the restart detaches" stop_unit
+container_net_sysfs || tap_bail "cannot show the container's interfaces in its /sys"
+write_conf index.html "busy-poll = 50"
+BP_T0=$(ns_run date +%s)
+tap_check "busy-poll = 50 under the shipped unit: it starts" start_unit
+tap_check "... and cannot set the interrupt deferral in the read-only /sys: it says so" \
+	deferral_refused
+tap_check "... and stops" stop_unit
+busy_poll_dropin || tap_bail "cannot write the busy-poll drop-in"
+sleep 1
+BP_T0=$(ns_run date +%s)
+tap_check "with the drop-in that sets the deferral first: it starts" start_unit
+tap_check "... the deferral (2, 200000) was set before it, and it kept it" deferral_kept
+tap_check "... it serves, and its busy polls find frames" busy_polls_hit
+tap_check "... and stops, detaching" stop_unit
 tap_diag "systemd-analyze security: $(security_score)"
 tap_diag "total: $((SECONDS - t0)) s"
 tap_done
