@@ -195,7 +195,7 @@ static bool tcp_listen_ack_lost(struct tcp_stack *s)
 		return false;
 	s->rx_lost_asked = s->now;
 	lost = n->ops->rx_lost(n->ctx);
-	if (lost == s->rx_lost)
+	if (lost <= s->rx_lost) /* a running count: only a rise is a loss */
 		return false;
 	s->rx_lost = lost;
 	s->ack_loss_until = s->now + NSEC_PER_SEC;

@@ -330,35 +330,41 @@ uint32_t xsk_queue_tx_outstanding(const struct xsk_queue *q)
 	return q->tx_outstanding;
 }
 
+/* The kernel's counters of the socket; the 5.9+ ones stay 0 on older kernels. */
+static int xsk_queue_kstats(const struct xsk_queue *q, struct xdp_statistics *ks)
+{
+	socklen_t len = sizeof(*ks);
+
+	memset(ks, 0, sizeof(*ks));
+	return getsockopt(q->fd, SOL_XDP, XDP_STATISTICS, ks, &len) ? -errno : 0;
+}
+
 uint64_t xsk_queue_rx_lost(void *ctx)
 {
-	const struct xsk_queue *q = ctx;
-	struct xdp_statistics ks = {0};
-	socklen_t len = sizeof(ks);
+	struct xdp_statistics ks;
 
-	if (getsockopt(q->fd, SOL_XDP, XDP_STATISTICS, &ks, &len))
-		return 0;
-	/* No fill buffer counts as rx_dropped; a full RX ring as rx_ring_full (5.9+). */
-	return ks.rx_dropped + (len >= sizeof(ks) ? ks.rx_ring_full : 0);
+	/* No fill buffer counts as rx_dropped; a full RX ring as rx_ring_full. */
+	if (xsk_queue_kstats(ctx, &ks))
+		return 0; /* counts only rising matter: no answer is no loss */
+	return ks.rx_dropped + ks.rx_ring_full;
 }
 
 int xsk_queue_stats(const struct xsk_queue *q, struct xsk_queue_stats *out)
 {
-	struct xdp_statistics ks = {0};
-	socklen_t len = sizeof(ks);
+	struct xdp_statistics ks;
+	int err;
 
 	*out = q->st;
 	out->tx_outstanding = q->tx_outstanding;
-	if (getsockopt(q->fd, SOL_XDP, XDP_STATISTICS, &ks, &len))
-		return -errno;
+	err = xsk_queue_kstats(q, &ks);
+	if (err)
+		return err;
 	out->k_rx_dropped = ks.rx_dropped;
 	out->k_rx_invalid_descs = ks.rx_invalid_descs;
 	out->k_tx_invalid_descs = ks.tx_invalid_descs;
-	if (len >= sizeof(ks)) {
-		out->k_rx_ring_full = ks.rx_ring_full;
-		out->k_fill_ring_empty_descs = ks.rx_fill_ring_empty_descs;
-		out->k_tx_ring_empty_descs = ks.tx_ring_empty_descs;
-	}
+	out->k_rx_ring_full = ks.rx_ring_full;
+	out->k_fill_ring_empty_descs = ks.rx_fill_ring_empty_descs;
+	out->k_tx_ring_empty_descs = ks.tx_ring_empty_descs;
 	return 0;
 }
 
